@@ -1,0 +1,105 @@
+package dev.courier.runtime;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A call that failed: the final gRPC {@link Status} (code and description), the trailers the
+ * server sent, and every attempt that was made.
+ *
+ * <p>Thrown by generated clients. A server method may throw it too (or grpc's {@link
+ * StatusRuntimeException}) to fail a call with a chosen status, message and trailers.
+ */
+public class CourierException extends StatusRuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient List<Attempt> attempts;
+  private final String stoppedBy;
+
+  /** One attempt of a call: which endpoint, with which status. */
+  public record Attempt(String endpoint, Status.Code code, String description) {
+    @Override
+    public String toString() {
+      return endpoint + "=" + code + (description == null ? "" : " (" + description + ")");
+    }
+  }
+
+  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, String stoppedBy) {
+    super(Objects.requireNonNull(status, "status"), trailers == null ? new Metadata() : trailers);
+    this.attempts = List.copyOf(attempts);
+    this.stoppedBy = stoppedBy;
+  }
+
+  /** Fails a call with {@code code} and {@code message}; for use inside server methods. */
+  public static CourierException of(Status.Code code, String message) {
+    return new CourierException(code.toStatus().withDescription(message), new Metadata(), List.of(), null);
+  }
+
+  /** Fails a call with {@code status} and {@code trailers}; for use inside server methods. */
+  public static CourierException of(Status status, Metadata trailers) {
+    return new CourierException(status, trailers, List.of(), null);
+  }
+
+  /** Wraps what grpc-java raised, keeping status, description, cause and trailers. */
+  public static CourierException from(Throwable t) {
+    if (t instanceof CourierException ce) {
+      return ce;
+    }
+    Status status = Status.fromThrowable(t);
+    Metadata trailers = Status.trailersFromThrowable(t);
+    CourierException e = new CourierException(status, trailers, List.of(), null);
+    if (!(t instanceof StatusRuntimeException) && !(t instanceof StatusException)) {
+      e.initCause(t);
+    } else if (t.getCause() != null) {
+      e.initCause(t.getCause());
+    }
+    return e;
+  }
+
+  /** The status code of the final attempt. */
+  public Status.Code code() {
+    return getStatus().getCode();
+  }
+
+  /** The status description of the final attempt, or {@code null}. */
+  public String description() {
+    return getStatus().getDescription();
+  }
+
+  /** The trailers of the final attempt; never {@code null}. */
+  public Metadata trailers() {
+    Metadata trailers = getTrailers();
+    return trailers == null ? new Metadata() : trailers;
+  }
+
+  /** Every attempt that was made, in order; empty when the call never left this process. */
+  public List<Attempt> attempts() {
+    return attempts == null ? List.of() : attempts;
+  }
+
+  /**
+   * What stopped further attempts: {@code "deadline"}, {@code "budget"}, {@code "max attempts"},
+   * {@code "not retryable"}, or {@code null} when not known.
+   */
+  public String stoppedBy() {
+    return stoppedBy;
+  }
+
+  @Override
+  public String getMessage() {
+    StringBuilder sb = new StringBuilder(super.getMessage());
+    List<Attempt> all = attempts();
+    if (!all.isEmpty()) {
+      sb.append(" after ").append(all.size()).append(all.size() == 1 ? " attempt " : " attempts ")
+          .append(all);
+    }
+    if (stoppedBy != null) {
+      sb.append("; stopped by ").append(stoppedBy);
+    }
+    return sb.toString();
+  }
+}

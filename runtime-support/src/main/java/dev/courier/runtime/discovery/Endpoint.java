@@ -1,0 +1,81 @@
+package dev.courier.runtime.discovery;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One server a client can call: host, port, a relative weight (for {@code WEIGHTED_RANDOM}) and
+ * free-form metadata from the registry. Immutable.
+ *
+ * @param host host name or IP literal
+ * @param port TCP port, 1 to 65535
+ * @param weight relative weight, at least 1
+ * @param metadata registry metadata; never {@code null}
+ */
+public record Endpoint(String host, int port, int weight, Map<String, String> metadata) {
+  public Endpoint {
+    Objects.requireNonNull(host, "host");
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("host: '" + host + "' (expected: not blank)");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 1 to 65535)");
+    }
+    if (weight < 1) {
+      throw new IllegalArgumentException("weight: " + weight + " (expected: >= 1)");
+    }
+    metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+  }
+
+  /** An endpoint with weight 1 and no metadata. */
+  public static Endpoint of(String host, int port) {
+    return new Endpoint(host, port, 1, Map.of());
+  }
+
+  /**
+   * Parses {@code host:port}, {@code [ipv6]:port}, optionally followed by {@code ;weight=N}.
+   *
+   * @throws IllegalArgumentException naming the text and the expected form
+   */
+  public static Endpoint parse(String text) {
+    Objects.requireNonNull(text, "text");
+    String spec = text.trim();
+    int weight = 1;
+    int semicolon = spec.indexOf(';');
+    if (semicolon >= 0) {
+      String option = spec.substring(semicolon + 1).trim();
+      spec = spec.substring(0, semicolon).trim();
+      if (!option.startsWith("weight=")) {
+        throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port or host:port;weight=N)");
+      }
+      weight = parseNumber(text, option.substring("weight=".length()));
+    }
+    int colon = spec.lastIndexOf(':');
+    if (colon <= 0 || colon == spec.length() - 1) {
+      throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port)");
+    }
+    String host = spec.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new Endpoint(host, parseNumber(text, spec.substring(colon + 1)), weight, Map.of());
+  }
+
+  private static int parseNumber(String text, String number) {
+    try {
+      return Integer.parseInt(number.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port;weight=N with numbers)", e);
+    }
+  }
+
+  /** {@code host:port}, with brackets around IPv6 literals. */
+  public String authority() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  @Override
+  public String toString() {
+    return authority();
+  }
+}

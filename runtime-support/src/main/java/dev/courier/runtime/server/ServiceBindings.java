@@ -1,0 +1,117 @@
+package dev.courier.runtime.server;
+
+import io.grpc.ServerCallHandler;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.lang.System.Logger.Level;
+
+/**
+ * Adapts the methods of a user's service implementation to grpc {@link ServerCallHandler}s; used
+ * by generated {@code XxxServer.bind} methods.
+ *
+ * <p>A method fails its call by throwing a {@link StatusRuntimeException} (such as {@code
+ * CourierException}) or a {@link StatusException}: status, description and trailers reach the
+ * client unchanged. Any other exception fails the call with {@code UNKNOWN} and is logged here,
+ * because its message may hold details a client should not see.
+ */
+public final class ServiceBindings {
+  private static final System.Logger LOG = System.getLogger(ServiceBindings.class.getName());
+
+  private ServiceBindings() {}
+
+  /** A unary method in request-response style. */
+  @FunctionalInterface
+  public interface UnaryHandler<ReqT, RespT> {
+    RespT handle(ReqT request) throws Exception;
+  }
+
+  /** A server-streaming method: one request, responses written to the observer. */
+  @FunctionalInterface
+  public interface ServerStreamingHandler<ReqT, RespT> {
+    void handle(ReqT request, StreamObserver<RespT> responses) throws Exception;
+  }
+
+  /** A client- or bidi-streaming method: returns the observer that receives the requests. */
+  @FunctionalInterface
+  public interface StreamingHandler<ReqT, RespT> {
+    StreamObserver<ReqT> handle(StreamObserver<RespT> responses) throws Exception;
+  }
+
+  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> unary(
+      String fullMethodName, UnaryHandler<ReqT, RespT> handler) {
+    return ServerCalls.asyncUnaryCall((request, responses) -> {
+      RespT response;
+      try {
+        response = handler.handle(request);
+      } catch (Throwable t) {
+        responses.onError(toStatus(fullMethodName, t));
+        return;
+      }
+      if (response == null) {
+        responses.onError(Status.INTERNAL
+            .withDescription(fullMethodName + " returned null (expected: a response message)")
+            .asRuntimeException());
+        return;
+      }
+      responses.onNext(response);
+      responses.onCompleted();
+    });
+  }
+
+  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> serverStreaming(
+      String fullMethodName, ServerStreamingHandler<ReqT, RespT> handler) {
+    return ServerCalls.asyncServerStreamingCall((request, responses) -> {
+      try {
+        handler.handle(request, responses);
+      } catch (Throwable t) {
+        responses.onError(toStatus(fullMethodName, t));
+      }
+    });
+  }
+
+  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> clientStreaming(
+      String fullMethodName, StreamingHandler<ReqT, RespT> handler) {
+    return ServerCalls.asyncClientStreamingCall(responses -> open(fullMethodName, handler, responses));
+  }
+
+  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> bidiStreaming(
+      String fullMethodName, StreamingHandler<ReqT, RespT> handler) {
+    return ServerCalls.asyncBidiStreamingCall(responses -> open(fullMethodName, handler, responses));
+  }
+
+  private static <ReqT, RespT> StreamObserver<ReqT> open(
+      String fullMethodName, StreamingHandler<ReqT, RespT> handler, StreamObserver<RespT> responses) {
+    StreamObserver<ReqT> requests;
+    try {
+      requests = handler.handle(responses);
+    } catch (Throwable t) {
+      throw toStatus(fullMethodName, t);
+    }
+    if (requests == null) {
+      throw Status.INTERNAL
+          .withDescription(fullMethodName + " returned null (expected: a request observer)")
+          .asRuntimeException();
+    }
+    return requests;
+  }
+
+  /** The status a thrown exception stands for; logs the ones that carry none. */
+  static StatusRuntimeException toStatus(String fullMethodName, Throwable t) {
+    if (t instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (t instanceof StatusException se) {
+      return se.getStatus().asRuntimeException(se.getTrailers());
+    }
+    if (t instanceof Error error && !(t instanceof AssertionError)) {
+      throw error;
+    }
+    LOG.log(Level.WARNING, "Unexpected exception in " + fullMethodName + "; the call fails with UNKNOWN", t);
+    return Status.UNKNOWN
+        .withDescription("Application error processing RPC " + fullMethodName)
+        .asRuntimeException();
+  }
+}
