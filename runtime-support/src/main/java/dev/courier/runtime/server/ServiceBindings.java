@@ -1,6 +1,8 @@
 package dev.courier.runtime.server;
 
+import dev.courier.runtime.RpcMethod;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -9,8 +11,8 @@ import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 
 /**
- * Adapts the methods of a user's service implementation to grpc {@link ServerCallHandler}s; used
- * by generated {@code XxxServer.bind} methods.
+ * Adapts the methods of a user's service implementation to grpc server methods; used by
+ * generated {@code XxxServer.bind} methods.
  *
  * <p>A method fails its call by throwing a {@link StatusRuntimeException} (such as {@code
  * CourierException}) or a {@link StatusException}: status, description and trailers reach the
@@ -40,7 +42,31 @@ public final class ServiceBindings {
     StreamObserver<ReqT> handle(StreamObserver<RespT> responses) throws Exception;
   }
 
-  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> unary(
+  /** Binds a unary method. */
+  public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> unary(
+      RpcMethod<ReqT, RespT> method, UnaryHandler<ReqT, RespT> handler) {
+    return ServerMethodDefinition.create(method.descriptor(), unaryHandler(method.fullName(), handler));
+  }
+
+  /** Binds a server-streaming method. */
+  public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> serverStreaming(
+      RpcMethod<ReqT, RespT> method, ServerStreamingHandler<ReqT, RespT> handler) {
+    return ServerMethodDefinition.create(method.descriptor(), serverStreamingHandler(method.fullName(), handler));
+  }
+
+  /** Binds a client-streaming method. */
+  public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> clientStreaming(
+      RpcMethod<ReqT, RespT> method, StreamingHandler<ReqT, RespT> handler) {
+    return ServerMethodDefinition.create(method.descriptor(), clientStreamingHandler(method.fullName(), handler));
+  }
+
+  /** Binds a bidirectional-streaming method. */
+  public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> bidiStreaming(
+      RpcMethod<ReqT, RespT> method, StreamingHandler<ReqT, RespT> handler) {
+    return ServerMethodDefinition.create(method.descriptor(), bidiStreamingHandler(method.fullName(), handler));
+  }
+
+  static <ReqT, RespT> ServerCallHandler<ReqT, RespT> unaryHandler(
       String fullMethodName, UnaryHandler<ReqT, RespT> handler) {
     return ServerCalls.asyncUnaryCall((request, responses) -> {
       RespT response;
@@ -61,7 +87,7 @@ public final class ServiceBindings {
     });
   }
 
-  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> serverStreaming(
+  static <ReqT, RespT> ServerCallHandler<ReqT, RespT> serverStreamingHandler(
       String fullMethodName, ServerStreamingHandler<ReqT, RespT> handler) {
     return ServerCalls.asyncServerStreamingCall((request, responses) -> {
       try {
@@ -72,12 +98,12 @@ public final class ServiceBindings {
     });
   }
 
-  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> clientStreaming(
+  static <ReqT, RespT> ServerCallHandler<ReqT, RespT> clientStreamingHandler(
       String fullMethodName, StreamingHandler<ReqT, RespT> handler) {
     return ServerCalls.asyncClientStreamingCall(responses -> open(fullMethodName, handler, responses));
   }
 
-  public static <ReqT, RespT> ServerCallHandler<ReqT, RespT> bidiStreaming(
+  static <ReqT, RespT> ServerCallHandler<ReqT, RespT> bidiStreamingHandler(
       String fullMethodName, StreamingHandler<ReqT, RespT> handler) {
     return ServerCalls.asyncBidiStreamingCall(responses -> open(fullMethodName, handler, responses));
   }
