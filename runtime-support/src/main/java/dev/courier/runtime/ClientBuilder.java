@@ -1,7 +1,10 @@
 package dev.courier.runtime;
 
 import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.balance.Randoms;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * Configures a generated client: where its servers are, how calls are balanced, and run-time
@@ -28,6 +36,14 @@ public final class ClientBuilder<C> {
   private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
   private UnaryOperator<MethodPolicy.Builder> serviceOverride = UnaryOperator.identity();
   private final Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides = new LinkedHashMap<>();
+  private EndpointSource endpointSource;
+  private ChannelFactory channelFactory = ChannelFactory.plaintext();
+  private PassiveHealth passiveHealth = PassiveHealth.DEFAULT;
+  private RetryBudget retryBudget;
+  private Executor callbackExecutor;
+  private LongSupplier nanoClock = System::nanoTime;
+  private RandomGenerator random = Randoms.threadLocal();
+  private ScheduledExecutorService scheduler;
 
   private ClientBuilder(String serviceName, Function<ClientRuntime, C> factory) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
@@ -53,6 +69,69 @@ public final class ClientBuilder<C> {
   /** Servers to call. */
   public ClientBuilder<C> endpoints(List<Endpoint> list) {
     endpoints.addAll(List.copyOf(list));
+    return this;
+  }
+
+  /**
+   * Where the endpoints come from when they change at run time (a registry); replaces what
+   * {@link #target} and {@link #endpoints} gave. Channels to endpoints that leave the set are shut
+   * down gracefully: their calls in flight finish.
+   */
+  public ClientBuilder<C> endpointSource(EndpointSource source) {
+    this.endpointSource = Objects.requireNonNull(source, "source");
+    return this;
+  }
+
+  /** How a channel to one endpoint is opened; default {@link ChannelFactory#plaintext()}. The TLS hook. */
+  public ClientBuilder<C> channelFactory(ChannelFactory factory) {
+    this.channelFactory = Objects.requireNonNull(factory, "factory");
+    return this;
+  }
+
+  /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */
+  public ClientBuilder<C> passiveHealth(PassiveHealth health) {
+    this.passiveHealth = Objects.requireNonNull(health, "health");
+    return this;
+  }
+
+  /**
+   * The retry budget shared by every call of the built client (pass a new instance per client);
+   * default {@link RetryBudget#defaults()} on this builder's clock. {@link RetryBudget#unlimited()}
+   * turns it off.
+   */
+  public ClientBuilder<C> retryBudget(RetryBudget budget) {
+    this.retryBudget = Objects.requireNonNull(budget, "budget");
+    return this;
+  }
+
+  /**
+   * Where futures from {@code asyncUnary} are completed. Default: none, so they complete on the
+   * gRPC thread that received the answer (fastest; continuations must not block). Set one when
+   * callers attach blocking continuations with the non-async {@code CompletableFuture} methods.
+   */
+  public ClientBuilder<C> callbackExecutor(Executor executor) {
+    this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** The clock for deadlines, backoff, budget and health, in nanoseconds; default {@code System::nanoTime}. */
+  public ClientBuilder<C> nanoClock(LongSupplier clock) {
+    this.nanoClock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Randomness for balancers and jitter; default thread-local randomness. Must be thread-safe. */
+  public ClientBuilder<C> random(RandomGenerator random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /**
+   * Runs retries after their backoff; default a shared daemon thread. The caller owns an executor
+   * given here (the client does not shut it down).
+   */
+  public ClientBuilder<C> scheduler(ScheduledExecutorService scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     return this;
   }
 
@@ -93,9 +172,9 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** Builds the client; fails when no endpoint was given. */
+  /** Builds the client; fails when no endpoint and no endpoint source was given. */
   public C build() {
-    if (endpoints.isEmpty()) {
+    if (endpoints.isEmpty() && endpointSource == null) {
       throw new IllegalStateException(
           "no endpoints for " + serviceName + " (expected: target(\"host:port,...\") or endpoints(...))");
     }
@@ -115,8 +194,64 @@ public final class ClientBuilder<C> {
   }
 
   MethodPolicy effectivePolicy(RpcMethod<?, ?> method) {
-    MethodPolicy.Builder b = serviceOverride.apply(method.policy().toBuilder());
-    UnaryOperator<MethodPolicy.Builder> own = methodOverrides.get(method.fullName());
-    return (own == null ? b : own.apply(b)).build();
+    return policySnapshot().apply(method);
+  }
+
+  /** The overrides as they are now; later changes to this builder do not affect it. */
+  Function<RpcMethod<?, ?>, MethodPolicy> policySnapshot() {
+    UnaryOperator<MethodPolicy.Builder> service = serviceOverride;
+    Map<String, UnaryOperator<MethodPolicy.Builder>> methods = Map.copyOf(methodOverrides);
+    return method -> {
+      MethodPolicy.Builder b = service.apply(method.policy().toBuilder());
+      UnaryOperator<MethodPolicy.Builder> own = methods.get(method.fullName());
+      return (own == null ? b : own.apply(b)).build();
+    };
+  }
+
+  EndpointSource endpointSource() {
+    return endpointSource != null ? endpointSource : EndpointSource.of(endpoints);
+  }
+
+  ChannelFactory channelFactory() {
+    return channelFactory;
+  }
+
+  PassiveHealth passiveHealth() {
+    return passiveHealth;
+  }
+
+  RetryBudget retryBudget() {
+    return retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), nanoClock);
+  }
+
+  Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  LongSupplier nanoClock() {
+    return nanoClock;
+  }
+
+  RandomGenerator random() {
+    return random;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler != null ? scheduler : SharedScheduler.INSTANCE;
+  }
+
+  /** The default retry scheduler: one daemon thread for every client of the JVM. */
+  private static final class SharedScheduler {
+    static final ScheduledExecutorService INSTANCE = create();
+
+    private static ScheduledExecutorService create() {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "courier-retry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
   }
 }

@@ -1,42 +1,50 @@
 package dev.courier.runtime;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
-import dev.courier.runtime.discovery.Endpoint;
-import io.grpc.CallOptions;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.ClientCall;
+import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the calls of one generated client. Generated code calls one method per RPC kind; the
- * runtime applies the effective policy (deadline, retries, balancing) and owns the channels.
+ * runtime applies the effective policy and owns the channels. A unary call goes through:
+ * <pre>
+ *   deadline (covers every attempt)
+ *     → attempts: retry only what {@link dev.courier.runtime.retry.Retryability} allows, up to
+ *       maxAttempts, with exponential backoff and jitter, within the retry budget; a retry goes
+ *       to an endpoint not tried yet when there is one
+ *       → balancer pick among healthy endpoints (passive health ejects failing ones)
+ *         → the endpoint's own gRPC channel
+ * </pre>
+ * A call that fails raises {@link CourierException} with every attempt (endpoint and status) and
+ * what stopped it. Streaming calls get the pick and the deadline, not retries.
  *
- * <p>Thread-safe. {@link #withDeadline} and {@link #withHashKey} return views that share the
- * channels; {@link #close} on any view closes them all.
+ * <p><b>Threads.</b> Thread-safe. By default (see {@link ChannelFactory#plaintext()}) gRPC runs
+ * callbacks on its Netty event-loop threads, and futures returned by {@link #asyncUnary} complete
+ * there: continuations attached with {@code thenApply}/{@code whenComplete} run on an event loop
+ * and must not block (use the {@code ...Async} variants, or set {@link
+ * ClientBuilder#callbackExecutor}). Stream observers are called on the same threads, one call at
+ * a time per stream.
+ *
+ * <p>{@link #withDeadline} and {@link #withHashKey} return views that share the channels;
+ * {@link #close} on any view closes them all.
  */
 public final class ClientRuntime implements AutoCloseable {
-  private final Core core;
+  private final CallPipeline pipeline;
   private final Duration deadline;
   private final String hashKey;
 
   ClientRuntime(ClientBuilder<?> builder) {
-    this(new Core(builder), null, null);
+    this(new CallPipeline(builder), null, null);
   }
 
-  private ClientRuntime(Core core, Duration deadline, String hashKey) {
-    this.core = core;
+  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey) {
+    this.pipeline = pipeline;
     this.deadline = deadline;
     this.hashKey = hashKey;
   }
@@ -44,112 +52,108 @@ public final class ClientRuntime implements AutoCloseable {
   /** A view whose calls use {@code deadline} for the whole call instead of the declared one. */
   public ClientRuntime withDeadline(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
-    return new ClientRuntime(core, deadline, hashKey);
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
+    }
+    return new ClientRuntime(pipeline, deadline, hashKey);
   }
 
   /** A view whose calls use {@code key} as the hash key instead of the request's field. */
   public ClientRuntime withHashKey(String key) {
     Objects.requireNonNull(key, "key");
-    return new ClientRuntime(core, deadline, key);
+    return new ClientRuntime(pipeline, deadline, key);
   }
 
-  /** A unary call that waits for its answer. */
+  /**
+   * A unary call that waits for its answer.
+   *
+   * @throws CourierException when the call fails; an interrupt cancels the call and fails it
+   *     with {@code CANCELLED} (the thread's interrupt flag is set again)
+   */
   public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
+    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline).start();
     try {
-      return asyncUnary(method, request).get();
+      return call.future().get();
     } catch (InterruptedException e) {
+      call.cancel("interrupted");
       Thread.currentThread().interrupt();
-      throw CourierException.from(io.grpc.Status.CANCELLED.withDescription("interrupted").withCause(e).asRuntimeException());
+      throw new CourierException(
+          Status.CANCELLED.withDescription("interrupted").withCause(e), null, List.of(), "cancelled");
     } catch (ExecutionException e) {
       throw CourierException.from(e.getCause());
     }
   }
 
-  /** A unary call whose answer completes the returned future. */
+  /**
+   * A unary call whose outcome completes the returned future: the response, or a {@link
+   * CourierException}. Cancelling the future cancels the call. See the class comment for the
+   * thread that completes it.
+   */
   public <ReqT, RespT> CompletableFuture<RespT> asyncUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
-    CompletableFuture<RespT> result = new CompletableFuture<>();
-    ListenableFuture<RespT> call =
-        ClientCalls.futureUnaryCall(core.next().newCall(method.descriptor(), callOptions(method)), request);
-    Futures.addCallback(call, new FutureCallback<>() {
-      @Override
-      public void onSuccess(RespT value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onFailure(Throwable t) {
-        result.completeExceptionally(CourierException.from(t));
-      }
-    }, MoreExecutors.directExecutor());
-    return result;
+    return new UnaryCall<>(pipeline, method, request, hashKey, deadline).start().future();
   }
 
   /** A server-streaming call: responses arrive on {@code responses}. */
   public <ReqT, RespT> void serverStreaming(
       RpcMethod<ReqT, RespT> method, ReqT request, StreamObserver<RespT> responses) {
-    ClientCalls.asyncServerStreamingCall(
-        core.next().newCall(method.descriptor(), callOptions(method)), request, responses);
+    String key = hashKey != null ? hashKey : method.hashKeyOf(request).orElse(null);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return;
+    }
+    ClientCalls.asyncServerStreamingCall(call, request, responses);
   }
 
   /** A client-streaming call: write requests to the returned observer. */
   public <ReqT, RespT> StreamObserver<ReqT> clientStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    return ClientCalls.asyncClientStreamingCall(
-        core.next().newCall(method.descriptor(), callOptions(method)), responses);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return Discarding.instance();
+    }
+    return ClientCalls.asyncClientStreamingCall(call, responses);
   }
 
   /** A bidirectional-streaming call: write requests to the returned observer. */
   public <ReqT, RespT> StreamObserver<ReqT> bidiStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    return ClientCalls.asyncBidiStreamingCall(
-        core.next().newCall(method.descriptor(), callOptions(method)), responses);
-  }
-
-  private CallOptions callOptions(RpcMethod<?, ?> method) {
-    Duration timeout = deadline != null ? deadline : core.builder.effectivePolicy(method).timeout().orElse(null);
-    CallOptions options = CallOptions.DEFAULT;
-    if (timeout != null) {
-      options = options.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return Discarding.instance();
     }
-    return options;
+    return ClientCalls.asyncBidiStreamingCall(call, responses);
   }
 
-  /** Closes every channel; calls in flight are cancelled after a short grace period. */
+  private CourierException noEndpoints() {
+    return new CourierException(
+        Status.UNAVAILABLE.withDescription("no endpoints for " + pipeline.serviceName), null, List.of(), null);
+  }
+
+  /** Closes every channel; calls in flight get up to 5 s to finish, then are cancelled. */
   @Override
   public void close() {
-    core.close();
+    pipeline.close();
   }
 
-  private static final class Core {
-    final ClientBuilder<?> builder;
-    final List<ManagedChannel> channels = new ArrayList<>();
-    final AtomicInteger next = new AtomicInteger();
+  /** The request observer of a stream that could not start: drops what it is given. */
+  private static final class Discarding<T> implements StreamObserver<T> {
+    private static final Discarding<Object> INSTANCE = new Discarding<>();
 
-    Core(ClientBuilder<?> builder) {
-      this.builder = builder;
-      for (Endpoint e : builder.endpoints()) {
-        channels.add(NettyChannelBuilder.forAddress(e.host(), e.port()).usePlaintext().build());
-      }
+    @SuppressWarnings("unchecked")
+    static <T> StreamObserver<T> instance() {
+      return (StreamObserver<T>) INSTANCE;
     }
 
-    ManagedChannel next() {
-      return channels.get(Math.floorMod(next.getAndIncrement(), channels.size()));
-    }
+    @Override
+    public void onNext(T value) {}
 
-    void close() {
-      for (ManagedChannel c : channels) {
-        c.shutdown();
-      }
-      for (ManagedChannel c : channels) {
-        try {
-          if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
-            c.shutdownNow();
-          }
-        } catch (InterruptedException e) {
-          c.shutdownNow();
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
   }
 }

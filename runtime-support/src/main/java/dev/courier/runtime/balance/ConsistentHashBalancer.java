@@ -1,0 +1,110 @@
+package dev.courier.runtime.balance;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * A hash ring with virtual nodes. Each endpoint owns {@code virtualNodes} points, placed by a
+ * 64-bit hash of {@code host:port#i} (so placement depends on the endpoint, not on its position in
+ * the list); a key goes to the owner of the first point clockwise from the key's hash, skipping
+ * ineligible owners. Calls without a key go to a random eligible node. Thread-safe; the ring is
+ * rebuilt when a new endpoint list arrives.
+ */
+final class ConsistentHashBalancer implements Balancer {
+  static final int DEFAULT_VIRTUAL_NODES = 160;
+
+  private final int virtualNodes;
+  private final RandomBalancer noKey;
+  private volatile Ring ring = new Ring(List.of(), new long[0], new int[0]);
+
+  ConsistentHashBalancer(int virtualNodes, RandomGenerator random) {
+    if (virtualNodes < 1) {
+      throw new IllegalArgumentException("virtualNodes: " + virtualNodes + " (expected: >= 1)");
+    }
+    this.virtualNodes = virtualNodes;
+    this.noKey = new RandomBalancer(Objects.requireNonNull(random, "random"));
+  }
+
+  @Override
+  public <N extends Node> N pick(List<N> nodes, Predicate<? super N> eligible, String key) {
+    if (key == null) {
+      return noKey.pick(nodes, eligible, null);
+    }
+    Ring current = ring;
+    if (current.nodes != nodes) {
+      current = Ring.of(nodes, virtualNodes);
+      ring = current;
+    }
+    long[] points = current.points;
+    int start = Arrays.binarySearch(points, hash(key));
+    if (start < 0) {
+      start = -start - 1;
+    }
+    boolean[] seen = null;
+    int distinctSeen = 0;
+    for (int step = 0; step < points.length; step++) {
+      int index = start + step;
+      int owner = current.owners[index >= points.length ? index - points.length : index];
+      N node = nodes.get(owner);
+      if (eligible.test(node)) {
+        return node;
+      }
+      if (seen == null) {
+        seen = new boolean[nodes.size()];
+      }
+      if (!seen[owner]) {
+        seen[owner] = true;
+        if (++distinctSeen == nodes.size()) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** FNV-1a over the UTF-16 units, finished with the murmur3 64-bit mixer. */
+  static long hash(String text) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** Sorted points on the ring and, for each, the index of the node that owns it. */
+  private record Ring(List<?> nodes, long[] points, int[] owners) {
+    static Ring of(List<? extends Node> nodes, int virtualNodes) {
+      int count = nodes.size() * virtualNodes;
+      long[] hashes = new long[count];
+      int k = 0;
+      for (int owner = 0; owner < nodes.size(); owner++) {
+        String authority = nodes.get(owner).endpoint().authority();
+        for (int v = 0; v < virtualNodes; v++) {
+          hashes[k] = hash(authority + "#" + v);
+          k++;
+        }
+      }
+      Integer[] order = new Integer[count];
+      for (int i = 0; i < count; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(hashes[a], hashes[b]));
+      long[] points = new long[count];
+      int[] owners = new int[count];
+      for (int i = 0; i < count; i++) {
+        points[i] = hashes[order[i]];
+        owners[i] = order[i] / virtualNodes;
+      }
+      return new Ring(nodes, points, owners);
+    }
+  }
+}

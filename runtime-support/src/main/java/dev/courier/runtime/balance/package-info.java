@@ -1,0 +1,7 @@
+/**
+ * Client-side balancing: {@link dev.courier.runtime.balance.Balancer} picks the endpoint of one
+ * attempt from the current {@link dev.courier.runtime.balance.Node}s. One implementation per
+ * {@link dev.courier.runtime.balance.BalancerKind}, package-private and final, created through
+ * the static factories of {@code Balancer}.
+ */
+package dev.courier.runtime.balance;

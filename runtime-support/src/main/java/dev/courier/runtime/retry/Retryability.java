@@ -1,0 +1,57 @@
+package dev.courier.runtime.retry;
+
+import io.grpc.Status;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which failed attempts may be retried (before the attempt count, the deadline and the budget
+ * have their say).
+ *
+ * <p>The rule:
+ * <ol>
+ *   <li>A failure where the request <em>surely never reached a server</em> is retryable for every
+ *       method, idempotent or not. "Surely never" means: status {@code UNAVAILABLE}, and gRPC
+ *       never reported the request headers as written to a connection (its
+ *       {@code ClientStreamTracer.outboundHeaders()} was not called) and no response headers
+ *       arrived: the connection was refused, could not be made, or no endpoint was there.
+ *   <li>Otherwise a non-idempotent method is never retried: the server may have run it.
+ *   <li>An idempotent method is retried when the code is in {@link RetryPolicy#retryableCodes()},
+ *       or, when that set is empty (the default), on {@code UNAVAILABLE}, {@code
+ *       RESOURCE_EXHAUSTED} and {@code DEADLINE_EXCEEDED} of one attempt (a deadline of the whole
+ *       call that has run out stops the call before this rule is asked).
+ * </ol>
+ * Stateless and thread-safe.
+ */
+public final class Retryability {
+  private static final Set<Status.Code> IDEMPOTENT_DEFAULTS = EnumSet.of(
+      Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+
+  private Retryability() {}
+
+  /**
+   * Whether a failed attempt may be retried.
+   *
+   * @param policy the method's retry policy
+   * @param idempotent whether the method is idempotent
+   * @param code the attempt's status code
+   * @param neverReachedServer whether the request surely never reached a server (see above)
+   */
+  public static boolean mayRetry(
+      RetryPolicy policy, boolean idempotent, Status.Code code, boolean neverReachedServer) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(code, "code");
+    if (code == Status.Code.OK) {
+      return false;
+    }
+    if (neverReachedServer && code == Status.Code.UNAVAILABLE) {
+      return policy.retryableCodes().isEmpty() || policy.retryableCodes().contains(code);
+    }
+    if (!idempotent) {
+      return false;
+    }
+    Set<Status.Code> codes = policy.retryableCodes().isEmpty() ? IDEMPOTENT_DEFAULTS : policy.retryableCodes();
+    return codes.contains(code);
+  }
+}
