@@ -1,0 +1,47 @@
+package dev.courier.codegen.build;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one code generation run needs, with no Maven types. Immutable.
+ *
+ * @param protoSourceRoot folder with the project's own {@code .proto} files; may not exist
+ * @param includes Ant-style patterns relative to {@code protoSourceRoot}, such as {@code **}{@code /*.proto}
+ * @param excludes Ant-style patterns that win over {@code includes}
+ * @param outputDirectory where generated Java files go; Courier owns what it wrote there
+ * @param workDirectory Courier's scratch folder ({@code target/courier}): extracted imports, the
+ *     descriptor set, the incremental state
+ * @param dependencyPaths jars (or class folders) whose {@code .proto} files may be imported, in
+ *     classpath order: the first copy of a file wins
+ * @param generateMessages whether protoc's {@code --java_out} writes the message classes too
+ * @param protoc where protoc comes from
+ * @param pluginVersion the plugin's version, part of the incremental fingerprint
+ * @since 0.1.0
+ */
+public record CodegenRequest(
+    Path protoSourceRoot,
+    List<String> includes,
+    List<String> excludes,
+    Path outputDirectory,
+    Path workDirectory,
+    List<Path> dependencyPaths,
+    boolean generateMessages,
+    ProtocSource protoc,
+    String pluginVersion) {
+
+  public CodegenRequest {
+    Objects.requireNonNull(protoSourceRoot, "protoSourceRoot");
+    Objects.requireNonNull(outputDirectory, "outputDirectory");
+    Objects.requireNonNull(workDirectory, "workDirectory");
+    Objects.requireNonNull(protoc, "protoc");
+    Objects.requireNonNull(pluginVersion, "pluginVersion");
+    protoSourceRoot = protoSourceRoot.toAbsolutePath().normalize();
+    outputDirectory = outputDirectory.toAbsolutePath().normalize();
+    workDirectory = workDirectory.toAbsolutePath().normalize();
+    includes = includes == null || includes.isEmpty() ? List.of("**/*.proto") : List.copyOf(includes);
+    excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    dependencyPaths = dependencyPaths == null ? List.of() : List.copyOf(dependencyPaths);
+  }
+}

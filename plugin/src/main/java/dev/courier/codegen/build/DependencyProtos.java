@@ -1,0 +1,109 @@
+package dev.courier.codegen.build;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The {@code .proto} files inside dependency jars (or class folders): listed cheaply for the
+ * incremental fingerprint (zip entry name, size and CRC, no decompression) and extracted into one
+ * folder for protoc's import path, the first copy of a path winning as on a classpath.
+ *
+ * @since 0.1.0
+ */
+final class DependencyProtos {
+  private DependencyProtos() {}
+
+  /** One line per {@code .proto} inside {@code path}: {@code name size crc}; sorted. */
+  static List<String> fingerprintLines(Path path) throws IOException {
+    List<String> lines = new ArrayList<>();
+    if (Files.isDirectory(path)) {
+      for (String name : protoNamesInFolder(path)) {
+        lines.add(name + " " + sha256(Files.readAllBytes(path.resolve(name))));
+      }
+    } else if (Files.isRegularFile(path)) {
+      try (ZipFile zip = new ZipFile(path.toFile())) {
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+          ZipEntry e = entries.nextElement();
+          if (isProto(e)) {
+            lines.add(e.getName() + " " + e.getSize() + " " + Long.toHexString(e.getCrc()));
+          }
+        }
+      }
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  /**
+   * Copies every {@code .proto} of {@code path} below {@code target} unless a file with the same
+   * path is already there. Returns how many files were copied.
+   */
+  static int extract(Path path, Path target) throws IOException {
+    int copied = 0;
+    if (Files.isDirectory(path)) {
+      for (String name : protoNamesInFolder(path)) {
+        Path out = FileTrees.resolveInside(target, name);
+        if (!Files.exists(out)) {
+          Files.createDirectories(out.getParent());
+          Files.copy(path.resolve(name), out);
+          copied++;
+        }
+      }
+    } else if (Files.isRegularFile(path)) {
+      try (ZipFile zip = new ZipFile(path.toFile())) {
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+          ZipEntry e = entries.nextElement();
+          if (isProto(e)) {
+            Path out = FileTrees.resolveInside(target, e.getName());
+            if (!Files.exists(out)) {
+              Files.createDirectories(out.getParent());
+              try (InputStream in = zip.getInputStream(e)) {
+                Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+              }
+              copied++;
+            }
+          }
+        }
+      }
+    }
+    return copied;
+  }
+
+  private static boolean isProto(ZipEntry e) {
+    return !e.isDirectory() && e.getName().endsWith(".proto") && !e.getName().startsWith("META-INF/");
+  }
+
+  private static List<String> protoNamesInFolder(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString().replace('\\', '/'))
+          .filter(n -> n.endsWith(".proto") && !n.startsWith("META-INF/"))
+          .sorted()
+          .toList();
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.courier.codegen.build;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a generation run depends on, as one SHA-256 per part, so the cache can say which part
+ * changed: {@code sources} (every proto file's path and content), {@code dependencies} (the
+ * {@code .proto} entries of every dependency jar, in classpath order), {@code tool} (plugin
+ * version, protoc identity, the bundled {@code courier/options.proto}) and {@code parameters}.
+ * Immutable.
+ *
+ * @param parts part name to hex digest, sorted by name
+ * @since 0.1.0
+ */
+public record Fingerprint(Map<String, String> parts) {
+
+  /** Bumped whenever what goes into a part changes, so old state files rebuild. */
+  public static final String FORMAT = "1";
+
+  public Fingerprint {
+    parts = Map.copyOf(parts);
+  }
+
+  /** Computes the fingerprint of a request whose proto files are {@code protoFiles}. */
+  public static Fingerprint of(CodegenRequest request, List<String> protoFiles) throws IOException {
+    Map<String, String> parts = new TreeMap<>();
+    parts.put("format", FORMAT);
+
+    Digest sources = new Digest();
+    for (String file : protoFiles) {
+      sources.add(file).add(DependencyProtos.sha256(Files.readAllBytes(request.protoSourceRoot().resolve(file))));
+    }
+    parts.put("sources", sources.hex());
+
+    Digest dependencies = new Digest();
+    for (Path dependency : request.dependencyPaths()) {
+      List<String> lines = DependencyProtos.fingerprintLines(dependency);
+      if (!lines.isEmpty()) {
+        dependencies.add(dependency.toString());
+        lines.forEach(dependencies::add);
+      }
+    }
+    parts.put("dependencies", dependencies.hex());
+
+    parts.put("tool", new Digest().add(request.pluginVersion()).add(request.protoc().id())
+        .add(DependencyProtos.sha256(ImportPathLayout.courierOptionsProto()))
+        .add(ImportPathLayout.protobufJavaLocation().getFileName().toString())
+        .hex());
+
+    parts.put("parameters", new Digest().add(request.protoSourceRoot().toString())
+        .add(String.join(",", request.includes())).add(String.join(",", request.excludes()))
+        .add(request.outputDirectory().toString()).add(Boolean.toString(request.generateMessages()))
+        .hex());
+    return new Fingerprint(parts);
+  }
+
+  /** Sorted {@code name=digest} lines, the state file's format. */
+  public List<String> toLines() {
+    return new TreeMap<>(parts).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+  }
+
+  /** Parses {@link #toLines()}; unknown or broken lines are ignored (the cache then rebuilds). */
+  public static Fingerprint parse(List<String> lines) {
+    Map<String, String> parts = new TreeMap<>();
+    for (String line : lines) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        parts.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return new Fingerprint(parts);
+  }
+
+  private static final class Digest {
+    private final MessageDigest md;
+
+    Digest() {
+      try {
+        md = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+    }
+
+    Digest add(String value) {
+      md.update(value.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      return this;
+    }
+
+    String hex() {
+      return HexFormat.of().formatHex(md.digest());
+    }
+  }
+}

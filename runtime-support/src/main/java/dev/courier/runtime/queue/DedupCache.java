@@ -1,0 +1,38 @@
+package dev.courier.runtime.queue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The outcomes of the most recent requests, by request id, so that a duplicate is answered without
+ * running the handler again. Bounded: the least recently used entry goes first. Thread-safe.
+ */
+final class DedupCache {
+  /** What a request ended in: the reply to send again, or none (fire-and-forget). */
+  record Outcome(QueueMessage reply) {}
+
+  private final Map<String, Outcome> entries;
+
+  DedupCache(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException(String.format("dedupCapacity: %s (expected: >= 1)", capacity));
+    }
+    this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  synchronized Optional<Outcome> get(String requestId) {
+    return Optional.ofNullable(entries.get(requestId));
+  }
+
+  synchronized void put(String requestId, Outcome outcome) {
+    entries.put(requestId, outcome);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.courier.runtime.queue;
+
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes queue-backed calls: publishes each request on its method's queue and completes the
+ * returned future with the reply that comes back on this client's reply queue.
+ *
+ * <p>The timeout of a call is, in order: the one given to {@link #withTimeout}, the method's
+ * declared timeout, or 30 seconds. A call without a reply by then fails with {@code
+ * DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes the request
+ * later does not run it. A reply that comes after that is dropped and counted in {@link
+ * QueueStats#lateReplies()}. A worker's failure arrives as a {@link CourierException} with the
+ * worker's status.
+ *
+ * <p>Thread-safe. Futures complete on a transport thread (or the timer thread): use the {@code
+ * *Async} stages for slow work. {@link #close()} on any view closes the shared reply queue and fails
+ * the calls still waiting with {@code UNAVAILABLE}; it does not close the transport.
+ */
+public final class QueueClientRuntime implements AutoCloseable {
+  /** The timeout of a call whose method declares none. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Shared shared;
+  private final Duration timeout;
+
+  private QueueClientRuntime(Shared shared, Duration timeout) {
+    this.shared = shared;
+    this.timeout = timeout;
+  }
+
+  /** A client on {@code transport}; opens its reply queue at once. */
+  public static QueueClientRuntime create(QueueTransport transport) {
+    return new QueueClientRuntime(new Shared(Objects.requireNonNull(transport, "transport")), null);
+  }
+
+  /** A view with another timeout for every call, sharing this client's reply queue. */
+  public QueueClientRuntime withTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+    return new QueueClientRuntime(shared, timeout);
+  }
+
+  /** Calls {@code method} through the queue; see the class comment for timeouts and failures. */
+  public <ReqT, RespT> CompletableFuture<RespT> call(RpcMethod<ReqT, RespT> method, ReqT request) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    Duration callTimeout = timeout != null ? timeout : method.policy().timeout().orElse(DEFAULT_TIMEOUT);
+    return shared.call(method, request, callTimeout);
+  }
+
+  /**
+   * Enqueues {@code request} without waiting for a reply; the future completes once the queue has
+   * accepted it durably. A worker runs it at least once; its failures are dead-lettered.
+   */
+  public <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    return shared.send(method, request);
+  }
+
+  /** This client's counters (shared by all views). */
+  public QueueStats stats() {
+    return shared.counters.snapshot();
+  }
+
+  @Override
+  public void close() {
+    shared.close();
+  }
+
+  /** What all views of one client share: the reply queue, the calls waiting and the counters. */
+  private static final class Shared {
+    private final QueueTransport transport;
+    private final ReplyQueue replies;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final QueueCounters counters = new QueueCounters();
+    private final AtomicLong nextCorrelation = new AtomicLong();
+    private final String clientTag = UUID.randomUUID().toString().substring(0, 8);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Shared(QueueTransport transport) {
+      this.transport = transport;
+      this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "courier-queue-client-timer");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.setRemoveOnCancelPolicy(true);
+      this.replies = transport.openReplyQueue(this::onReply);
+    }
+
+    <ReqT, RespT> CompletableFuture<RespT> call(
+        RpcMethod<ReqT, RespT> method, ReqT request, Duration timeout) {
+      CompletableFuture<RespT> result = new CompletableFuture<>();
+      if (closed.get()) {
+        result.completeExceptionally(closedError());
+        return result;
+      }
+      String correlationId = clientTag + '-' + nextCorrelation.incrementAndGet();
+      Map<String, String> headers = headers(method, correlationId);
+      headers.put(QueueHeaders.REPLY_TO, replies.address());
+      headers.put(QueueHeaders.DEADLINE,
+          Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+      Pending p = new Pending(method, result, timeout);
+      pending.put(correlationId, p);
+      p.timer = timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      QueueMessage message;
+      try {
+        message = QueueMessage.of(method.hashKeyOf(request).orElse(null), headers,
+            MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+      } catch (RuntimeException e) {
+        fail(correlationId, CourierException.from(e));
+        return result;
+      }
+      transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
+        if (error != null) {
+          fail(correlationId, CourierException.from(unwrap(error)));
+        } else {
+          counters.sent.increment();
+        }
+      });
+      return result;
+    }
+
+    <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
+      if (closed.get()) {
+        return CompletableFuture.failedFuture(closedError());
+      }
+      String correlationId = clientTag + '-' + nextCorrelation.incrementAndGet();
+      QueueMessage message = QueueMessage.of(method.hashKeyOf(request).orElse(null),
+          headers(method, correlationId),
+          MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+      CompletableFuture<Void> result = new CompletableFuture<>();
+      transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
+        if (error != null) {
+          result.completeExceptionally(CourierException.from(unwrap(error)));
+        } else {
+          counters.sent.increment();
+          result.complete(null);
+        }
+      });
+      return result;
+    }
+
+    private static Map<String, String> headers(RpcMethod<?, ?> method, String correlationId) {
+      Map<String, String> headers = new HashMap<>(8);
+      headers.put(QueueHeaders.REQUEST_ID, UUID.randomUUID().toString());
+      headers.put(QueueHeaders.CORRELATION_ID, correlationId);
+      headers.put(QueueHeaders.METHOD, method.fullName());
+      return headers;
+    }
+
+    private void onReply(QueueMessage reply) {
+      String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
+      Pending p = correlationId == null ? null : pending.remove(correlationId);
+      if (p == null) {
+        counters.lateReplies.increment();
+        return;
+      }
+      p.timer.cancel(false);
+      counters.replied.increment();
+      p.complete(reply);
+    }
+
+    private void onTimeout(String correlationId) {
+      Pending p = pending.remove(correlationId);
+      if (p != null) {
+        counters.timedOut.increment();
+        p.result.completeExceptionally(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
+            "no reply from the queue worker for " + p.method.fullName() + " within "
+                + p.timeout.toMillis() + " ms (correlation id " + correlationId + ")"));
+      }
+    }
+
+    private void fail(String correlationId, CourierException error) {
+      Pending p = pending.remove(correlationId);
+      if (p != null) {
+        p.timer.cancel(false);
+        p.result.completeExceptionally(error);
+      }
+    }
+
+    void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        replies.close();
+      } finally {
+        timer.shutdownNow();
+        for (String id : pending.keySet()) {
+          fail(id, closedError());
+        }
+      }
+    }
+
+    private static CourierException closedError() {
+      return CourierException.of(Status.Code.UNAVAILABLE, "queue client closed");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+      return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+          ? t.getCause() : t;
+    }
+  }
+
+  /** A call waiting for its reply. */
+  private static final class Pending {
+    final RpcMethod<?, ?> method;
+    final CompletableFuture<?> result;
+    final Duration timeout;
+    volatile ScheduledFuture<?> timer;
+
+    Pending(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
+      this.method = method;
+      this.result = result;
+      this.timeout = timeout;
+    }
+
+    @SuppressWarnings("unchecked")
+    void complete(QueueMessage reply) {
+      complete((RpcMethod<Object, Object>) method, (CompletableFuture<Object>) result, reply);
+    }
+
+    private static <RespT> void complete(
+        RpcMethod<?, RespT> method, CompletableFuture<RespT> result, QueueMessage reply) {
+      int code = parseStatus(reply.header(QueueHeaders.STATUS));
+      if (code != Status.Code.OK.value()) {
+        result.completeExceptionally(CourierException.of(
+            Status.fromCodeValue(code).withDescription(reply.header(QueueHeaders.STATUS_MESSAGE)),
+            null));
+        return;
+      }
+      try {
+        result.complete(MessageCodec.decode(method.descriptor().getResponseMarshaller(), reply.body()));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(CourierException.of(Status.INTERNAL
+            .withDescription("reply for " + method.fullName() + " could not be decoded: " + e.getMessage())
+            .withCause(e), null));
+      }
+    }
+
+    private static int parseStatus(String value) {
+      if (value == null) {
+        return Status.Code.INTERNAL.value();
+      }
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        return Status.Code.INTERNAL.value();
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.courier.runtime.queue;
+
+/**
+ * The header names Courier puts on queue messages. Values are strings (UTF-8 on Kafka).
+ *
+ * <p>Requests carry {@link #REQUEST_ID}, {@link #CORRELATION_ID}, {@link #METHOD}, and, for calls
+ * that wait for a reply, {@link #REPLY_TO} and {@link #DEADLINE}. Replies carry {@link
+ * #CORRELATION_ID}, {@link #REQUEST_ID}, {@link #STATUS} and, for failures, {@link
+ * #STATUS_MESSAGE}. Dead letters keep the request's headers and add {@link #ERROR} and {@link
+ * #ATTEMPTS}.
+ */
+public final class QueueHeaders {
+  /** Identifies one logical request; duplicates share it and are run once. */
+  public static final String REQUEST_ID = "courier-request-id";
+  /** Routes a reply to the waiting call. */
+  public static final String CORRELATION_ID = "courier-correlation-id";
+  /** The full gRPC method name, {@code package.Service/Method}. */
+  public static final String METHOD = "courier-method";
+  /** The address of the reply queue (on Kafka: the reply topic). Absent for fire-and-forget. */
+  public static final String REPLY_TO = "courier-reply-to";
+  /** When the caller stops waiting, in milliseconds since the epoch. Absent for none. */
+  public static final String DEADLINE = "courier-deadline";
+  /** The gRPC status code of a reply, as a number ({@code 0} for OK). */
+  public static final String STATUS = "courier-status";
+  /** The gRPC status description of a failed reply. */
+  public static final String STATUS_MESSAGE = "courier-status-message";
+  /** Why a message was dead-lettered. */
+  public static final String ERROR = "courier-error";
+  /** How many times the handler ran before the message was dead-lettered. */
+  public static final String ATTEMPTS = "courier-attempts";
+
+  private QueueHeaders() {}
+}
