@@ -1,7 +1,13 @@
 package dev.courier.codegen;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.palantir.javapoet.JavaFile;
+import dev.courier.codegen.java.JavaGenerator;
+import dev.courier.codegen.model.ModelReader;
+import dev.courier.codegen.model.ServiceModel;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -20,6 +26,19 @@ public final class ServiceCodeGenerator {
    */
   public List<GeneratedFile> generate(FileDescriptorSet descriptorSet, Collection<String> filesToGenerate)
       throws CodegenException {
-    throw new UnsupportedOperationException("in progress");
+    return generate(ModelReader.read(descriptorSet, filesToGenerate));
+  }
+
+  /** Generates the Java files for already-read services. */
+  public List<GeneratedFile> generate(List<ServiceModel> services) {
+    List<GeneratedFile> files = new ArrayList<>();
+    for (ServiceModel service : services) {
+      for (JavaFile file : JavaGenerator.generate(service)) {
+        String dir = file.packageName().isEmpty() ? "" : file.packageName().replace('.', '/') + "/";
+        files.add(new GeneratedFile(dir + file.typeSpec().name() + ".java", file.toString()));
+      }
+    }
+    files.sort(Comparator.comparing(GeneratedFile::relativePath));
+    return List.copyOf(files);
   }
 }

@@ -1,0 +1,63 @@
+package dev.courier.codegen.java;
+
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.courier.codegen.model.MethodModel;
+import dev.courier.codegen.model.ServiceModel;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Generates the interface a user implements to serve the service, and which the generated client
+ * implements to call it: calling code does not care whether the service is local or remote.
+ */
+final class InterfaceGenerator {
+  private InterfaceGenerator() {}
+
+  static TypeSpec generate(ServiceModel service) {
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(service.baseName())
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("$L", Javadoc.paragraph(service.comment()))
+        .addJavadoc("The gRPC service {@code $L}. Implement it and serve it with {@link $L};\n"
+            + "call a remote one through {@link $L}, which implements it too.\n"
+            + "\n<p>To fail a call with a chosen status, throw a {@code CourierException} or a grpc\n"
+            + "{@code StatusRuntimeException}; status, message and trailers reach the client unchanged.\n",
+            service.fullName(), service.baseName() + "Server", service.baseName() + "Client");
+    GeneratedTypes.decorate(type, service);
+    if (service.deprecated()) {
+      type.addAnnotation(Deprecated.class);
+    }
+    for (MethodModel method : service.methods()) {
+      type.addMethod(signature(method).addModifiers(Modifier.ABSTRACT).build());
+    }
+    return type.build();
+  }
+
+  /** The method's signature, with its Javadoc; shared with the client, which overrides it. */
+  static MethodSpec.Builder signature(MethodModel method) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(method.javaName())
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("$L", Javadoc.paragraph(method.comment()));
+    TypeName request = Types.of(method.request());
+    switch (method.kind()) {
+      case UNARY -> m.addParameter(request, "request")
+          .returns(Types.of(method.response()))
+          .addJavadoc("{@code $L}: returns the response, or throws to fail the call.\n", method.fullName());
+      case SERVER_STREAMING -> m.addParameter(request, "request")
+          .addParameter(Types.observerOf(method.response()), "responses")
+          .addJavadoc("{@code $L}: writes any number of responses, then completes or fails.\n", method.fullName());
+      case CLIENT_STREAMING -> m.addParameter(Types.observerOf(method.response()), "responses")
+          .returns(Types.observerOf(method.request()))
+          .addJavadoc("{@code $L}: returns the observer that receives the requests; one response follows.\n",
+              method.fullName());
+      case BIDI_STREAMING -> m.addParameter(Types.observerOf(method.response()), "responses")
+          .returns(Types.observerOf(method.request()))
+          .addJavadoc("{@code $L}: returns the observer that receives the requests; responses flow independently.\n",
+              method.fullName());
+    }
+    if (method.deprecated()) {
+      m.addAnnotation(Deprecated.class);
+    }
+    return m;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.courier.codegen.model;
+
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
+import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
+import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Descriptors.MethodDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.courier.codegen.CodegenException;
+import dev.courier.options.MethodOptions;
+import dev.courier.options.ServiceOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads protoc's descriptor set into validated {@link ServiceModel}s. Every problem is collected
+ * (not only the first), each naming the {@code .proto} file and line, the service and the method.
+ */
+public final class ModelReader {
+  private static final int SERVICE_FIELD = 6;
+  private static final int METHOD_FIELD = 2;
+
+  private ModelReader() {}
+
+  /**
+   * The services declared in {@code filesToGenerate}, in file then declaration order.
+   *
+   * @throws CodegenException listing every problem found
+   */
+  public static List<ServiceModel> read(FileDescriptorSet set, Collection<String> filesToGenerate)
+      throws CodegenException {
+    List<String> problems = new ArrayList<>();
+    Map<String, FileDescriptor> files = build(set);
+    JavaTypeIndex index = new JavaTypeIndex(List.copyOf(files.values()));
+    List<ServiceModel> services = new ArrayList<>();
+    for (String name : new TreeSet<>(filesToGenerate)) {
+      FileDescriptor file = files.get(name);
+      if (file == null) {
+        throw new CodegenException(name + ": not in protoc's descriptor set (expected one of " + files.keySet() + ")");
+      }
+      for (ServiceDescriptor service : file.getServices()) {
+        services.add(readService(file, service, index, problems));
+      }
+    }
+    checkCollisions(services, index, problems);
+    if (!problems.isEmpty()) {
+      throw new CodegenException(problems);
+    }
+    return withPackageTypeNames(services, index);
+  }
+
+  private static Map<String, FileDescriptor> build(FileDescriptorSet set) throws CodegenException {
+    Map<String, FileDescriptor> built = new LinkedHashMap<>();
+    for (FileDescriptorProto proto : set.getFileList()) {
+      List<FileDescriptor> deps = new ArrayList<>();
+      for (String dependency : proto.getDependencyList()) {
+        FileDescriptor dep = built.get(dependency);
+        if (dep == null) {
+          throw new CodegenException(proto.getName() + ": import \"" + dependency
+              + "\" is missing from protoc's descriptor set (run protoc with --include_imports)");
+        }
+        deps.add(dep);
+      }
+      try {
+        built.put(proto.getName(), FileDescriptor.buildFrom(proto, deps.toArray(new FileDescriptor[0])));
+      } catch (DescriptorValidationException e) {
+        throw new CodegenException(proto.getName() + ": " + e.getMessage());
+      }
+    }
+    return built;
+  }
+
+  private static ServiceModel readService(
+      FileDescriptor file, ServiceDescriptor service, JavaTypeIndex index, List<String> problems) {
+    FileDescriptorProto fileProto = file.toProto();
+    ServiceDescriptorProto serviceProto = fileProto.getService(service.getIndex());
+    SourceCodeInfo info = fileProto.getSourceCodeInfo();
+    int serviceIndex = service.getIndex();
+    String serviceWhere = file.getName() + ":" + line(info, SERVICE_FIELD, serviceIndex)
+        + ": service " + service.getFullName();
+    ServiceOptions serviceOptions = PolicyReader.serviceOptions(serviceProto.getOptions(), serviceWhere, problems::add);
+    String baseName = serviceOptions.getJavaName().isEmpty() ? service.getName() : serviceOptions.getJavaName();
+    if (!javaIdentifier(baseName)) {
+      problems.add(serviceWhere + ": java_name \"" + baseName + "\" is not a Java type name"
+          + " (expected letters, digits and _, starting with a letter)");
+    }
+
+    List<MethodModel> methods = new ArrayList<>();
+    for (MethodDescriptor method : service.getMethods()) {
+      MethodDescriptorProto methodProto = serviceProto.getMethod(method.getIndex());
+      String where = file.getName() + ":" + line(info, SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex())
+          + ": service " + service.getFullName() + ", method " + method.getName();
+      MethodOptions options = PolicyReader.methodOptions(methodProto.getOptions(), where, problems::add);
+      CallKind kind = CallKind.of(method.isClientStreaming(), method.isServerStreaming());
+      PolicyModel policy = PolicyReader.merge(serviceOptions, options, kind, where, problems::add);
+      HashKeyModel hashKey = options.getHashKey().isEmpty() ? null
+          : HashKeyResolver.resolve(options.getHashKey(), method.getInputType(), where, problems::add);
+      methods.add(new MethodModel(
+          method.getName(),
+          service.getFullName() + "/" + method.getName(),
+          null, null, null,
+          kind,
+          index.typeOf(method.getInputType()),
+          index.typeOf(method.getOutputType()),
+          policy,
+          hashKey,
+          comment(info, SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex()),
+          method.getOptions().getDeprecated()));
+    }
+    return new ServiceModel(
+        file.getName(),
+        service.getName(),
+        service.getFullName(),
+        JavaTypeIndex.javaPackage(file),
+        baseName,
+        index.fileClass(file),
+        comment(info, SERVICE_FIELD, serviceIndex),
+        MethodNamer.name(service.getFullName(), methods, serviceWhere, problems::add),
+        service.getOptions().getDeprecated(),
+        Set.of());
+  }
+
+  /** Generated type names must not clash with protoc's types or with each other in one package. */
+  private static void checkCollisions(List<ServiceModel> services, JavaTypeIndex index, List<String> problems) {
+    Map<String, Map<String, String>> ours = new HashMap<>();
+    for (ServiceModel service : services) {
+      Map<String, String> taken = index.topLevelNames(service.javaPackage());
+      Map<String, String> mine = ours.computeIfAbsent(service.javaPackage(), p -> new HashMap<>());
+      for (String type : service.generatedTypeNames()) {
+        String owner = "service " + service.fullName() + " in " + service.protoFile();
+        String clash = taken.containsKey(type) ? taken.get(type) : mine.get(type);
+        if (clash != null) {
+          String pkg = service.javaPackage().isEmpty() ? "the default package" : "package " + service.javaPackage();
+          problems.add(service.protoFile() + ": Courier's type " + type + " for " + owner + " collides with "
+              + clash + " in " + pkg + ". Fix: add option (courier.service) = { java_name: \""
+              + service.baseName() + "Service\" }; to the service (Courier then names its types "
+              + service.baseName() + "Service, " + service.baseName() + "ServiceClient, ...), or rename one"
+              + " side, or give the files different java_package options");
+        } else {
+          mine.put(type, "Courier's type " + type + " for " + owner);
+        }
+      }
+    }
+  }
+
+  private static List<ServiceModel> withPackageTypeNames(List<ServiceModel> services, JavaTypeIndex index) {
+    Map<String, Set<String>> byPackage = new HashMap<>();
+    for (ServiceModel s : services) {
+      byPackage.computeIfAbsent(s.javaPackage(), p -> new TreeSet<>(index.topLevelNames(p).keySet()))
+          .addAll(s.generatedTypeNames());
+    }
+    List<ServiceModel> result = new ArrayList<>();
+    for (ServiceModel s : services) {
+      result.add(new ServiceModel(s.protoFile(), s.protoName(), s.fullName(), s.javaPackage(), s.baseName(),
+          s.fileClass(), s.comment(), s.methods(), s.deprecated(), byPackage.get(s.javaPackage())));
+    }
+    return List.copyOf(result);
+  }
+
+  private static boolean javaIdentifier(String name) {
+    if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0)) || JavaNames.isKeyword(name)) {
+      return false;
+    }
+    return name.chars().allMatch(Character::isJavaIdentifierPart);
+  }
+
+  private static int line(SourceCodeInfo info, int... path) {
+    SourceCodeInfo.Location location = location(info, path);
+    return location == null || location.getSpanCount() == 0 ? 0 : location.getSpan(0) + 1;
+  }
+
+  private static String comment(SourceCodeInfo info, int... path) {
+    SourceCodeInfo.Location location = location(info, path);
+    if (location == null) {
+      return "";
+    }
+    String text = location.hasLeadingComments() ? location.getLeadingComments() : location.getTrailingComments();
+    return Comments.clean(text);
+  }
+
+  private static SourceCodeInfo.Location location(SourceCodeInfo info, int... path) {
+    outer:
+    for (SourceCodeInfo.Location location : info.getLocationList()) {
+      if (location.getPathCount() != path.length) {
+        continue;
+      }
+      for (int i = 0; i < path.length; i++) {
+        if (location.getPath(i) != path[i]) {
+          continue outer;
+        }
+      }
+      return location;
+    }
+    return null;
+  }
+}

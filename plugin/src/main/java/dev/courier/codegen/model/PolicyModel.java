@@ -1,0 +1,54 @@
+package dev.courier.codegen.model;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A method's effective policy from the {@code .proto}: method options over service options, field
+ * by field, validated. Unset values are {@code null} and leave the runtime's defaults in place.
+ *
+ * @param idempotent whether running the method twice is safe
+ * @param timeout deadline for the whole call, or {@code null}
+ * @param retry retry settings, or {@code null} for the runtime default
+ * @param hedge hedging, or {@code null}
+ * @param balancer a {@code BalancerKind} constant name, or {@code null}
+ * @param maxConcurrency server-side limit, 0 for none
+ * @param queue whether a queue-backed variant is generated
+ */
+public record PolicyModel(
+    boolean idempotent,
+    Duration timeout,
+    RetryModel retry,
+    HedgeModel hedge,
+    String balancer,
+    int maxConcurrency,
+    boolean queue) {
+
+  /** Nothing declared. */
+  public static final PolicyModel DEFAULT = new PolicyModel(false, null, null, null, null, 0, false);
+
+  /** Whether anything differs from the runtime's defaults. */
+  public boolean isDefault() {
+    return equals(DEFAULT);
+  }
+
+  /**
+   * Retry settings; {@code null} fields keep the runtime defaults.
+   *
+   * @param retryableCodes gRPC status code names; empty for the safe defaults
+   */
+  public record RetryModel(
+      Integer maxAttempts,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Double multiplier,
+      Double jitter,
+      List<String> retryableCodes) {
+    public RetryModel {
+      retryableCodes = List.copyOf(retryableCodes);
+    }
+  }
+
+  /** Hedging settings. */
+  public record HedgeModel(Duration hedgeAfter, int maxHedged) {}
+}

@@ -1,0 +1,189 @@
+package dev.courier.codegen.model;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
+import dev.courier.codegen.model.PolicyModel.HedgeModel;
+import dev.courier.codegen.model.PolicyModel.RetryModel;
+import dev.courier.options.Balancer;
+import dev.courier.options.Hedge;
+import dev.courier.options.MethodOptions;
+import dev.courier.options.Retry;
+import dev.courier.options.ServiceOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reads {@code (courier.service)} and {@code (courier.method)} options and merges them into a
+ * validated {@link PolicyModel}. Problems go to a sink, each naming where it is and what to write.
+ */
+final class PolicyReader {
+  /** The extension number of both options in courier/options.proto. */
+  static final int EXTENSION_NUMBER = 51700;
+
+  private static final Set<String> STATUS_CODES = Set.of(
+      "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
+
+  private PolicyReader() {}
+
+  /** The service's options, from the unknown fields of its {@code ServiceOptions}. */
+  static ServiceOptions serviceOptions(Message options, String where, Consumer<String> problems) {
+    ByteString bytes = extensionBytes(options.getUnknownFields());
+    try {
+      return ServiceOptions.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      problems.accept(where + ": (courier.service) cannot be read: " + e.getMessage());
+      return ServiceOptions.getDefaultInstance();
+    }
+  }
+
+  /** The method's options, from the unknown fields of its {@code MethodOptions}. */
+  static MethodOptions methodOptions(Message options, String where, Consumer<String> problems) {
+    ByteString bytes = extensionBytes(options.getUnknownFields());
+    try {
+      return MethodOptions.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      problems.accept(where + ": (courier.method) cannot be read: " + e.getMessage());
+      return MethodOptions.getDefaultInstance();
+    }
+  }
+
+  private static ByteString extensionBytes(UnknownFieldSet unknown) {
+    UnknownFieldSet.Field field = unknown.getField(EXTENSION_NUMBER);
+    ByteString all = ByteString.EMPTY;
+    // Repeated occurrences of a message field merge, which concatenation gives for free.
+    for (ByteString part : field.getLengthDelimitedList()) {
+      all = all.concat(part);
+    }
+    return all;
+  }
+
+  /** Merges method over service options and validates the result. */
+  static PolicyModel merge(
+      ServiceOptions service, MethodOptions method, CallKind kind, String where, Consumer<String> problems) {
+    boolean idempotent = method.hasIdempotent() ? method.getIdempotent() : service.getIdempotent();
+    Duration timeout = duration(
+        !method.getTimeout().isEmpty() ? method.getTimeout() : service.getTimeout(), "timeout", where, problems);
+    if (timeout != null && timeout.isZero()) {
+      problems.accept(where + ": timeout \"0s\" (expected: > 0, such as \"2s\"; leave it out for no deadline)");
+      timeout = null;
+    }
+    Balancer balancer = method.getBalancer() != Balancer.BALANCER_UNSPECIFIED ? method.getBalancer() : service.getBalancer();
+    boolean queue = method.hasQueue() ? method.getQueue() : service.getQueue();
+    int maxConcurrency = method.hasMaxConcurrency() ? method.getMaxConcurrency() : service.getMaxConcurrency();
+    if (maxConcurrency < 0) {
+      problems.accept(where + ": max_concurrency " + maxConcurrency + " (expected: >= 0; 0 means no limit)");
+      maxConcurrency = 0;
+    }
+    RetryModel retry = retry(service.hasRetry() ? service.getRetry() : null,
+        method.hasRetry() ? method.getRetry() : null, idempotent, where, problems);
+    HedgeModel hedge = hedge(method.hasHedge() ? method.getHedge() : service.hasHedge() ? service.getHedge() : null,
+        idempotent, where, problems);
+    if (queue && kind != CallKind.UNARY) {
+      problems.accept(where + ": queue: true on a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+          + " method (expected: only unary methods have queue-backed variants, since a queue carries one"
+          + " request and one reply; remove queue: true from this method)");
+      queue = false;
+    }
+    return new PolicyModel(
+        idempotent,
+        timeout,
+        retry,
+        hedge,
+        balancer == Balancer.BALANCER_UNSPECIFIED ? null : balancer.name(),
+        maxConcurrency,
+        queue);
+  }
+
+  private static RetryModel retry(Retry service, Retry method, boolean idempotent, String where, Consumer<String> problems) {
+    if (service == null && method == null) {
+      return null;
+    }
+    Retry merged = service == null ? method : method == null ? service : service.toBuilder().mergeFrom(method)
+        .clearRetryableCodes().addAllRetryableCodes(method.getRetryableCodesCount() > 0
+            ? method.getRetryableCodesList() : service.getRetryableCodesList()).build();
+    Integer maxAttempts = merged.hasMaxAttempts() ? merged.getMaxAttempts() : null;
+    if (maxAttempts != null && maxAttempts < 1) {
+      problems.accept(where + ": retry.max_attempts " + maxAttempts
+          + " (expected: >= 1, the first attempt included; 1 means no retries)");
+    }
+    Duration initial = duration(merged.getInitialBackoff(), "retry.initial_backoff", where, problems);
+    Duration max = duration(merged.getMaxBackoff(), "retry.max_backoff", where, problems);
+    Duration effectiveInitial = initial == null ? Duration.ofMillis(50) : initial;
+    Duration effectiveMax = max == null ? Duration.ofSeconds(1) : max;
+    if (effectiveMax.compareTo(effectiveInitial) < 0) {
+      problems.accept(where + ": retry.max_backoff " + text(effectiveMax) + " is below retry.initial_backoff "
+          + text(effectiveInitial) + " (expected: max_backoff >= initial_backoff)");
+    }
+    Double multiplier = merged.hasMultiplier() ? merged.getMultiplier() : null;
+    if (multiplier != null && !(multiplier >= 1.0)) {
+      problems.accept(where + ": retry.multiplier " + multiplier + " (expected: >= 1.0)");
+    }
+    Double jitter = merged.hasJitter() ? merged.getJitter() : null;
+    if (jitter != null && !(jitter >= 0.0 && jitter <= 1.0)) {
+      problems.accept(where + ": retry.jitter " + jitter + " (expected: 0.0 to 1.0; 1.0 is full jitter)");
+    }
+    List<String> codes = new ArrayList<>();
+    for (String code : merged.getRetryableCodesList()) {
+      String name = code.trim().toUpperCase(java.util.Locale.ROOT);
+      if (!STATUS_CODES.contains(name)) {
+        problems.accept(where + ": retry.retryable_codes \"" + code + "\" is not a gRPC status code"
+            + " (expected one of " + new java.util.TreeSet<>(STATUS_CODES) + ")");
+      } else if (!codes.contains(name)) {
+        codes.add(name);
+      }
+    }
+    if (!codes.isEmpty() && !idempotent) {
+      problems.accept(where + ": retry.retryable_codes " + codes + " on a method that is not idempotent: with these"
+          + " statuses the request may already have been processed, so a retry could run it twice."
+          + " Add idempotent: true if running it twice is safe, or remove retryable_codes (a non-idempotent"
+          + " call is still retried when the request surely never reached a server)");
+    }
+    return new RetryModel(maxAttempts, initial, max, multiplier, jitter, codes);
+  }
+
+  private static HedgeModel hedge(Hedge hedge, boolean idempotent, String where, Consumer<String> problems) {
+    if (hedge == null) {
+      return null;
+    }
+    Duration after = duration(hedge.getHedgeAfter(), "hedge.hedge_after", where, problems);
+    if (after == null || after.isZero()) {
+      problems.accept(where + ": hedge.hedge_after is " + (after == null ? "missing" : "\"0s\"")
+          + " (expected: the delay before an extra attempt, such as \"20ms\")");
+      return null;
+    }
+    int maxHedged = hedge.hasMaxHedged() ? hedge.getMaxHedged() : 1;
+    if (maxHedged < 1) {
+      problems.accept(where + ": hedge.max_hedged " + maxHedged + " (expected: >= 1)");
+      return null;
+    }
+    if (!idempotent) {
+      problems.accept(where + ": hedge on a method that is not idempotent: hedged attempts run the request more"
+          + " than once. Add idempotent: true if that is safe, or remove hedge");
+      return null;
+    }
+    return new HedgeModel(after, maxHedged);
+  }
+
+  private static Duration duration(String text, String field, String where, Consumer<String> problems) {
+    if (text.isEmpty()) {
+      return null;
+    }
+    try {
+      return DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.accept(where + ": " + field + " " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static String text(Duration d) {
+    return "\"" + d.toMillis() + "ms\"";
+  }
+}

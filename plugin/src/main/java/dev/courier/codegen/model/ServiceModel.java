@@ -1,0 +1,57 @@
+package dev.courier.codegen.model;
+
+import java.util.List;
+
+/**
+ * One service as Courier generates it.
+ *
+ * @param protoFile the {@code .proto} path as protoc names it ({@code shop/inventory.proto})
+ * @param protoName the service's simple name ({@code Inventory})
+ * @param fullName the gRPC service name ({@code shop.Inventory})
+ * @param javaPackage the package of the generated types, possibly empty
+ * @param baseName the base of the generated type names ({@code Inventory})
+ * @param fileClass the protoc outer class of the file, for its {@code getDescriptor()}
+ * @param comment the {@code .proto} comment, possibly empty
+ * @param methods in declaration order
+ * @param deprecated whether the service is marked {@code deprecated}
+ * @param packageTypeNames every top-level type name in the Java package (protoc's and Courier's),
+ *     so that generated code can qualify a {@code java.lang} type that one of them shadows
+ */
+public record ServiceModel(
+    String protoFile,
+    String protoName,
+    String fullName,
+    String javaPackage,
+    String baseName,
+    TypeRef fileClass,
+    String comment,
+    List<MethodModel> methods,
+    boolean deprecated,
+    java.util.Set<String> packageTypeNames) {
+  public ServiceModel {
+    methods = List.copyOf(methods);
+    packageTypeNames = java.util.Set.copyOf(packageTypeNames);
+  }
+
+  /** The methods that have a queue-backed variant. */
+  public List<MethodModel> queueMethods() {
+    return methods.stream().filter(m -> m.policy().queue()).toList();
+  }
+
+  /** Whether generated code refers to anything deprecated. */
+  public boolean usesDeprecated() {
+    return deprecated
+        || methods.stream().anyMatch(m -> m.deprecated() || m.request().deprecated() || m.response().deprecated());
+  }
+
+  /** The simple names of the Java types generated for this service. */
+  public List<String> generatedTypeNames() {
+    List<String> names = new java.util.ArrayList<>(List.of(
+        baseName, baseName + "Client", baseName + "Server", baseName + "Methods"));
+    if (!queueMethods().isEmpty()) {
+      names.add(baseName + "QueueClient");
+      names.add(baseName + "QueueWorker");
+    }
+    return names;
+  }
+}
