@@ -19,6 +19,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,6 +64,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       (a poll returns as soon as records arrive; the timeout only bounds idle loops).
  * </ul>
  *
+ * <p>Futures returned by the publish methods complete on one callback thread of this instance, never
+ * on the producer's I/O thread, so dependent stages may publish again.
+ *
  * <p>Thread-safe: one producer and one admin client are shared by every client and worker of the
  * instance; each worker and each client has its own consumer. Close clients and workers first.
  */
@@ -72,6 +77,12 @@ public final class KafkaQueue implements QueueTransport {
   private final KafkaProducer<String, byte[]> producer;
   private final Admin admin;
   private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  /** Completes publish futures off the producer's I/O thread, where a send could deadlock. */
+  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "courier-kafka-callbacks");
+    t.setDaemon(true);
+    return t;
+  });
 
   private KafkaQueue(Builder b) {
     this.config = b;
@@ -112,13 +123,13 @@ public final class KafkaQueue implements QueueTransport {
     CompletableFuture<Void> result = new CompletableFuture<>();
     try {
       ensureTopic(topic, partitions);
-      producer.send(KafkaRecords.toRecord(topic, message), (metadata, error) -> {
+      producer.send(KafkaRecords.toRecord(topic, message), (metadata, error) -> callbacks.execute(() -> {
         if (error == null) {
           result.complete(null);
         } else {
           result.completeExceptionally(unavailable("could not publish to " + topic, error));
         }
-      });
+      }));
     } catch (RuntimeException e) {
       result.completeExceptionally(unavailable("could not publish to " + topic, e));
     }
@@ -162,6 +173,7 @@ public final class KafkaQueue implements QueueTransport {
       producer.close(Duration.ofSeconds(10));
     } finally {
       admin.close(Duration.ofSeconds(5));
+      callbacks.shutdown();
     }
   }
 

@@ -9,7 +9,8 @@ import java.lang.System.Logger.Level;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /**
  * Runs one delivery to its end: answers duplicates from the cache, refuses expired requests,
@@ -86,6 +87,9 @@ final class WorkerProcessor {
             MessageCodec.encode(binding.method().descriptor().getResponseMarshaller(), response));
       } catch (StatusRuntimeException | StatusException e) {
         reply = reply(message, Status.fromThrowable(e), null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // the worker is being killed: leave the request unacknowledged
       } catch (Exception | AssertionError e) {
         lastError = e;
         LOG.log(Level.DEBUG, "attempt " + attempt + " of " + delivery.method() + " failed", e);
@@ -122,22 +126,22 @@ final class WorkerProcessor {
     QueueMessage message = delivery.message()
         .withHeader(QueueHeaders.ERROR, error)
         .withHeader(QueueHeaders.ATTEMPTS, Integer.toString(attempts));
-    CompletableFuture<Void> published = transport.publishDeadLetter(delivery.method(), message);
-    published.whenComplete((ok, failure) -> {
-      if (failure != null) {
-        LOG.log(Level.WARNING, "dead letter for " + delivery.method() + " could not be published; the"
-            + " request stays unacknowledged and is delivered again", failure);
-        return;
-      }
-      counters.deadLettered.increment();
-      LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error);
-      QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
-      String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);
-      if (requestId != null) {
-        dedup.put(requestId, new DedupCache.Outcome(reply));
-      }
-      finish(delivery, reply);
-    });
+    try {
+      // Waits on this lane thread: a reply must not be sent from a Kafka producer callback.
+      transport.publishDeadLetter(delivery.method(), message).join();
+    } catch (CompletionException | CancellationException failure) {
+      LOG.log(Level.WARNING, "dead letter for " + delivery.method() + " could not be published; the"
+          + " request stays unacknowledged and is delivered again", failure);
+      return;
+    }
+    counters.deadLettered.increment();
+    LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error);
+    QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
+    String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);
+    if (requestId != null) {
+      dedup.put(requestId, new DedupCache.Outcome(reply));
+    }
+    finish(delivery, reply);
   }
 
   private static boolean expired(QueueMessage message) {
