@@ -1,0 +1,182 @@
+package dev.courier.sample;
+
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.queue.InMemoryQueue;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
+import dev.courier.runtime.server.CourierServer;
+import dev.courier.sample.bookstore.Book;
+import dev.courier.sample.bookstore.CatalogClient;
+import dev.courier.sample.bookstore.CatalogQueueClient;
+import dev.courier.sample.bookstore.CatalogQueueWorker;
+import dev.courier.sample.bookstore.CatalogServer;
+import dev.courier.sample.bookstore.GetBookRequest;
+import dev.courier.sample.bookstore.Reservation;
+import dev.courier.sample.bookstore.ReserveRequest;
+import dev.courier.sample.bookstore.Review;
+import dev.courier.sample.bookstore.SearchRequest;
+import io.grpc.stub.StreamObserver;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The README's demo: three replicas of the catalog on free loopback ports, called through the
+ * generated client (consistent hashing, streaming, retries) and the generated queue client.
+ */
+public final class BookstoreDemo {
+  private BookstoreDemo() {}
+
+  public static void main(String[] args) throws Exception {
+    run(System.out);
+  }
+
+  /** Runs the demo, printing what happens to {@code out}; returns the number of failed calls. */
+  static int run(PrintStream out) throws Exception {
+    List<CatalogService> replicas = List.of(
+        new CatalogService("replica-a", true),
+        new CatalogService("replica-b", false),
+        new CatalogService("replica-c", false));
+    List<CourierServer> servers = new ArrayList<>();
+    int failed = 0;
+    try {
+      for (CatalogService replica : replicas) {
+        servers.add(CatalogServer.builder(replica).address("127.0.0.1", 0).start());
+      }
+      String targets = servers.stream().map(CourierServer::target).collect(Collectors.joining(","));
+      out.println("Courier demo: 3 replicas of bookstore.Catalog on " + targets);
+
+      try (CatalogClient catalog = CatalogClient.builder().target(targets).build()) {
+        failed += lookups(catalog, out);
+        failed += search(catalog, out);
+        failed += reservations(catalog, replicas.get(0), out);
+      }
+      failed += reviews(replicas.get(1), out);
+    } finally {
+      servers.forEach(CourierServer::close);
+    }
+    out.println(failed == 0 ? "Done: every call succeeded." : "Done: " + failed + " calls failed.");
+    return failed;
+  }
+
+  /** GetBook: consistent hashing on the ISBN, so each book is always served by the same replica. */
+  private static int lookups(CatalogClient catalog, PrintStream out) {
+    out.println("GetBook, consistent hash on isbn (3 lookups per book):");
+    int failed = 0;
+    for (Book book : CatalogService.BOOKS) {
+      Map<String, Integer> servedBy = new TreeMap<>();
+      for (int i = 0; i < 3; i++) {
+        Book found = catalog.getBook(GetBookRequest.newBuilder().setIsbn(book.getIsbn()).build());
+        servedBy.merge(found.getServedBy(), 1, Integer::sum);
+      }
+      out.printf("  %-36s -> %s%n", book.getTitle(), servedBy);
+    }
+    try {
+      catalog.getBook(GetBookRequest.newBuilder().setIsbn("000-0000000000").build());
+      failed++;
+    } catch (CourierException e) {
+      out.println("  unknown ISBN                         -> " + e.code() + ": " + e.description());
+    }
+    return failed;
+  }
+
+  /** Search: a server-streaming call. */
+  private static int search(CatalogClient catalog, PrintStream out) throws InterruptedException {
+    List<String> titles = new ArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    Throwable[] error = new Throwable[1];
+    catalog.search(SearchRequest.newBuilder().setQuery("java").build(), new StreamObserver<>() {
+      @Override
+      public void onNext(Book book) {
+        synchronized (titles) {
+          titles.add(book.getTitle());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        error[0] = t;
+        done.countDown();
+      }
+
+      @Override
+      public void onCompleted() {
+        done.countDown();
+      }
+    });
+    if (!done.await(10, TimeUnit.SECONDS) || error[0] != null) {
+      out.println("Search \"java\" failed: " + (error[0] == null ? "timed out" : error[0].getMessage()));
+      return 1;
+    }
+    out.println("Search \"java\", server streaming: " + titles.size() + " books " + titles);
+    return 0;
+  }
+
+  /** Reserve: replica-a's store is down; the idempotent call is retried on another replica. */
+  private static int reservations(CatalogClient catalog, CatalogService broken, PrintStream out) {
+    int failed = 0;
+    Map<String, Integer> servedBy = new TreeMap<>();
+    for (int i = 1; i <= 6; i++) {
+      try {
+        Reservation r = catalog.reserve(ReserveRequest.newBuilder()
+            .setReservationId("r-" + i).setIsbn(CatalogService.BOOKS.get(0).getIsbn()).setCustomer("ada").build());
+        servedBy.merge(r.getServedBy(), 1, Integer::sum);
+      } catch (CourierException e) {
+        failed++;
+        out.println("  reservation r-" + i + " failed: " + e.getMessage());
+      }
+    }
+    out.println("Reserve x6, " + broken.name() + " refuses with UNAVAILABLE: " + (6 - failed) + " reserved "
+        + servedBy + ", " + broken.refusedReservations() + " attempts refused and retried elsewhere");
+    return failed;
+  }
+
+  /** SubmitReview over the embedded in-memory queue: the same implementation, no servers. */
+  private static int reviews(CatalogService store, PrintStream out) throws Exception {
+    try (InMemoryQueue queue = InMemoryQueue.create();
+         CatalogQueueClient reviews = CatalogQueueClient.create(queue)) {
+      QueueWorkerRuntime worker = CatalogQueueWorker.start(store, queue);
+      try {
+        return submitReviews(reviews, store, out);
+      } finally {
+        worker.close();
+      }
+    }
+  }
+
+  private static int submitReviews(CatalogQueueClient reviews, CatalogService store, PrintStream out)
+      throws Exception {
+    {
+      List<CompletableFuture<?>> calls = new ArrayList<>();
+      int stars = 5;
+      for (Book book : CatalogService.BOOKS.subList(0, 3)) {
+        calls.add(reviews.submitReview(Review.newBuilder()
+            .setIsbn(book.getIsbn()).setStars(stars--).setText("Worth reading").build()));
+      }
+      int failed = 0;
+      for (CompletableFuture<?> call : calls) {
+        try {
+          call.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          failed++;
+        }
+      }
+      try {
+        reviews.submitReview(Review.newBuilder().setIsbn(CatalogService.BOOKS.get(0).getIsbn()).setStars(9).build())
+            .get(10, TimeUnit.SECONDS);
+        failed++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        CourierException ce = CourierException.from(e.getCause());
+        out.println("  review with 9 stars -> " + ce.code() + ": " + ce.description());
+      }
+      out.println("SubmitReview over the in-memory queue: " + store.reviews().size() + " reviews stored by the worker"
+          + ", " + failed + " failed");
+      return failed;
+    }
+  }
+}
