@@ -1,0 +1,39 @@
+package dev.courier.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The README's demo runs end to end on loopback and every call succeeds. */
+class BookstoreDemoTest {
+
+  @Test
+  void demoCallsSucceedAndEachBookStaysOnOneReplica() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int failed;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      failed = BookstoreDemo.run(out);
+    }
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(failed).as(printed).isZero();
+    assertThat(printed).contains("Done: every call succeeded.");
+    // Consistent hashing: the 3 lookups of each book went to a single replica.
+    Matcher lookups = Pattern.compile("-> \\{(replica-[abc])=3\\}").matcher(printed);
+    int books = 0;
+    while (lookups.find()) {
+      books++;
+    }
+    assertThat(books).as(printed).isEqualTo(CatalogService.BOOKS.size());
+    assertThat(printed).contains("unknown ISBN").contains("NOT_FOUND");
+    assertThat(printed).contains("Search \"java\", server streaming: 3 books");
+    // Reservations that hit the broken replica were retried elsewhere, never served by it.
+    assertThat(printed).containsPattern("Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{replica-b=\\d, replica-c=\\d\\}");
+    assertThat(printed).contains("INVALID_ARGUMENT").contains("3 reviews stored by the worker, 0 failed");
+  }
+}
