@@ -1,0 +1,156 @@
+package dev.courier.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.when;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.apache.maven.api.plugin.testing.Basedir;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoExtension;
+import org.apache.maven.api.plugin.testing.MojoParameter;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.model.Build;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.project.MavenProject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Mojo inside the harness's Maven container: parameter defaults ({@code ${project.basedir}},
+ * {@code ${project.build.directory}}), compile source root registration, and failures mapped to
+ * {@link MojoFailureException}. The project is the harness's Mockito mock, stubbed as a real
+ * project would answer; each test's basedir is a folder of {@code src/test/resources/mojo/}. protoc
+ * comes from {@code protocExecutable}, so nothing is resolved from the network.
+ */
+@MojoTest
+class GenerateMojoTest {
+
+  private static final File PROTOC = new File(System.getProperty("courier.test.protoc"));
+
+  @Inject private MavenProject project;
+
+  private final List<String> sourceRoots = new ArrayList<>();
+  private Path basedir;
+
+  @BeforeEach
+  void stubProject() throws IOException {
+    PROTOC.setExecutable(true);
+    basedir = Path.of(MojoExtension.getBasedir());
+    delete(basedir.resolve("target"));
+    Build build = new Build();
+    build.setDirectory(basedir.resolve("target").toString());
+    when(project.getBasedir()).thenReturn(basedir.toFile());
+    when(project.getBuild()).thenReturn(build);
+    when(project.getArtifacts()).thenReturn(Set.of());
+    when(project.getRemoteProjectRepositories()).thenReturn(List.of());
+    when(project.getCompileSourceRoots()).thenReturn(sourceRoots);
+    doAnswer(call -> sourceRoots.add(call.getArgument(0))).when(project).addCompileSourceRoot(anyString());
+  }
+
+  @Test
+  @Basedir("/mojo/messages")
+  @InjectMojo(goal = "generate")
+  void generatesIntoTheDefaultOutputFolderAndRegistersItAsASourceRoot(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    Path out = basedir.resolve("target/generated-sources/courier");
+    assertThat(out.resolve("com/example/demo/Greeting.java")).exists();
+    assertThat(sourceRoots).containsExactly(out.toString());
+  }
+
+  @Test
+  @Basedir("/mojo/messages")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "generateMessages", value = "false")
+  void generateMessagesFalseWritesNoMessageClasses(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    assertThat(basedir.resolve("target/generated-sources/courier/com/example/demo/Greeting.java")).doesNotExist();
+  }
+
+  @Test
+  @Basedir("/mojo/messages")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "skip", value = "true")
+  void skipGeneratesNothingAndAddsNoSourceRoot(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    assertThat(basedir.resolve("target")).doesNotExist();
+    assertThat(sourceRoots).isEmpty();
+  }
+
+  @Test
+  @Basedir("/mojo/empty")
+  @InjectMojo(goal = "generate")
+  void aMissingProtoSourceRootSucceedsWithoutASourceRoot(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    assertThat(sourceRoots).isEmpty();
+  }
+
+  @Test
+  @Basedir("/mojo/broken")
+  @InjectMojo(goal = "generate")
+  void aBrokenProtoFailsTheBuildWithTheSummaryLine(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageStartingWith("Courier: protoc failed with 1 error(s) in 1 .proto file(s)");
+  }
+
+  @Test
+  @Basedir("/mojo/messages")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "protocExecutable", value = "/no/such/protoc")
+  void aMissingProtocExecutableSaysWhatToDo(GenerateMojo mojo) {
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("protocExecutable: /no/such/protoc")
+        .hasMessageContaining("unset it to download protoc from Maven Central");
+  }
+
+  /** The harness does not evaluate system properties in parameters; set the binary directly. */
+  private static void useTestProtoc(GenerateMojo mojo) throws ReflectiveOperationException {
+    Field field = GenerateMojo.class.getDeclaredField("protocExecutable");
+    field.setAccessible(true);
+    field.set(mojo, PROTOC);
+  }
+
+  private static void delete(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
