@@ -11,13 +11,15 @@ import java.util.function.LongSupplier;
  * One endpoint of a client: its channel, its load (in-flight calls, latency) and its passive
  * health. Thread-safe; load figures are approximate under races (a lost EWMA update is harmless).
  *
- * <p>Latency is a peak-sensitive EWMA: a sample above the estimate replaces it at once, a lower one
- * moves it by 1/8. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades with a
- * half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now and
- * then and can win back its traffic. A failed attempt counts as at least twice the estimate.
+ * <p>Latency is an EWMA that moves a quarter of the way to each sample (the first sample is taken
+ * as is): one hiccup of a fast replica fades within a few calls, while a replica that is always
+ * slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
+ * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
+ * and then and can win back its traffic. A failed attempt counts as at least twice the estimate
+ * (and at least 1 ms), so a replica that fails fast does not look fast.
  */
 final class EndpointNode implements Node {
-  static final long DECAY_START_NANOS = 100_000_000L;
+  static final long DECAY_START_NANOS = 500_000_000L;
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
 
@@ -107,7 +109,7 @@ final class EndpointNode implements Node {
       onSuccess();
     }
     long estimate = latencyNanos;
-    latencyNanos = sample >= estimate ? sample : estimate + ((sample - estimate) >> 3);
+    latencyNanos = estimate == 0 ? sample : estimate + ((sample - estimate) >> 2);
     lastSampleAt = now;
   }
 

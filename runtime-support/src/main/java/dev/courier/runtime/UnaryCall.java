@@ -71,8 +71,8 @@ final class UnaryCall<ReqT, RespT> {
     long now = pipeline.nanoClock.getAsLong();
     long remaining = deadlineAt == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineAt - now;
     if (remaining <= 0) {
-      fail(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before attempt " + (tried.size() + 1)),
-          null, "deadline");
+      int next = attempts == null ? 1 : attempts.size() + 1;
+      fail(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before attempt " + next), null, "deadline");
       return;
     }
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, tried);
@@ -115,7 +115,7 @@ final class UnaryCall<ReqT, RespT> {
       fail(status, trailers, stop);
       return;
     }
-    long delay = resolved.backoff().delayNanos(tried.size(), pipeline.random);
+    long delay = resolved.backoff().delayNanos(attempts.size(), pipeline.random);
     if (deadlineAt != Long.MAX_VALUE && deadlineAt - now - delay <= DEADLINE_SLACK_NANOS) {
       fail(status, trailers, "deadline");
     } else if (!pipeline.budget.tryRetry()) {
@@ -140,7 +140,7 @@ final class UnaryCall<ReqT, RespT> {
         neverReached)) {
       return "not retryable";
     }
-    if (tried.size() >= resolved.policy().retry().maxAttempts()) {
+    if (attempts.size() >= resolved.policy().retry().maxAttempts()) {
       return "max attempts";
     }
     return deadlineOver ? "deadline" : null;

@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
  * Power of two choices. Two distinct eligible nodes are drawn at random; the one with the lower
  * cost {@code (inFlight + 1) × max(latency, 1 µs)} wins. Latency multiplies the queue length, so
  * an idle replica that answers in 20 ms loses against a busy one that answers in 0.5 ms until
- * it has recovered (see {@link Node#latencyNanos()} for how old estimates fade). Thread-safe,
+ * it has recovered (see {@link Node#latencyNanos()} for how old estimates fade). While the
+ * latency of either node is unknown (0), only the in-flight counts are compared. Thread-safe,
  * lock-free.
  */
 final class LeastLoadedBalancer implements Balancer {
@@ -41,10 +42,15 @@ final class LeastLoadedBalancer implements Balancer {
     if (second == null) {
       return first;
     }
-    return cost(second) < cost(first) ? second : first;
+    long firstLatency = first.latencyNanos();
+    long secondLatency = second.latencyNanos();
+    if (firstLatency == 0 || secondLatency == 0) {
+      return second.inFlight() < first.inFlight() ? second : first;
+    }
+    return cost(second.inFlight(), secondLatency) < cost(first.inFlight(), firstLatency) ? second : first;
   }
 
-  private static double cost(Node node) {
-    return (node.inFlight() + 1.0) * Math.max(node.latencyNanos(), MIN_LATENCY_NANOS);
+  private static double cost(int inFlight, long latencyNanos) {
+    return (inFlight + 1.0) * Math.max(latencyNanos, MIN_LATENCY_NANOS);
   }
 }

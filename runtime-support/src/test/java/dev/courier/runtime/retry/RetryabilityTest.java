@@ -1,0 +1,41 @@
+package dev.courier.runtime.retry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status.Code;
+import org.junit.jupiter.api.Test;
+
+class RetryabilityTest {
+  private static final RetryPolicy DEFAULTS = RetryPolicy.DEFAULT;
+
+  @Test
+  void nonIdempotentCallIsRetriedOnlyWhenItSurelyNeverReachedAServer() {
+    assertThat(Retryability.mayRetry(DEFAULTS, false, Code.UNAVAILABLE, true)).isTrue();
+    assertThat(Retryability.mayRetry(DEFAULTS, false, Code.UNAVAILABLE, false)).isFalse();
+    assertThat(Retryability.mayRetry(DEFAULTS, false, Code.RESOURCE_EXHAUSTED, false)).isFalse();
+    assertThat(Retryability.mayRetry(DEFAULTS, false, Code.DEADLINE_EXCEEDED, true)).isFalse();
+  }
+
+  @Test
+  void nonIdempotentCallIsNotRetriedEvenOnConfiguredCodesOnceItReachedAServer() {
+    RetryPolicy policy = RetryPolicy.builder().retryableCodes(Code.UNAVAILABLE, Code.ABORTED).build();
+    assertThat(Retryability.mayRetry(policy, false, Code.ABORTED, false)).isFalse();
+    assertThat(Retryability.mayRetry(policy, false, Code.UNAVAILABLE, true)).isTrue();
+  }
+
+  @Test
+  void idempotentCallIsRetriedOnUnavailableResourceExhaustedAndDeadlineByDefault() {
+    assertThat(Retryability.mayRetry(DEFAULTS, true, Code.UNAVAILABLE, false)).isTrue();
+    assertThat(Retryability.mayRetry(DEFAULTS, true, Code.RESOURCE_EXHAUSTED, false)).isTrue();
+    assertThat(Retryability.mayRetry(DEFAULTS, true, Code.DEADLINE_EXCEEDED, false)).isTrue();
+    assertThat(Retryability.mayRetry(DEFAULTS, true, Code.INTERNAL, false)).isFalse();
+    assertThat(Retryability.mayRetry(DEFAULTS, true, Code.INVALID_ARGUMENT, false)).isFalse();
+  }
+
+  @Test
+  void idempotentCallFollowsConfiguredCodesExactly() {
+    RetryPolicy policy = RetryPolicy.builder().retryableCodes(Code.ABORTED).build();
+    assertThat(Retryability.mayRetry(policy, true, Code.ABORTED, false)).isTrue();
+    assertThat(Retryability.mayRetry(policy, true, Code.UNAVAILABLE, false)).isFalse();
+  }
+}
