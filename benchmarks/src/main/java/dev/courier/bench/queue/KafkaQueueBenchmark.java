@@ -1,0 +1,115 @@
+package dev.courier.bench.queue;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.queue.InMemoryQueue;
+import dev.courier.runtime.queue.KafkaQueue;
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueStats;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Queue-backed calls through Courier's {@link KafkaQueue} against a hand-written kafka-clients
+ * request/reply loop ({@link RawKafkaEcho}) doing the same work, on one embedded KRaft broker in
+ * this JVM, with 1 and with 256 calls outstanding; and {@link InMemoryQueue} calls/s.
+ *
+ * <p>Run: {@code mvn -B -q -pl benchmarks exec:java
+ * -Dexec.mainClass=dev.courier.bench.queue.KafkaQueueBenchmark} (system properties {@code
+ * warmupMs}, default 2000, and {@code measureMs}, default 5000, per scenario).
+ */
+public final class KafkaQueueBenchmark {
+  static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(
+      MethodDescriptor.<StringValue, StringValue>newBuilder()
+          .setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("bench.Echo/Echo")
+          .setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+          .build(),
+      MethodPolicy.DEFAULT,
+      req -> req.getValue().substring(0, req.getValue().indexOf(':')));
+  private static final int PARTITIONS = 4;
+
+  private KafkaQueueBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    long warmup = Long.getLong("warmupMs", 2000);
+    long measure = Long.getLong("measureMs", 5000);
+    List<LoadLoop.Result> results = new ArrayList<>();
+    ExecutorService reissue = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "bench-reissue");
+      t.setDaemon(true);
+      return t;
+    });
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      try (RawKafkaEcho raw = new RawKafkaEcho(bootstrap, PARTITIONS)) {
+        for (int outstanding : new int[] {1, 256}) {
+          results.add(LoadLoop.run("raw kafka-clients loop", outstanding, warmup, measure,
+              i -> raw.call("k" + (i % 64), request(i)), reissue));
+        }
+      }
+      try (KafkaQueue clientQueue = kafkaQueue(bootstrap, "client");
+          KafkaQueue workerQueue = kafkaQueue(bootstrap, "worker");
+          QueueWorkerRuntime worker = QueueWorkerRuntime.builder(workerQueue)
+              .handle(ECHO, req -> StringValue.of(req.getValue())).start();
+          QueueClientRuntime client = QueueClientRuntime.create(clientQueue)) {
+        for (int outstanding : new int[] {1, 256}) {
+          results.add(LoadLoop.run("Courier KafkaQueue", outstanding, warmup, measure,
+              i -> client.call(ECHO, request(i)), reissue));
+        }
+        print("Courier KafkaQueue client", client.stats());
+        print("Courier KafkaQueue worker", worker.stats());
+      }
+    }
+    try (InMemoryQueue queue = InMemoryQueue.create();
+        QueueWorkerRuntime worker = QueueWorkerRuntime.builder(queue)
+            .handle(ECHO, req -> StringValue.of(req.getValue())).start();
+        QueueClientRuntime client = QueueClientRuntime.create(queue)) {
+      for (int outstanding : new int[] {1, 256}) {
+        results.add(LoadLoop.run("Courier InMemoryQueue", outstanding, warmup, measure,
+            i -> client.call(ECHO, request(i)), reissue));
+      }
+      print("Courier InMemoryQueue worker", worker.stats());
+    }
+    reissue.shutdown();
+    table(results, warmup, measure);
+  }
+
+  private static KafkaQueue kafkaQueue(String bootstrap, String clientId) {
+    return KafkaQueue.builder().bootstrapServers(bootstrap).clientId(clientId)
+        .topicPrefix("bench.").partitions(PARTITIONS).build();
+  }
+
+  private static StringValue request(long i) {
+    return StringValue.of("k" + (i % 64) + ":payload-" + i);
+  }
+
+  private static void print(String what, QueueStats stats) {
+    System.out.println(what + ": " + stats);
+  }
+
+  private static void table(List<LoadLoop.Result> results, long warmup, long measure) {
+    System.out.printf(Locale.ROOT, "%nwarm-up %d ms, measured %d ms per scenario, %d cores%n%n",
+        warmup, measure, Runtime.getRuntime().availableProcessors());
+    System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+    for (LoadLoop.Result r : results) {
+      String ratio = "";
+      for (LoadLoop.Result base : results) {
+        if (base.name().startsWith("raw") && base.outstanding() == r.outstanding() && r.name().contains("Kafka")) {
+          ratio = String.format(Locale.ROOT, "%.2fx", r.callsPerSecond() / base.callsPerSecond());
+        }
+      }
+      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s |%n", r.name(),
+          r.outstanding(), r.callsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(), ratio);
+    }
+  }
+}
