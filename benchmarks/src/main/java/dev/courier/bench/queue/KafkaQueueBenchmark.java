@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Queue-backed calls through Courier's {@link KafkaQueue} against a hand-written kafka-clients
@@ -23,7 +24,7 @@ import java.util.concurrent.Executors;
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks exec:java
  * -Dexec.mainClass=dev.courier.bench.queue.KafkaQueueBenchmark} (system properties {@code
- * warmupMs}, default 2000, and {@code measureMs}, default 5000, per scenario).
+ * warmupMs}, default 3000, and {@code measureMs}, default 5000, per scenario).
  */
 public final class KafkaQueueBenchmark {
   static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(
@@ -40,7 +41,7 @@ public final class KafkaQueueBenchmark {
   private KafkaQueueBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long warmup = Long.getLong("warmupMs", 2000);
+    long warmup = Long.getLong("warmupMs", 3000);
     long measure = Long.getLong("measureMs", 5000);
     List<LoadLoop.Result> results = new ArrayList<>();
     ExecutorService reissue = Executors.newFixedThreadPool(2, r -> {
@@ -50,18 +51,19 @@ public final class KafkaQueueBenchmark {
     });
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
-      try (RawKafkaEcho raw = new RawKafkaEcho(bootstrap, PARTITIONS)) {
-        for (int outstanding : new int[] {1, 256}) {
-          results.add(LoadLoop.run("raw kafka-clients loop", outstanding, warmup, measure,
-              i -> raw.call("k" + (i % 64), request(i)), reissue));
-        }
-      }
-      try (KafkaQueue clientQueue = kafkaQueue(bootstrap, "client");
+      // Both set up before measuring, then measured back to back per level, so that load from
+      // elsewhere on the machine hits both alike.
+      try (RawKafkaEcho raw = new RawKafkaEcho(bootstrap, PARTITIONS);
+          KafkaQueue clientQueue = kafkaQueue(bootstrap, "client");
           KafkaQueue workerQueue = kafkaQueue(bootstrap, "worker");
           QueueWorkerRuntime worker = QueueWorkerRuntime.builder(workerQueue)
               .handle(ECHO, req -> StringValue.of(req.getValue())).start();
           QueueClientRuntime client = QueueClientRuntime.create(clientQueue)) {
+        raw.call("k0", request(0)).get(60, TimeUnit.SECONDS);
+        client.call(ECHO, request(0)).get(60, TimeUnit.SECONDS);
         for (int outstanding : new int[] {1, 256}) {
+          results.add(LoadLoop.run("raw kafka-clients loop", outstanding, warmup, measure,
+              i -> raw.call("k" + (i % 64), request(i)), reissue));
           results.add(LoadLoop.run("Courier KafkaQueue", outstanding, warmup, measure,
               i -> client.call(ECHO, request(i)), reissue));
         }
