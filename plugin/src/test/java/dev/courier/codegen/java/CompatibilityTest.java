@@ -1,5 +1,7 @@
 package dev.courier.codegen.java;
 
+import dev.courier.codegen.testing.TestCompiler;
+import dev.courier.codegen.testing.TestProtoc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.codegen.GeneratedFile;

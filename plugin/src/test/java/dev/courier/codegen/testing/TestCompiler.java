@@ -1,4 +1,4 @@
-package dev.courier.codegen.java;
+package dev.courier.codegen.testing;
 
 import dev.courier.codegen.GeneratedFile;
 import java.io.IOException;
@@ -18,13 +18,13 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /** Compiles generated sources with protoc's message classes, {@code -Xlint:all}, on the test classpath. */
-final class TestCompiler {
+public final class TestCompiler {
   private TestCompiler() {}
 
   /** Diagnostics (errors and warnings) in Courier's files, plus every error anywhere. */
-  record Result(boolean success, List<String> courierDiagnostics, List<String> allErrors) {}
+  public record Result(boolean success, List<String> courierDiagnostics, List<String> allErrors) {}
 
-  static Result compile(Path work, Path protocJava, List<GeneratedFile> generated) throws IOException {
+  public static Result compile(Path work, Path protocJava, List<GeneratedFile> generated) throws IOException {
     Path sources = work.resolve("courier-src");
     List<Path> courierFiles = new ArrayList<>();
     for (GeneratedFile file : generated) {

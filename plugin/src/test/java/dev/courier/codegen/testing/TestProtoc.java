@@ -1,4 +1,4 @@
-package dev.courier.codegen.java;
+package dev.courier.codegen.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * Runs the real protoc (copied from Maven Central into target/ by the build) over test protos:
  * the descriptor set Courier reads, and protoc's own Java for the messages.
  */
-final class TestProtoc {
+public final class TestProtoc {
   private static final String[] WELL_KNOWN = {
       "google/protobuf/empty.proto", "google/protobuf/descriptor.proto", "google/protobuf/timestamp.proto",
       "google/protobuf/duration.proto", "google/protobuf/wrappers.proto", "google/protobuf/any.proto",
@@ -26,9 +26,9 @@ final class TestProtoc {
   private TestProtoc() {}
 
   /** The result of one protoc run. */
-  record Output(FileDescriptorSet descriptorSet, Path javaOut, List<String> files) {}
+  public record Output(FileDescriptorSet descriptorSet, Path javaOut, List<String> files) {}
 
-  static Output run(Path root, Path work, String... files) throws IOException, InterruptedException {
+  public static Output run(Path root, Path work, String... files) throws IOException, InterruptedException {
     Path includes = work.resolve("includes");
     copyResources(includes);
     Path javaOut = Files.createDirectories(work.resolve("java"));
@@ -44,7 +44,7 @@ final class TestProtoc {
     return new Output(FileDescriptorSet.parseFrom(Files.readAllBytes(set)), javaOut, List.of(files));
   }
 
-  static Path protoc() throws IOException {
+  public static Path protoc() throws IOException {
     String configured = System.getProperty("courier.test.protoc");
     Path path = configured != null ? Paths.get(configured)
         : Paths.get(System.getProperty("user.home"), ".m2/repository/com/google/protobuf/protoc/4.36.2/protoc-4.36.2-linux-x86_64.exe");

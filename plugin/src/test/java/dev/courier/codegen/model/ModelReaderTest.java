@@ -1,0 +1,138 @@
+package dev.courier.codegen.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.courier.codegen.CodegenException;
+import dev.courier.codegen.testing.TestProtoc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Build-time validation: every problem names file, line, service, method and field, and says what to write. */
+class ModelReaderTest {
+  private static final Path PROTOS = Paths.get("src/test/resources/protos/invalid");
+
+  @TempDir Path work;
+
+  @Test
+  void hashKeyMustNameAnExistingSingularScalarField() throws Exception {
+    List<String> problems = problems("bad_keys.proto");
+
+    assertThat(problems).hasSize(4);
+    assertThat(problems.get(0)).isEqualTo("bad_keys.proto:18: service bad.Keys, method Unknown: hash_key \"skux\":"
+        + " no field \"skux\" in bad.Req (fields: sku, item, tags)");
+    assertThat(problems.get(1)).startsWith("bad_keys.proto:21: service bad.Keys, method Repeated:")
+        .contains("field tags of bad.Req is repeated");
+    assertThat(problems.get(2)).startsWith("bad_keys.proto:24: service bad.Keys, method WholeMessage:")
+        .contains("is the message bad.Item").contains("such as \"item.sku\"");
+    assertThat(problems.get(3)).startsWith("bad_keys.proto:27: service bad.Keys, method PastScalar:")
+        .contains("\"length\" cannot follow it");
+  }
+
+  @Test
+  void dottedHashKeyReadsThroughSubMessages() throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, "good_policies.proto");
+    Path fixture = Files.createTempDirectory(work, "keys");
+    Files.writeString(fixture.resolve("k.proto"), """
+        syntax = "proto3";
+        package k;
+        import "courier/options.proto";
+        message Item { string sku = 1; }
+        message Req { Item item = 1; }
+        service S { rpc M (Req) returns (Req) { option (courier.method) = { hash_key: "item.sku" }; } }
+        """);
+    TestProtoc.Output keys = TestProtoc.run(fixture, Files.createTempDirectory(work, "out"), "k.proto");
+    MethodModel method = ModelReader.read(keys.descriptorSet(), keys.files()).get(0).methods().get(0);
+
+    assertThat(method.hashKey().getters()).containsExactly("getItem", "getSku");
+    assertThat(method.hashKey().conversion()).isEqualTo(HashKeyModel.Conversion.STRING);
+    assertThat(out.files()).isNotEmpty();
+  }
+
+  @Test
+  void unsafeOrImpossiblePoliciesAreRejectedWithTheFix() throws Exception {
+    List<String> problems = problems("bad_policies.proto");
+
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .startsWith("bad_policies.proto:12: service bad.Policies, method RetriesUnsafe: retry.retryable_codes [DEADLINE_EXCEEDED]")
+        .contains("Add idempotent: true"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .isEqualTo("bad_policies.proto:15: service bad.Policies, method ZeroAttempts: retry.max_attempts 0"
+            + " (expected: >= 1, the first attempt included; 1 means no retries)"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .startsWith("bad_policies.proto:18: service bad.Policies, method NegativeBackoff: retry.initial_backoff \"-1s\" is negative"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .startsWith("bad_policies.proto:21: service bad.Policies, method InvertedBackoff: retry.max_backoff")
+        .contains("expected: max_backoff >= initial_backoff"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).contains("method BadNumbers: retry.multiplier 0.5 (expected: >= 1.0)"));
+    assertThat(problems).anySatisfy(p -> assertThat(p).contains("method BadNumbers: retry.jitter 1.5 (expected: 0.0 to 1.0"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .contains("method BadNumbers: retry.retryable_codes \"UNAVAILABEL\" is not a gRPC status code"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .contains("method BadTimeout: timeout \"soon\" is not a duration (expected: a number and a unit"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .contains("method QueuedStream: queue: true on a server-streaming method"));
+    assertThat(problems).anySatisfy(p -> assertThat(p)
+        .contains("method HedgedUnsafe: hedge on a method that is not idempotent"));
+    assertThat(problems).hasSize(10);
+  }
+
+  @Test
+  void methodOptionsOverrideServiceOptionsFieldByField() throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, "good_policies.proto");
+    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).get(0);
+
+    PolicyModel plain = service.methods().get(0).policy();
+    assertThat(plain.idempotent()).isTrue();
+    assertThat(plain.balancer()).isEqualTo("LEAST_LOADED");
+    assertThat(plain.timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(plain.retry().maxAttempts()).isEqualTo(5);
+    assertThat(plain.retry().initialBackoff()).isEqualTo(Duration.ofMillis(10));
+
+    PolicyModel overrides = service.methods().get(1).policy();
+    assertThat(overrides.idempotent()).isFalse();
+    assertThat(overrides.balancer()).isEqualTo("ROUND_ROBIN");
+    assertThat(overrides.timeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(overrides.retry().maxAttempts()).as("inherited from the service").isEqualTo(5);
+    assertThat(overrides.retry().maxBackoff()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void generatedNameTakenByAMessageNamesBothSidesAndTheFix() throws Exception {
+    List<String> problems = problems("collides.proto");
+
+    assertThat(problems).containsExactly("collides.proto: Courier's type InventoryClient for service clash.Inventory"
+        + " in collides.proto collides with message clash.InventoryClient in collides.proto in package"
+        + " dev.courier.clash. Fix: add option (courier.service) = { java_name: \"InventoryService\" }; to the"
+        + " service (Courier then names its types InventoryService, InventoryServiceClient, ...), or rename one"
+        + " side, or give the files different java_package options");
+  }
+
+  @Test
+  void javaNameResolvesACollision() throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, "collides_fixed.proto");
+    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).get(0);
+
+    assertThat(service.generatedTypeNames())
+        .containsExactly("InventoryService", "InventoryServiceClient", "InventoryServiceServer", "InventoryServiceMethods");
+  }
+
+  @Test
+  void rpcsThatBecomeTheSameJavaNameAreReported() throws Exception {
+    assertThat(problems("same_java_name.proto")).singleElement().asString()
+        .startsWith("same_java_name.proto:9: service twins.Twins: rpcs GetItem and get_item both become the Java name getItem");
+  }
+
+  private List<String> problems(String file) throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, file);
+    CodegenException e = catchThrowableOfType(CodegenException.class,
+        () -> ModelReader.read(out.descriptorSet(), out.files()));
+    assertThat(e).as("expected problems in %s", file).isNotNull();
+    return e.problems();
+  }
+}
