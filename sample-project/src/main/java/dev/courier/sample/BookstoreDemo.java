@@ -2,6 +2,8 @@ package dev.courier.sample;
 
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.queue.InMemoryQueue;
+import dev.courier.runtime.queue.KafkaQueue;
+import dev.courier.runtime.queue.QueueTransport;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.server.CourierServer;
 import dev.courier.sample.bookstore.Book;
@@ -136,10 +138,18 @@ public final class BookstoreDemo {
     return failed;
   }
 
-  /** SubmitReview over the embedded in-memory queue: the same implementation, no servers. */
+  /**
+   * SubmitReview over a queue: the embedded in-memory one by default, or Kafka when the system
+   * property {@code courier.kafka} names a broker ({@code -Dcourier.kafka=127.0.0.1:9092}). The
+   * calling code is the same either way; only the transport differs.
+   */
   private static int reviews(CatalogService store, PrintStream out) throws Exception {
-    try (InMemoryQueue queue = InMemoryQueue.create();
+    String kafka = System.getProperty("courier.kafka", "");
+    try (QueueTransport queue = kafka.isBlank()
+            ? InMemoryQueue.create()
+            : KafkaQueue.builder().bootstrapServers(kafka).topicPrefix("bookstore.").build();
          CatalogQueueClient reviews = CatalogQueueClient.create(queue)) {
+      out.println("Queue: " + (kafka.isBlank() ? "embedded in-memory queue" : "Kafka at " + kafka));
       QueueWorkerRuntime worker = CatalogQueueWorker.start(store, queue);
       try {
         return submitReviews(reviews, store, out);
@@ -174,7 +184,7 @@ public final class BookstoreDemo {
         CourierException ce = CourierException.from(e.getCause());
         out.println("  review with 9 stars -> " + ce.code() + ": " + ce.description());
       }
-      out.println("SubmitReview over the in-memory queue: " + store.reviews().size() + " reviews stored by the worker"
+      out.println("SubmitReview over the queue: " + store.reviews().size() + " reviews stored by the worker"
           + ", " + failed + " failed");
       return failed;
     }
