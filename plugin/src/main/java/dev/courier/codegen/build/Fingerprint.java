@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * What a generation run depends on, as one SHA-256 per part, so the cache can say which part
  * changed: {@code sources} (every proto file's path and content), {@code dependencies} (the
  * {@code .proto} entries of every dependency jar, in classpath order), {@code tool} (plugin
- * version, protoc identity, the bundled {@code courier/options.proto}) and {@code parameters}.
+ * version and jar, protoc identity, the bundled {@code courier/options.proto}) and
+ * {@code parameters}.
  * Immutable.
  *
  * @param parts part name to hex digest, sorted by name
@@ -54,6 +55,7 @@ public record Fingerprint(Map<String, String> parts) {
     parts.put("tool", new Digest().add(request.pluginVersion()).add(request.protoc().id())
         .add(DependencyProtos.sha256(ImportPathLayout.courierOptionsProto()))
         .add(ImportPathLayout.protobufJavaLocation().getFileName().toString())
+        .add(codeIdentity())
         .hex());
 
     parts.put("parameters", new Digest().add(request.protoSourceRoot().toString())
@@ -61,6 +63,25 @@ public record Fingerprint(Map<String, String> parts) {
         .add(request.outputDirectory().toString()).add(Boolean.toString(request.generateMessages()))
         .hex());
     return new Fingerprint(parts);
+  }
+
+  /**
+   * The size and time of the jar the generator runs from, so that a rebuilt snapshot of the
+   * plugin regenerates even though its version did not change; empty when run from classes.
+   */
+  private static String codeIdentity() throws IOException {
+    java.security.CodeSource source = Fingerprint.class.getProtectionDomain().getCodeSource();
+    if (source == null || source.getLocation() == null) {
+      return "";
+    }
+    try {
+      Path location = Path.of(source.getLocation().toURI());
+      return Files.isRegularFile(location)
+          ? Files.size(location) + ":" + Files.getLastModifiedTime(location).toMillis()
+          : "";
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return "";
+    }
   }
 
   /** Sorted {@code name=digest} lines, the state file's format. */
