@@ -1,5 +1,8 @@
 package dev.courier.runtime.server;
 
+import dev.courier.runtime.discovery.AdvertisedHost;
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.discovery.ServiceRegistry;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -18,14 +21,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #close()} shuts down gracefully: the server stops accepting calls, lets in-flight
  * calls finish within the grace period, then cancels what is left. Thread-safe.
+ *
+ * <p>A server built with {@link Builder#registerIn} announces each of its services in that
+ * registry once it listens, and withdraws them first thing in {@link #close()} and {@link
+ * #shutdownNow()}, so clients stop picking it before it drains.
  */
 public final class CourierServer implements AutoCloseable {
   private final Server server;
   private final Duration gracePeriod;
+  private final ServiceRegistry.Registration registration; // null when not registered
 
-  private CourierServer(Server server, Duration gracePeriod) {
+  private CourierServer(Server server, Duration gracePeriod, ServiceRegistry.Registration registration) {
     this.server = server;
     this.gracePeriod = gracePeriod;
+    this.registration = registration;
   }
 
   public static Builder builder() {
@@ -51,12 +60,14 @@ public final class CourierServer implements AutoCloseable {
 
   /** Stops abruptly: in-flight calls are cancelled. */
   public void shutdownNow() {
+    deregister();
     server.shutdownNow();
   }
 
   /** Stops gracefully; see the class comment. */
   @Override
   public void close() {
+    deregister();
     server.shutdown();
     try {
       if (!server.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -69,12 +80,20 @@ public final class CourierServer implements AutoCloseable {
     }
   }
 
+  private void deregister() {
+    if (registration != null) {
+      registration.close();
+    }
+  }
+
   /** Configures a {@link CourierServer}. Not thread-safe. */
   public static final class Builder {
     private String host;
     private int port;
     private Duration gracePeriod = Duration.ofSeconds(10);
     private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private ServiceRegistry registry;
+    private String advertisedHost;
 
     private Builder() {}
 
@@ -112,17 +131,60 @@ public final class CourierServer implements AutoCloseable {
       return this;
     }
 
-    /** Binds and starts the server. */
+    /**
+     * Registers every added service (by its gRPC service name) in {@code registry} at the real
+     * port once the server listens; {@link CourierServer#close()} deregisters before draining.
+     * Default: no registry.
+     */
+    public Builder registerIn(ServiceRegistry registry) {
+      this.registry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * The host announced in the registry. Default: the listen host when one was given, else
+     * {@link AdvertisedHost#forBindHost this machine's first non-loopback IPv4 address}.
+     */
+    public Builder advertisedHost(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("advertisedHost: '" + host + "' (expected: not blank)");
+      }
+      this.advertisedHost = host;
+      return this;
+    }
+
+    /**
+     * Binds and starts the server, then registers it when a registry was given.
+     *
+     * @throws dev.courier.runtime.discovery.RegistrationException when registering fails; the
+     *     server is stopped
+     */
     public CourierServer start() {
       NettyServerBuilder netty = host == null
           ? NettyServerBuilder.forPort(port)
           : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
       services.forEach(netty::addService);
       try {
-        return new CourierServer(netty.build().start(), gracePeriod);
+        Server started = netty.build().start();
+        return new CourierServer(started, gracePeriod, register(started));
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot listen on " + (host == null ? "*" : host) + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+
+    private ServiceRegistry.Registration register(Server started) {
+      if (registry == null) {
+        return null;
+      }
+      String announced = advertisedHost != null ? advertisedHost : AdvertisedHost.forBindHost(host);
+      List<String> names = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
+      try {
+        return registry.registerAll(names, Endpoint.of(announced, started.getPort()));
+      } catch (RuntimeException e) {
+        started.shutdownNow();
+        throw e;
       }
     }
   }
