@@ -16,13 +16,16 @@ import java.util.TreeSet;
  * changed (so unchanged files keep their timestamps and the compiler stays incremental), refuses
  * any path outside the output folder, and deletes the files it wrote last time that are no longer
  * generated (they came from a {@code .proto} that was deleted or renamed). What it wrote is kept
- * in a manifest, one relative path per line; files it never wrote are never touched.
+ * in a manifest (a header naming the output folder, then one relative path per line); files it
+ * never wrote are never touched, and a manifest of another output folder is ignored.
  *
  * <p>Not thread-safe: one writer per output folder and run.
  *
  * @since 0.1.0
  */
 public final class OutputWriter {
+
+  private static final String HEADER = "# Courier output manifest v1: ";
 
   private final Path outputDirectory;
   private final Path manifest;
@@ -64,18 +67,26 @@ public final class OutputWriter {
     }
     int deleted = deleteStale(seen);
     Files.createDirectories(manifest.getParent());
-    Files.write(manifest, new TreeSet<>(seen), StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    lines.add(HEADER + outputDirectory);
+    lines.addAll(new TreeSet<>(seen));
+    Files.write(manifest, lines, StandardCharsets.UTF_8);
     return new Result(written, files.size() - written, deleted);
   }
 
-  /** The relative paths written last time; empty when there is no manifest. */
+  /**
+   * The relative paths written last time into this output folder; empty when there is no
+   * manifest or it was written for another folder (then nothing there is deleted).
+   */
   public List<String> previousFiles() throws IOException {
     if (!Files.isRegularFile(manifest)) {
       return List.of();
     }
-    return Files.readAllLines(manifest, StandardCharsets.UTF_8).stream()
-        .filter(l -> !l.isBlank())
-        .toList();
+    List<String> lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+    if (lines.isEmpty() || !lines.get(0).equals(HEADER + outputDirectory)) {
+      return List.of();
+    }
+    return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
   }
 
   private static boolean writeIfChanged(Path target, byte[] content) throws IOException {

@@ -65,10 +65,22 @@ class OutputWriterTest {
   }
 
   @Test
+  void aManifestOfAnotherOutputFolderDeletesNothing() throws Exception {
+    new OutputWriter(temp.resolve("old-out"), temp.resolve("work/outputs.txt")).write(List.of(file("A.java", "a")));
+    Path userFile = Files.createDirectories(temp.resolve("out")).resolve("A.java");
+    Files.writeString(userFile, "the user's own");
+
+    writer().write(List.of());
+
+    assertThat(userFile).hasContent("the user's own");
+  }
+
+  @Test
   void aTamperedManifestNeverDeletesOutsideTheOutputFolder() throws Exception {
     Path victim = Files.writeString(temp.resolve("victim.txt"), "keep me");
     Files.createDirectories(temp.resolve("work"));
-    Files.writeString(temp.resolve("work/outputs.txt"), "../victim.txt\n");
+    Files.writeString(temp.resolve("work/outputs.txt"),
+        "# Courier output manifest v1: " + temp.resolve("out") + "\n../victim.txt\n");
 
     writer().write(List.of());
 
