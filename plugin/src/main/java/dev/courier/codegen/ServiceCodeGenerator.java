@@ -2,9 +2,13 @@ package dev.courier.codegen;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.palantir.javapoet.JavaFile;
+import dev.courier.codegen.docs.DocModel.BuildDoc;
+import dev.courier.codegen.docs.DocModelBuilder;
+import dev.courier.codegen.docs.DocRenderer;
 import dev.courier.codegen.java.JavaGenerator;
 import dev.courier.codegen.model.ModelReader;
 import dev.courier.codegen.model.ServiceModel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,6 +31,23 @@ public final class ServiceCodeGenerator {
   public List<GeneratedFile> generate(FileDescriptorSet descriptorSet, Collection<String> filesToGenerate)
       throws CodegenException {
     return generate(ModelReader.read(descriptorSet, filesToGenerate));
+  }
+
+  /**
+   * Renders the reference docs and configuration skeletons of every service declared in
+   * {@code filesToGenerate}: Courier's default templates, replaced or extended by those in
+   * {@code templateDirectory} (may be {@code null}).
+   *
+   * @param generator how the outputs name their generator, e.g. {@code "Courier 0.1.0"}
+   * @return files sorted by path, for the resources output folder
+   * @throws CodegenException when a service is invalid or a template fails (naming template and line)
+   */
+  public List<GeneratedFile> generateDocs(
+      FileDescriptorSet descriptorSet, Collection<String> filesToGenerate, Path templateDirectory, String generator)
+      throws CodegenException {
+    List<ServiceModel> services = ModelReader.read(descriptorSet, filesToGenerate);
+    BuildDoc build = new DocModelBuilder(ModelReader.fileDescriptors(descriptorSet)).build(services, generator);
+    return new DocRenderer(templateDirectory).render(build);
   }
 
   /** Generates the Java files for already-read services. */

@@ -39,7 +39,7 @@ public final class ModelReader {
   public static List<ServiceModel> read(FileDescriptorSet set, Collection<String> filesToGenerate)
       throws CodegenException {
     List<String> problems = new ArrayList<>();
-    Map<String, FileDescriptor> files = build(set);
+    Map<String, FileDescriptor> files = fileDescriptors(set);
     JavaTypeIndex index = new JavaTypeIndex(List.copyOf(files.values()));
     List<ServiceModel> services = new ArrayList<>();
     for (String name : new TreeSet<>(filesToGenerate)) {
@@ -58,7 +58,12 @@ public final class ModelReader {
     return withPackageTypeNames(services, index);
   }
 
-  private static Map<String, FileDescriptor> build(FileDescriptorSet set) throws CodegenException {
+  /**
+   * Every file of the set as a linked protobuf-java descriptor, by path, in dependency order.
+   *
+   * @throws CodegenException when the set is incomplete or inconsistent
+   */
+  public static Map<String, FileDescriptor> fileDescriptors(FileDescriptorSet set) throws CodegenException {
     Map<String, FileDescriptor> built = new LinkedHashMap<>();
     for (FileDescriptorProto proto : set.getFileList()) {
       List<FileDescriptor> deps = new ArrayList<>();

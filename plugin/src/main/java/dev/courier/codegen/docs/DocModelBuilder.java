@@ -1,0 +1,190 @@
+package dev.courier.codegen.docs;
+
+import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import dev.courier.codegen.CodegenException;
+import dev.courier.codegen.docs.DocModel.BuildDoc;
+import dev.courier.codegen.docs.DocModel.FieldDoc;
+import dev.courier.codegen.docs.DocModel.FileDoc;
+import dev.courier.codegen.docs.DocModel.MessageDoc;
+import dev.courier.codegen.docs.DocModel.MethodDoc;
+import dev.courier.codegen.docs.DocModel.PolicyDoc;
+import dev.courier.codegen.docs.DocModel.RetryDoc;
+import dev.courier.codegen.docs.DocModel.ServiceDoc;
+import dev.courier.codegen.model.MethodModel;
+import dev.courier.codegen.model.PolicyModel;
+import dev.courier.codegen.model.PolicyModel.RetryModel;
+import dev.courier.codegen.model.ServiceModel;
+import dev.courier.codegen.model.TypeRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the templates' {@link DocModel} from the validated services and protoc's descriptors. */
+public final class DocModelBuilder {
+  private static final int MESSAGE_FIELD = 4;
+  private static final int NESTED_FIELD = 3;
+  private static final int FIELD_FIELD = 2;
+
+  private final Map<String, FileDescriptor> files;
+
+  public DocModelBuilder(Map<String, FileDescriptor> files) {
+    this.files = Map.copyOf(files);
+  }
+
+  public BuildDoc build(List<ServiceModel> services, String generator) throws CodegenException {
+    Map<String, List<ServiceDoc>> byFile = new LinkedHashMap<>();
+    List<ServiceDoc> all = new ArrayList<>();
+    for (ServiceModel service : services) {
+      ServiceDoc doc = service(service);
+      all.add(doc);
+      byFile.computeIfAbsent(service.protoFile(), f -> new ArrayList<>()).add(doc);
+    }
+    List<FileDoc> fileDocs = new ArrayList<>();
+    byFile.forEach((path, docs) -> {
+      FileDescriptor file = files.get(path);
+      fileDocs.add(new FileDoc(path, file.getPackage(), docs.get(0).javaPackage(), List.copyOf(docs)));
+    });
+    return new BuildDoc(List.copyOf(fileDocs), List.copyOf(all), generator);
+  }
+
+  private ServiceDoc service(ServiceModel s) throws CodegenException {
+    List<MethodDoc> methods = new ArrayList<>();
+    for (MethodModel m : s.methods()) {
+      methods.add(new MethodDoc(m.protoName(), m.fullName(), m.javaName(), m.kind().name(), m.comment(),
+          message(m.request()), message(m.response()), policy(m), m.deprecated()));
+    }
+    return new ServiceDoc(s.protoName(), s.fullName(), s.protoFile(), s.comment(), s.javaPackage(), s.baseName(),
+        s.baseName() + "Client", List.copyOf(methods), s.deprecated());
+  }
+
+  private MessageDoc message(TypeRef type) throws CodegenException {
+    Descriptor descriptor = find(type.protoName());
+    SourceCodeInfo info = descriptor.getFile().toProto().getSourceCodeInfo();
+    List<Integer> path = path(descriptor);
+    List<FieldDoc> fields = new ArrayList<>();
+    for (FieldDescriptor field : descriptor.getFields()) {
+      List<Integer> fieldPath = new ArrayList<>(path);
+      fieldPath.add(FIELD_FIELD);
+      fieldPath.add(field.getIndex());
+      fields.add(new FieldDoc(field.getName(), field.getNumber(), typeName(field), label(field), comment(info, fieldPath)));
+    }
+    return new MessageDoc(type.protoName(), type.canonicalName(), comment(info, path), List.copyOf(fields));
+  }
+
+  private Descriptor find(String fullName) throws CodegenException {
+    for (FileDescriptor file : files.values()) {
+      for (Descriptor top : file.getMessageTypes()) {
+        Descriptor found = findNested(top, fullName);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    throw new CodegenException("message " + fullName + " is missing from protoc's descriptor set");
+  }
+
+  private static Descriptor findNested(Descriptor d, String fullName) {
+    if (d.getFullName().equals(fullName)) {
+      return d;
+    }
+    for (Descriptor nested : d.getNestedTypes()) {
+      Descriptor found = findNested(nested, fullName);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static List<Integer> path(Descriptor d) {
+    if (d.getContainingType() == null) {
+      return new ArrayList<>(List.of(MESSAGE_FIELD, d.getIndex()));
+    }
+    List<Integer> path = path(d.getContainingType());
+    path.add(NESTED_FIELD);
+    path.add(d.getIndex());
+    return path;
+  }
+
+  private static String comment(SourceCodeInfo info, List<Integer> path) {
+    for (SourceCodeInfo.Location location : info.getLocationList()) {
+      if (location.getPathList().equals(path)) {
+        String text = location.hasLeadingComments() ? location.getLeadingComments() : location.getTrailingComments();
+        return text.strip().replaceAll("\\s*\\n\\s*", " ");
+      }
+    }
+    return "";
+  }
+
+  private static String typeName(FieldDescriptor field) {
+    if (field.isMapField()) {
+      Descriptor entry = field.getMessageType();
+      return "map<" + typeName(entry.findFieldByNumber(1)) + ", " + typeName(entry.findFieldByNumber(2)) + ">";
+    }
+    return switch (field.getType()) {
+      case MESSAGE, GROUP -> field.getMessageType().getFullName();
+      case ENUM -> field.getEnumType().getFullName();
+      default -> field.getType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String label(FieldDescriptor field) {
+    if (field.isMapField()) {
+      return "map";
+    }
+    if (field.isRepeated()) {
+      return "repeated";
+    }
+    if (field.isRequired()) {
+      return "required";
+    }
+    return field.hasPresence() && field.getContainingOneof() == null && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+        ? "optional" : "";
+  }
+
+  static PolicyDoc policy(MethodModel m) {
+    PolicyModel p = m.policy();
+    RetryModel r = p.retry();
+    List<String> codes = r != null && !r.retryableCodes().isEmpty() ? r.retryableCodes()
+        : p.idempotent() ? List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED (of one attempt)",
+            "and any failure before the request reached a server")
+        : List.of("failures before the request reached a server");
+    RetryDoc retry = new RetryDoc(
+        r == null || r.maxAttempts() == null ? 3 : r.maxAttempts(),
+        text(r == null || r.initialBackoff() == null ? Duration.ofMillis(50) : r.initialBackoff()),
+        text(r == null || r.maxBackoff() == null ? Duration.ofSeconds(1) : r.maxBackoff()),
+        r == null || r.multiplier() == null ? 2.0 : r.multiplier(),
+        r == null || r.jitter() == null ? 1.0 : r.jitter(),
+        List.copyOf(codes));
+    return new PolicyDoc(
+        p.balancer() == null ? "ROUND_ROBIN" : p.balancer(),
+        p.idempotent(),
+        p.timeout() == null ? "" : text(p.timeout()),
+        m.hashKey() == null ? "" : m.hashKey().path(),
+        p.queue(),
+        retry,
+        p.hedge() == null ? "" : text(p.hedge().hedgeAfter()),
+        p.hedge() == null ? 0 : p.hedge().maxHedged(),
+        p.maxConcurrency());
+  }
+
+  /** {@code "2s"}, {@code "250ms"}, {@code "1500us"}: the unit that shows the value exactly. */
+  static String text(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos % 1_000_000_000L == 0) {
+      return nanos / 1_000_000_000L + "s";
+    }
+    if (nanos % 1_000_000L == 0) {
+      return nanos / 1_000_000L + "ms";
+    }
+    if (nanos % 1_000L == 0) {
+      return nanos / 1_000L + "us";
+    }
+    return nanos + "ns";
+  }
+}
