@@ -172,6 +172,20 @@ public final class ClientBuilder<C> {
     return this;
   }
 
+  /**
+   * Applies run-time overrides from {@code properties}, in the format of the
+   * {@code <Service>-config.properties} skeleton the plugin writes: {@code courier.<service>.targets},
+   * {@code courier.<service>.<setting>} for every method, {@code courier.<service>/<Method>.<setting>}
+   * for one. Keys of other services are ignored.
+   *
+   * @throws IllegalArgumentException naming the key, when a setting is unknown or a value does not parse
+   */
+  public ClientBuilder<C> configure(java.util.Properties properties) {
+    Objects.requireNonNull(properties, "properties");
+    ClientProperties.apply(this, serviceName, properties);
+    return this;
+  }
+
   /** Builds the client; fails when no endpoint and no endpoint source was given. */
   public C build() {
     if (endpoints.isEmpty() && endpointSource == null) {

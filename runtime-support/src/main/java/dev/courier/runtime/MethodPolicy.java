@@ -171,6 +171,16 @@ public final class MethodPolicy {
       return this;
     }
 
+    /** The retry policy set so far; for overrides that change one of its settings. */
+    RetryPolicy currentRetry() {
+      return retry;
+    }
+
+    /** The hedging set so far, or {@code null}. */
+    HedgePolicy currentHedge() {
+      return hedge;
+    }
+
     public MethodPolicy build() {
       if (hedge != null && !idempotent) {
         throw new IllegalArgumentException("hedge: " + hedge + " (expected: only on idempotent methods)");
