@@ -52,10 +52,13 @@ public class CourierException extends StatusRuntimeException {
     Status status = Status.fromThrowable(t);
     Metadata trailers = Status.trailersFromThrowable(t);
     CourierException e = new CourierException(status, trailers, List.of(), null);
-    if (!(t instanceof StatusRuntimeException) && !(t instanceof StatusException)) {
-      e.initCause(t);
-    } else if (t.getCause() != null) {
-      e.initCause(t.getCause());
+    // The constructor already took the status's cause, when it has one.
+    if (e.getCause() == null) {
+      if (!(t instanceof StatusRuntimeException) && !(t instanceof StatusException)) {
+        e.initCause(t);
+      } else if (t.getCause() != null) {
+        e.initCause(t.getCause());
+      }
     }
     return e;
   }

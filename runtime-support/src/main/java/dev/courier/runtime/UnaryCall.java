@@ -155,11 +155,9 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   private void fail(Status status, Metadata trailers, String stoppedBy) {
+    // The status's cause (if any) becomes the exception's cause.
     CourierException e = new CourierException(status, trailers,
         attempts == null ? List.of() : attempts, stoppedBy);
-    if (status.getCause() != null) {
-      e.initCause(status.getCause());
-    }
     if (pipeline.callbackExecutor == null) {
       future.completeExceptionally(e);
     } else {

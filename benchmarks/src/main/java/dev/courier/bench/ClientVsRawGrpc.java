@@ -1,0 +1,219 @@
+package dev.courier.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.BytesValue;
+import dev.courier.runtime.ChannelFactory;
+import dev.courier.runtime.ClientBuilder;
+import dev.courier.runtime.ClientRuntime;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.PassiveHealth;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.retry.RetryBudget;
+import dev.courier.runtime.retry.RetryPolicy;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.NameResolverRegistry;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Courier's client against raw grpc-java on the same loopback echo servers, in one run. Prints a
+ * Markdown table. Arguments: {@code [seconds per scenario, default 4] [warm-up seconds, default 2]}.
+ *
+ * <pre>
+ * mvn -B -q -pl benchmarks -am package -DskipTests
+ * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.ClientVsRawGrpc
+ * </pre>
+ */
+public final class ClientVsRawGrpc {
+  private static final MethodDescriptor<BytesValue, BytesValue> ECHO = EchoServers.ECHO;
+  private static final RpcMethod<BytesValue, BytesValue> COURIER_ECHO =
+      RpcMethod.of(ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final BytesValue PAYLOAD = payload();
+
+  private final double seconds;
+  private final double warmup;
+  private final List<String> rows = new ArrayList<>();
+
+  private ClientVsRawGrpc(double seconds, double warmup) {
+    this.seconds = seconds;
+    this.warmup = warmup;
+  }
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 4;
+    double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    NameResolverRegistry.getDefaultRegistry().register(new StaticResolverProvider());
+    ClientVsRawGrpc bench = new ClientVsRawGrpc(seconds, warmup);
+    bench.overhead();
+    bench.slowReplica();
+    bench.refusingReplicas();
+    System.out.println();
+    System.out.printf("Java %s, %d cores, %s; %.0f s measured after %.0f s warm-up per scenario; 64-byte payload%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"), seconds, warmup);
+    System.out.println(Result.header());
+    bench.rows.forEach(System.out::println);
+  }
+
+  private static BytesValue payload() {
+    byte[] bytes = new byte[64];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return BytesValue.of(ByteString.copyFrom(bytes));
+  }
+
+  /** One server; raw blocking vs Courier blocking (16 threads), raw future vs Courier async (256). */
+  private void overhead() throws Exception {
+    Server server = EchoServers.start(0);
+    ManagedChannel raw = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    ClientRuntime courier = courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN).build();
+    try {
+      Result rawBlocking = Load.blocking("raw grpc-java blocking stub, 16 threads", 16, warmup, seconds,
+          () -> ClientCalls.blockingUnaryCall(raw, ECHO, CallOptions.DEFAULT, PAYLOAD));
+      Result courierBlocking = Load.blocking("Courier blockingUnary, 16 threads", 16, warmup, seconds,
+          () -> courier.blockingUnary(COURIER_ECHO, PAYLOAD));
+      Result rawFuture = Load.async("raw grpc-java future stub, 256 in flight", 256, warmup, seconds,
+          () -> rawFuture(raw));
+      Result courierAsync = Load.async("Courier asyncUnary, 256 in flight", 256, warmup, seconds,
+          () -> courier.asyncUnary(COURIER_ECHO, PAYLOAD));
+      rows.add(rawBlocking.row(rawBlocking));
+      rows.add(courierBlocking.row(rawBlocking));
+      rows.add(rawFuture.row(rawFuture));
+      rows.add(courierAsync.row(rawFuture));
+    } finally {
+      courier.close();
+      raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      EchoServers.stop(server);
+    }
+  }
+
+  private static CompletableFuture<BytesValue> rawFuture(Channel channel) {
+    CompletableFuture<BytesValue> result = new CompletableFuture<>();
+    Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(ECHO, CallOptions.DEFAULT), PAYLOAD),
+        new FutureCallback<>() {
+          @Override
+          public void onSuccess(BytesValue value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            result.completeExceptionally(t);
+          }
+        }, MoreExecutors.directExecutor());
+    return result;
+  }
+
+  /** Three replicas, one answering 20 ms late; 16 threads. */
+  private void slowReplica() throws Exception {
+    List<Server> servers = List.of(EchoServers.start(20), EchoServers.start(0), EchoServers.start(0));
+    List<Server> healthy = List.of(EchoServers.start(0), EchoServers.start(0), EchoServers.start(0));
+    try {
+      Result allHealthy = courierBlocking("Courier LEAST_LOADED, 3 healthy replicas, 16 threads",
+          healthy, BalancerKind.LEAST_LOADED);
+      Result leastLoaded = courierBlocking("Courier LEAST_LOADED, 1 of 3 slowed 20 ms, 16 thr",
+          servers, BalancerKind.LEAST_LOADED);
+      Result roundRobin = courierBlocking("Courier ROUND_ROBIN, 1 of 3 slowed 20 ms, 16 thr",
+          servers, BalancerKind.ROUND_ROBIN);
+      List<InetSocketAddress> addresses = servers.stream()
+          .map(s -> new InetSocketAddress("127.0.0.1", s.getPort())).toList();
+      ManagedChannel grpcRoundRobin = NettyChannelBuilder.forTarget(StaticResolverProvider.target(addresses))
+          .defaultLoadBalancingPolicy("round_robin").usePlaintext().build();
+      Result grpc;
+      try {
+        grpc = Load.blocking("grpc-java round_robin, 1 of 3 slowed 20 ms, 16 thr", 16, warmup, seconds,
+            () -> ClientCalls.blockingUnaryCall(grpcRoundRobin, ECHO, CallOptions.DEFAULT, PAYLOAD));
+      } finally {
+        grpcRoundRobin.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      rows.add(allHealthy.row(null));
+      rows.add(grpc.row(grpc));
+      rows.add(roundRobin.row(grpc));
+      rows.add(leastLoaded.row(grpc));
+    } finally {
+      servers.forEach(EchoServers::stop);
+      healthy.forEach(EchoServers::stop);
+    }
+  }
+
+  private Result courierBlocking(String name, List<Server> servers, BalancerKind kind) throws Exception {
+    try (ClientRuntime client = courier(servers.stream().map(ClientVsRawGrpc::endpoint).toList(), kind).build()) {
+      return Load.blocking(name, 16, warmup, seconds, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD));
+    }
+  }
+
+  /** Three endpoints, two refusing connections; attempts per call with and without the budget. */
+  private void refusingReplicas() throws Exception {
+    Server server = EchoServers.start(0);
+    List<Endpoint> endpoints = List.of(refusing(), refusing(), endpoint(server));
+    try {
+      rows.add(attempts("2 of 3 refusing, no health, budget 20%", endpoints, false, RetryBudget.defaults()));
+      rows.add(attempts("2 of 3 refusing, no health, no budget", endpoints, false, RetryBudget.unlimited()));
+      rows.add(attempts("2 of 3 refusing, passive health + budget (default)", endpoints, true,
+          RetryBudget.defaults()));
+    } finally {
+      EchoServers.stop(server);
+    }
+  }
+
+  private String attempts(String name, List<Endpoint> endpoints, boolean health, RetryBudget budget)
+      throws Exception {
+    LongAdder attempts = new LongAdder();
+    ClientInterceptor counting = new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+          MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+        attempts.increment();
+        return next.newCall(method, options);
+      }
+    };
+    ClientBuilder<ClientRuntime> builder = courier(endpoints, BalancerKind.ROUND_ROBIN)
+        .channelFactory(ChannelFactory.netty(b -> b.usePlaintext().intercept(counting)))
+        .retryBudget(budget)
+        .retry(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build());
+    if (!health) {
+      builder.passiveHealth(new PassiveHealth(Integer.MAX_VALUE, Duration.ofMillis(1), Duration.ofMillis(1)));
+    }
+    try (ClientRuntime client = builder.build()) {
+      Load.blocking(name, 16, 0, warmup, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD));
+      attempts.reset();
+      Result r = Load.blocking(name, 16, 0, seconds / 2, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD));
+      Result withAttempts = new Result(r.name(), r.calls(), r.errors(), r.seconds(), r.p50Nanos(), r.p99Nanos(),
+          attempts.sum() / (double) r.calls());
+      return withAttempts.row(null);
+    }
+  }
+
+  private static ClientBuilder<ClientRuntime> courier(List<Endpoint> endpoints, BalancerKind kind) {
+    return ClientBuilder.<ClientRuntime>forService("bench.Echo", runtime -> runtime).endpoints(endpoints).balancer(kind);
+  }
+
+  private static Endpoint endpoint(Server server) {
+    return Endpoint.of("127.0.0.1", server.getPort());
+  }
+
+  private static Endpoint refusing() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return Endpoint.of("127.0.0.1", socket.getLocalPort());
+    }
+  }
+}

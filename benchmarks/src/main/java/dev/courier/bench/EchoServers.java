@@ -1,0 +1,67 @@
+package dev.courier.bench;
+
+import com.google.protobuf.BytesValue;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An echo server on 127.0.0.1 (grpc-java defaults), optionally answering after a fixed delay.
+ * Both sides of every comparison call the same server.
+ */
+final class EchoServers {
+  static final MethodDescriptor<BytesValue, BytesValue> ECHO = MethodDescriptor.<BytesValue, BytesValue>newBuilder()
+      .setType(MethodDescriptor.MethodType.UNARY)
+      .setFullMethodName("bench.Echo/Echo")
+      .setRequestMarshaller(ProtoUtils.marshaller(BytesValue.getDefaultInstance()))
+      .setResponseMarshaller(ProtoUtils.marshaller(BytesValue.getDefaultInstance()))
+      .build();
+
+  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "echo-delay");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private EchoServers() {}
+
+  /** Starts an echo server; {@code delayMillis > 0} answers after that delay. */
+  static Server start(long delayMillis) {
+    ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Echo")
+        .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
+          Runnable answer = () -> {
+            responses.onNext(request);
+            responses.onCompleted();
+          };
+          if (delayMillis > 0) {
+            TIMER.schedule(answer, delayMillis, TimeUnit.MILLISECONDS);
+          } else {
+            answer.run();
+          }
+        }))
+        .build();
+    try {
+      return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void stop(Server server) {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
