@@ -4,6 +4,8 @@ import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.retry.RetryBudget;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -74,10 +77,16 @@ final class CallPipeline implements AutoCloseable {
     return r;
   }
 
-  /** The call's deadline as a nano-clock instant, or {@link Long#MAX_VALUE} for none. */
+  /**
+   * The call's deadline as a nano-clock instant, or {@link Long#MAX_VALUE} for none: the override
+   * or declared timeout, capped by the deadline of the current gRPC {@link Context} (the
+   * remaining deadline of the incoming call when called inside a server method).
+   */
   long deadlineAt(Resolved r, Duration override, long now) {
     Duration timeout = override != null ? override : r.policy().timeout().orElse(null);
-    return timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+    long own = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+    Deadline inherited = Context.current().getDeadline();
+    return inherited == null ? own : Math.min(own, now + inherited.timeRemaining(TimeUnit.NANOSECONDS));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.courier.runtime.retry.Retryability;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
+import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
@@ -30,6 +31,8 @@ final class UnaryCall<ReqT, RespT> {
   private final ReqT request;
   private final String key;
   private final long deadlineAt;
+  /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
+  private final Context context = Context.current();
   private final CallFuture<RespT> future = new CallFuture<>(this);
   private final List<EndpointNode> tried = new ArrayList<>(2);
   private List<CourierException.Attempt> attempts;
@@ -123,7 +126,7 @@ final class UnaryCall<ReqT, RespT> {
     } else if (delay <= 0) {
       attempt();
     } else {
-      pipeline.scheduler.schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
+      pipeline.scheduler.schedule(context.wrap(this::attempt), delay, TimeUnit.NANOSECONDS);
     }
   }
 
