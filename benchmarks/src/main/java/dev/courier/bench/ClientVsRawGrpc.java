@@ -53,6 +53,7 @@ public final class ClientVsRawGrpc {
   private final double seconds;
   private final double warmup;
   private final List<String> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
 
   private ClientVsRawGrpc(double seconds, double warmup) {
     this.seconds = seconds;
@@ -73,6 +74,7 @@ public final class ClientVsRawGrpc {
         System.getProperty("os.name") + " " + System.getProperty("os.arch"), seconds, warmup);
     System.out.println(Result.header());
     bench.rows.forEach(System.out::println);
+    bench.notes.forEach(System.out::println);
   }
 
   private static BytesValue payload() {
@@ -130,10 +132,16 @@ public final class ClientVsRawGrpc {
     try {
       Result allHealthy = courierBlocking("Courier LEAST_LOADED, 3 healthy replicas, 16 threads",
           healthy, BalancerKind.LEAST_LOADED);
+      Server slow = servers.get(0);
+      long before = EchoServers.calls(slow);
       Result leastLoaded = courierBlocking("Courier LEAST_LOADED, 1 of 3 slowed 20 ms, 16 thr",
           servers, BalancerKind.LEAST_LOADED);
+      slowShare("Courier LEAST_LOADED", EchoServers.calls(slow) - before, leastLoaded);
+      before = EchoServers.calls(slow);
       Result roundRobin = courierBlocking("Courier ROUND_ROBIN, 1 of 3 slowed 20 ms, 16 thr",
           servers, BalancerKind.ROUND_ROBIN);
+      slowShare("Courier ROUND_ROBIN", EchoServers.calls(slow) - before, roundRobin);
+      before = EchoServers.calls(slow);
       List<InetSocketAddress> addresses = servers.stream()
           .map(s -> new InetSocketAddress("127.0.0.1", s.getPort())).toList();
       ManagedChannel grpcRoundRobin = NettyChannelBuilder.forTarget(StaticResolverProvider.target(addresses))
@@ -145,6 +153,7 @@ public final class ClientVsRawGrpc {
       } finally {
         grpcRoundRobin.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
+      slowShare("grpc-java round_robin", EchoServers.calls(slow) - before, grpc);
       rows.add(allHealthy.row(null));
       rows.add(grpc.row(grpc));
       rows.add(roundRobin.row(grpc));
@@ -153,6 +162,12 @@ public final class ClientVsRawGrpc {
       servers.forEach(EchoServers::stop);
       healthy.forEach(EchoServers::stop);
     }
+  }
+
+  /** Notes which share of the calls (warm-up included) reached the slow replica. */
+  private void slowShare(String name, long slowCalls, Result measured) {
+    notes.add(String.format("- %s: %d calls reached the slow replica, %.2f%% of all calls in its scenario",
+        name, slowCalls, 100.0 * slowCalls / (measured.calls() * (1 + warmup / seconds))));
   }
 
   private Result courierBlocking(String name, List<Server> servers, BalancerKind kind) throws Exception {

@@ -10,9 +10,12 @@ import io.grpc.stub.ServerCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An echo server on 127.0.0.1 (grpc-java defaults), optionally answering after a fixed delay.
@@ -32,12 +35,21 @@ final class EchoServers {
     return t;
   });
 
+  private static final Map<Server, LongAdder> CALLS = new ConcurrentHashMap<>();
+
   private EchoServers() {}
+
+  /** Calls {@code server} has received so far. */
+  static long calls(Server server) {
+    return CALLS.get(server).sum();
+  }
 
   /** Starts an echo server; {@code delayMillis > 0} answers after that delay. */
   static Server start(long delayMillis) {
+    LongAdder calls = new LongAdder();
     ServerServiceDefinition service = ServerServiceDefinition.builder("bench.Echo")
         .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, responses) -> {
+          calls.increment();
           Runnable answer = () -> {
             responses.onNext(request);
             responses.onCompleted();
@@ -50,7 +62,10 @@ final class EchoServers {
         }))
         .build();
     try {
-      return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+      Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .addService(service).build().start();
+      CALLS.put(server, calls);
+      return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

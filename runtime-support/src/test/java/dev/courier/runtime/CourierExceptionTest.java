@@ -1,0 +1,45 @@
+package dev.courier.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CourierExceptionTest {
+  @Test
+  void fromKeepsTheCauseOfAPlainException() {
+    IOException io = new IOException("boom");
+    CourierException e = CourierException.from(io);
+    assertThat(e.code()).isEqualTo(Status.Code.UNKNOWN);
+    assertThat(e.getCause()).isSameAs(io);
+  }
+
+  @Test
+  void fromKeepsStatusDescriptionTrailersAndCauseOfAStatusException() {
+    Metadata trailers = new Metadata();
+    Metadata.Key<String> key = Metadata.Key.of("x-reason", Metadata.ASCII_STRING_MARSHALLER);
+    trailers.put(key, "quota");
+    IOException io = new IOException("refused");
+    CourierException e = CourierException.from(
+        Status.UNAVAILABLE.withDescription("down").withCause(io).asRuntimeException(trailers));
+    assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.description()).isEqualTo("down");
+    assertThat(e.trailers().get(key)).isEqualTo("quota");
+    assertThat(e.getCause()).isSameAs(io);
+  }
+
+  @Test
+  void messageSaysAttemptsEndpointsStatusesAndWhatStoppedTheCall() {
+    CourierException e = new CourierException(Status.UNAVAILABLE.withDescription("refused"), null,
+        List.of(new CourierException.Attempt("10.0.0.1:80", Status.Code.UNAVAILABLE, "refused"),
+            new CourierException.Attempt("10.0.0.2:80", Status.Code.UNAVAILABLE, null)),
+        "budget");
+    assertThat(e.getMessage()).isEqualTo(
+        "UNAVAILABLE: refused after 2 attempts [10.0.0.1:80=UNAVAILABLE (refused), 10.0.0.2:80=UNAVAILABLE];"
+            + " stopped by budget");
+    assertThat(e.stoppedBy()).isEqualTo("budget");
+  }
+}
