@@ -31,6 +31,7 @@ final class UnaryCall<ReqT, RespT> {
   private final ReqT request;
   private final String key;
   private final long deadlineAt;
+  private final long perAttemptNanos;
   /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
   private final Context context = Context.current();
   private final CallFuture<RespT> future = new CallFuture<>(this);
@@ -45,6 +46,8 @@ final class UnaryCall<ReqT, RespT> {
     this.resolved = pipeline.resolve(method);
     this.request = request;
     this.key = key != null ? key : method.hasHashKey() ? method.hashKeyOf(request).orElse(null) : null;
+    this.perAttemptNanos =
+        resolved.policy().retry().perAttemptTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
     this.deadlineAt = pipeline.deadlineAt(resolved, deadline, pipeline.nanoClock.getAsLong());
   }
 
@@ -87,8 +90,9 @@ final class UnaryCall<ReqT, RespT> {
     tried.add(node);
     Attempt attempt = new Attempt(node, now);
     CallOptions options = CallOptions.DEFAULT.withStreamTracerFactory(attempt.tracerFactory());
-    if (remaining != Long.MAX_VALUE) {
-      options = options.withDeadlineAfter(remaining, TimeUnit.NANOSECONDS);
+    long attemptTimeout = Math.min(remaining, perAttemptNanos);
+    if (attemptTimeout != Long.MAX_VALUE) {
+      options = options.withDeadlineAfter(attemptTimeout, TimeUnit.NANOSECONDS);
     }
     ClientCall<ReqT, RespT> call = node.channel().newCall(method.descriptor(), options);
     current = call;

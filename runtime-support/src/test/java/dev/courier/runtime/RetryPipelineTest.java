@@ -186,6 +186,26 @@ class RetryPipelineTest {
   }
 
   @Test
+  void idempotentAttemptThatRunsOutOfItsPerAttemptTimeoutIsRetriedOnAnotherReplica() {
+    Replicas replicas = replicas(2);
+    replicas.get(0).hang = true;
+    ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
+        .retryBudget(RetryBudget.unlimited())
+        .passiveHealth(new PassiveHealth(1_000, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .deadline(Duration.ofSeconds(5))
+        .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO)
+            .perAttemptTimeout(Duration.ofMillis(100)).build())
+        .build();
+
+    for (int call = 0; call < 4; call++) {
+      long start = System.nanoTime();
+      assertThat(client.blockingUnary(IDEMPOTENT, text("x")).getValue()).isEqualTo("r1");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000L);
+    }
+    assertThat(replicas.get(0).calls()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void perCallDeadlineOverridesTheDeclaredOne() {
     Replicas replicas = replicas(1);
     replicas.get(0).hang = true;

@@ -28,6 +28,7 @@ public final class RetryPolicy {
   private final double multiplier;
   private final double jitter;
   private final Set<Status.Code> retryableCodes;
+  private final Duration perAttemptTimeout;
 
   private RetryPolicy(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -35,6 +36,7 @@ public final class RetryPolicy {
     this.maxBackoff = b.maxBackoff;
     this.multiplier = b.multiplier;
     this.jitter = b.jitter;
+    this.perAttemptTimeout = b.perAttemptTimeout;
     this.retryableCodes =
         b.retryableCodes.isEmpty()
             ? Set.of()
@@ -52,6 +54,7 @@ public final class RetryPolicy {
     b.maxBackoff = maxBackoff;
     b.multiplier = multiplier;
     b.jitter = jitter;
+    b.perAttemptTimeout = perAttemptTimeout;
     b.retryableCodes = retryableCodes.isEmpty() ? EnumSet.noneOf(Status.Code.class) : EnumSet.copyOf(retryableCodes);
     return b;
   }
@@ -78,6 +81,15 @@ public final class RetryPolicy {
     return jitter;
   }
 
+  /**
+   * A deadline for each attempt, within the deadline of the whole call; empty (the default) for
+   * none. An attempt that runs out of it fails with {@code DEADLINE_EXCEEDED}, which an
+   * idempotent method retries by default.
+   */
+  public java.util.Optional<Duration> perAttemptTimeout() {
+    return java.util.Optional.ofNullable(perAttemptTimeout);
+  }
+
   /** Codes to retry; empty means the safe defaults described in the class comment. */
   public Set<Status.Code> retryableCodes() {
     return retryableCodes;
@@ -91,12 +103,14 @@ public final class RetryPolicy {
         && maxBackoff.equals(other.maxBackoff)
         && Double.compare(multiplier, other.multiplier) == 0
         && Double.compare(jitter, other.jitter) == 0
-        && retryableCodes.equals(other.retryableCodes);
+        && retryableCodes.equals(other.retryableCodes)
+        && Objects.equals(perAttemptTimeout, other.perAttemptTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxAttempts, initialBackoff, maxBackoff, multiplier, jitter, retryableCodes);
+    return Objects.hash(maxAttempts, initialBackoff, maxBackoff, multiplier, jitter, retryableCodes,
+        perAttemptTimeout);
   }
 
   @Override
@@ -106,7 +120,8 @@ public final class RetryPolicy {
         + ", maxBackoff=" + maxBackoff
         + ", multiplier=" + multiplier
         + ", jitter=" + jitter
-        + ", retryableCodes=" + (retryableCodes.isEmpty() ? "defaults" : retryableCodes) + '}';
+        + ", retryableCodes=" + (retryableCodes.isEmpty() ? "defaults" : retryableCodes)
+        + (perAttemptTimeout == null ? "" : ", perAttemptTimeout=" + perAttemptTimeout) + '}';
   }
 
   /** Builds a {@link RetryPolicy}; every setter validates at once. Not thread-safe. */
@@ -117,8 +132,18 @@ public final class RetryPolicy {
     private double multiplier = 2.0;
     private double jitter = 1.0;
     private EnumSet<Status.Code> retryableCodes = EnumSet.noneOf(Status.Code.class);
+    private Duration perAttemptTimeout;
 
     private Builder() {}
+
+    /** A deadline for each attempt; {@code null} for none (the default). */
+    public Builder perAttemptTimeout(Duration perAttemptTimeout) {
+      if (perAttemptTimeout != null && (perAttemptTimeout.isNegative() || perAttemptTimeout.isZero())) {
+        throw new IllegalArgumentException("perAttemptTimeout: " + perAttemptTimeout + " (expected: > 0)");
+      }
+      this.perAttemptTimeout = perAttemptTimeout;
+      return this;
+    }
 
     public Builder maxAttempts(int maxAttempts) {
       if (maxAttempts < 1) {
