@@ -1,0 +1,145 @@
+package dev.courier.runtime.discovery.zookeeper;
+
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.discovery.EndpointSource;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.x.discovery.ServiceCache;
+import org.apache.curator.x.discovery.ServiceInstance;
+import org.apache.curator.x.discovery.details.ServiceCacheListener;
+
+/**
+ * The instances of one service in ZooKeeper, as endpoints. Each subscription owns a Curator
+ * {@link ServiceCache}; its set is delivered whenever it changes, in full, in a stable order.
+ * Losing the connection delivers nothing, so subscribers keep what they had. Thread-safe.
+ */
+final class ZooKeeperEndpointSource implements EndpointSource {
+  private static final System.Logger LOG = System.getLogger(ZooKeeperEndpointSource.class.getName());
+
+  private final ZooKeeperDiscovery owner;
+  private final String serviceName;
+
+  ZooKeeperEndpointSource(ZooKeeperDiscovery owner, String serviceName) {
+    this.owner = owner;
+    this.serviceName = serviceName;
+  }
+
+  @Override
+  public AutoCloseable subscribe(Listener listener) {
+    Subscription subscription = new Subscription(listener);
+    subscription.start();
+    return subscription;
+  }
+
+  @Override
+  public String toString() {
+    return "zookeeper:" + serviceName + "@" + owner.connectString();
+  }
+
+  static List<Endpoint> toEndpoints(List<ServiceInstance<InstancePayload>> instances) {
+    List<Endpoint> endpoints = new ArrayList<>(instances.size());
+    for (ServiceInstance<InstancePayload> instance : instances) {
+      Integer port = instance.getPort();
+      if (instance.getAddress() == null || port == null) {
+        continue;
+      }
+      InstancePayload payload = instance.getPayload();
+      int weight = payload == null ? 1 : Math.max(1, payload.getWeight());
+      Map<String, String> metadata = payload == null ? Map.of() : payload.getMetadata();
+      try {
+        endpoints.add(new Endpoint(instance.getAddress(), port, weight, metadata));
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, "skipping instance {0}: {1}", instance.getId(), e.getMessage());
+      }
+    }
+    endpoints.sort(Comparator.comparing(Endpoint::authority));
+    return List.copyOf(endpoints);
+  }
+
+  /** One listener's cache. Deliveries are serialised and skip repeats of the last set. */
+  private final class Subscription implements AutoCloseable, ServiceCacheListener {
+    private final Listener listener;
+    private final ServiceCache<InstancePayload> cache;
+    private List<Endpoint> last; // guarded by this
+    private boolean closed; // guarded by this
+
+    Subscription(Listener listener) {
+      this.listener = listener;
+      this.cache = owner.discovery().serviceCacheBuilder().name(serviceName).build();
+    }
+
+    void start() {
+      cache.addListener(this);
+      CountDownLatch initialized;
+      try {
+        initialized = cache.startImmediate();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot watch " + ZooKeeperEndpointSource.this + ": " + e, e);
+      }
+      try {
+        if (initialized.await(owner.initialWait().toMillis(), TimeUnit.MILLISECONDS)) {
+          deliver();
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      LOG.log(Level.WARNING, "no answer yet from {0}: calls fail with UNAVAILABLE until it answers",
+          ZooKeeperEndpointSource.this);
+      owner.background().execute(() -> {
+        try {
+          initialized.await();
+          deliver();
+          LOG.log(Level.INFO, "{0} answered", ZooKeeperEndpointSource.this);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+
+    @Override
+    public void cacheChanged() {
+      deliver();
+    }
+
+    @Override
+    public void stateChanged(CuratorFramework client, ConnectionState newState) {
+      // Logged once by ZooKeeperDiscovery; the cache keeps its instances while disconnected.
+    }
+
+    private synchronized void deliver() {
+      if (closed) {
+        return;
+      }
+      List<Endpoint> now = toEndpoints(cache.getInstances());
+      if (!now.equals(last)) {
+        last = now;
+        listener.onEndpoints(now);
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+      }
+      cache.removeListener(this);
+      try {
+        cache.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "closing cache of {0}: {1}", ZooKeeperEndpointSource.this, e.toString());
+      }
+    }
+  }
+}
