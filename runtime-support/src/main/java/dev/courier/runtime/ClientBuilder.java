@@ -6,6 +6,7 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
+import dev.courier.runtime.tls.ClientTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,6 +87,15 @@ public final class ClientBuilder<C> {
   public ClientBuilder<C> channelFactory(ChannelFactory factory) {
     this.channelFactory = Objects.requireNonNull(factory, "factory");
     return this;
+  }
+
+  /**
+   * TLS to every endpoint (mutual TLS when {@code tls} has a client certificate): shorthand for
+   * {@code channelFactory(tls.channelFactory())}. Default: plaintext.
+   */
+  public ClientBuilder<C> tls(ClientTls tls) {
+    Objects.requireNonNull(tls, "tls");
+    return channelFactory(tls.channelFactory());
   }
 
   /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */

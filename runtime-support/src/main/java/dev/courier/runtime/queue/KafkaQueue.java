@@ -1,6 +1,7 @@
 package dev.courier.runtime.queue;
 
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.tls.Secrets;
 import io.grpc.Status;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -92,6 +93,12 @@ public final class KafkaQueue implements QueueTransport {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The configuration; secret property values (SASL JAAS config, passwords, keys) are redacted. */
+  @Override
+  public String toString() {
+    return "KafkaQueue" + config;
   }
 
   /** The request topic of {@code method} (a full gRPC method name). */
@@ -347,6 +354,19 @@ public final class KafkaQueue implements QueueTransport {
     public Builder consumerProperty(String name, String value) {
       consumerProperties.put(nonEmpty("name", name), Objects.requireNonNull(value, "value"));
       return this;
+    }
+
+    /**
+     * The settings so far; the values of secret properties ({@code sasl.jaas.config}, {@code
+     * ssl.key.password}, {@code ssl.keystore.password}, ... see {@link Secrets}) are redacted.
+     */
+    @Override
+    public String toString() {
+      return "{bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", clientId=" + clientId
+          + ", groupId=" + groupId + ", partitions=" + partitions + ", maxDeliveryAttempts=" + maxDeliveryAttempts
+          + ", properties=" + Secrets.toString(properties)
+          + ", producerProperties=" + Secrets.toString(producerProperties)
+          + ", consumerProperties=" + Secrets.toString(consumerProperties) + '}';
     }
 
     /** Connects the producer and admin client; topics are created on first use. */

@@ -3,16 +3,21 @@ package dev.courier.runtime.server;
 import dev.courier.runtime.discovery.AdvertisedHost;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +30,19 @@ import java.util.concurrent.TimeUnit;
  * <p>A server built with {@link Builder#registerIn} announces each of its services in that
  * registry once it listens, and withdraws them first thing in {@link #close()} and {@link
  * #shutdownNow()}, so clients stop picking it before it drains.
+ *
+ * <p><b>Protection.</b> A method with a concurrency limit ({@code max_concurrency} in the {@code
+ * .proto}, or {@link Builder#maxConcurrency}) refuses calls beyond it at once with {@code
+ * RESOURCE_EXHAUSTED}, before running them. A request larger than {@link
+ * Builder#maxInboundMessageSize} (default {@value Builder#DEFAULT_MAX_INBOUND_MESSAGE_SIZE} bytes,
+ * 4 MiB) fails with {@code RESOURCE_EXHAUSTED}; bytes that do not parse as the request message fail
+ * with {@code INTERNAL} (as in every gRPC implementation); an unknown method or service with {@code
+ * UNIMPLEMENTED}. None of these affects other calls.
+ *
+ * <p><b>Deadlines and cancellation.</b> A method runs in the incoming call's gRPC {@code Context}:
+ * Courier client calls made from it (on the same thread) inherit the remaining deadline and are
+ * cancelled when the incoming call is. Wrap a call in {@code Context.ROOT.run(...)} or {@code
+ * Context.current().fork()} to detach it.
  */
 public final class CourierServer implements AutoCloseable {
   private final Server server;
@@ -88,12 +106,19 @@ public final class CourierServer implements AutoCloseable {
 
   /** Configures a {@link CourierServer}. Not thread-safe. */
   public static final class Builder {
+    /** The default of {@link #maxInboundMessageSize}: 4 MiB, grpc-java's default. */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+    private static final System.Logger LOG = System.getLogger(CourierServer.class.getName());
+
     private String host;
     private int port;
     private Duration gracePeriod = Duration.ofSeconds(10);
     private final List<ServerServiceDefinition> services = new ArrayList<>();
     private ServiceRegistry registry;
     private String advertisedHost;
+    private final Map<String, Integer> maxConcurrency = new LinkedHashMap<>();
+    private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private ServerTls tls;
 
     private Builder() {}
 
@@ -132,6 +157,49 @@ public final class CourierServer implements AutoCloseable {
     }
 
     /**
+     * Overrides the concurrency limit of one method ({@code package.Service/Method}) on this
+     * server; 0 removes the limit. Default: the method's declared {@code maxConcurrency}
+     * (through {@link ServiceBindings}), none for services bound otherwise. Calls beyond the limit
+     * are refused at once with {@code RESOURCE_EXHAUSTED}. {@link #start} fails when no added
+     * service has the method.
+     */
+    public Builder maxConcurrency(String fullMethodName, int limit) {
+      Objects.requireNonNull(fullMethodName, "fullMethodName");
+      if (fullMethodName.indexOf('/') <= 0) {
+        throw new IllegalArgumentException(
+            "fullMethodName: '" + fullMethodName + "' (expected: package.Service/Method)");
+      }
+      if (limit < 0) {
+        throw new IllegalArgumentException(String.format("maxConcurrency: %s (expected: >= 0)", limit));
+      }
+      maxConcurrency.put(fullMethodName, limit);
+      return this;
+    }
+
+    /**
+     * The largest request message accepted, in bytes; a larger one fails its call with {@code
+     * RESOURCE_EXHAUSTED}. Default {@value #DEFAULT_MAX_INBOUND_MESSAGE_SIZE} (4 MiB).
+     */
+    public Builder maxInboundMessageSize(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException(String.format("maxInboundMessageSize: %s (expected: >= 1)", bytes));
+      }
+      this.maxInboundMessageSize = bytes;
+      return this;
+    }
+
+    /** Serves TLS (or mutual TLS, see {@link ServerTls#requireClientCertificates}); default plaintext. */
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** Serves TLS with the certificate chain and PKCS#8 private key in these PEM files. */
+    public Builder tls(File certChainPem, File privateKeyPem) {
+      return tls(ServerTls.fromPem(certChainPem, privateKeyPem));
+    }
+
+    /**
      * Registers every added service (by its gRPC service name) in {@code registry} at the real
      * port once the server listens; {@link CourierServer#close()} deregisters before draining.
      * Default: no registry.
@@ -161,16 +229,42 @@ public final class CourierServer implements AutoCloseable {
      *     server is stopped
      */
     public CourierServer start() {
-      NettyServerBuilder netty = host == null
-          ? NettyServerBuilder.forPort(port)
-          : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
-      services.forEach(netty::addService);
+      checkMaxConcurrencyMethods();
+      NettyServerBuilder netty = netty();
+      netty.maxInboundMessageSize(maxInboundMessageSize);
+      services.forEach(service -> netty.addService(ConcurrencyLimit.forServer(service, maxConcurrency)));
       try {
         Server started = netty.build().start();
+        LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + tls
+            + ", maxInboundMessageSize: " + maxInboundMessageSize + ", maxConcurrency: " + maxConcurrency);
         return new CourierServer(started, gracePeriod, register(started));
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot listen on " + (host == null ? "*" : host) + ":" + port + ": " + e.getMessage(), e);
+      }
+    }
+
+    private NettyServerBuilder netty() {
+      if (tls == null) {
+        return host == null
+            ? NettyServerBuilder.forPort(port)
+            : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+      }
+      return host == null
+          ? NettyServerBuilder.forPort(port, tls.credentials())
+          : NettyServerBuilder.forAddress(new InetSocketAddress(host, port), tls.credentials());
+    }
+
+    private void checkMaxConcurrencyMethods() {
+      List<String> known = services.stream()
+          .flatMap(s -> s.getMethods().stream())
+          .map(m -> m.getMethodDescriptor().getFullMethodName())
+          .toList();
+      for (String method : maxConcurrency.keySet()) {
+        if (!known.contains(method)) {
+          throw new IllegalStateException(
+              "maxConcurrency: no added service has " + method + " (expected: one of " + known + ")");
+        }
       }
     }
 

@@ -18,6 +18,10 @@ import java.lang.System.Logger.Level;
  * CourierException}) or a {@link StatusException}: status, description and trailers reach the
  * client unchanged. Any other exception fails the call with {@code UNKNOWN} and is logged here,
  * because its message may hold details a client should not see.
+ *
+ * <p>A method whose policy declares {@code maxConcurrency > 0} runs at most that many calls at a
+ * time on one server; further calls are refused at once with {@code RESOURCE_EXHAUSTED} before the
+ * method runs (never queued). {@link CourierServer.Builder#maxConcurrency} overrides the limit.
  */
 public final class ServiceBindings {
   private static final System.Logger LOG = System.getLogger(ServiceBindings.class.getName());
@@ -45,25 +49,38 @@ public final class ServiceBindings {
   /** Binds a unary method. */
   public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> unary(
       RpcMethod<ReqT, RespT> method, UnaryHandler<ReqT, RespT> handler) {
-    return ServerMethodDefinition.create(method.descriptor(), unaryHandler(method.fullName(), handler));
+    return ServerMethodDefinition.create(
+        method.descriptor(), limited(method, unaryHandler(method.fullName(), handler)));
   }
 
   /** Binds a server-streaming method. */
   public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> serverStreaming(
       RpcMethod<ReqT, RespT> method, ServerStreamingHandler<ReqT, RespT> handler) {
-    return ServerMethodDefinition.create(method.descriptor(), serverStreamingHandler(method.fullName(), handler));
+    return ServerMethodDefinition.create(
+        method.descriptor(), limited(method, serverStreamingHandler(method.fullName(), handler)));
   }
 
   /** Binds a client-streaming method. */
   public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> clientStreaming(
       RpcMethod<ReqT, RespT> method, StreamingHandler<ReqT, RespT> handler) {
-    return ServerMethodDefinition.create(method.descriptor(), clientStreamingHandler(method.fullName(), handler));
+    return ServerMethodDefinition.create(
+        method.descriptor(), limited(method, clientStreamingHandler(method.fullName(), handler)));
   }
 
   /** Binds a bidirectional-streaming method. */
   public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> bidiStreaming(
       RpcMethod<ReqT, RespT> method, StreamingHandler<ReqT, RespT> handler) {
-    return ServerMethodDefinition.create(method.descriptor(), bidiStreamingHandler(method.fullName(), handler));
+    return ServerMethodDefinition.create(
+        method.descriptor(), limited(method, bidiStreamingHandler(method.fullName(), handler)));
+  }
+
+  /**
+   * {@code handler} behind the method's declared {@link dev.courier.runtime.MethodPolicy#maxConcurrency()
+   * concurrency limit} (none when 0); {@link CourierServer.Builder#maxConcurrency} overrides it.
+   */
+  private static <ReqT, RespT> ServerCallHandler<ReqT, RespT> limited(
+      RpcMethod<ReqT, RespT> method, ServerCallHandler<ReqT, RespT> handler) {
+    return ConcurrencyLimit.apply(method.fullName(), method.policy().maxConcurrency(), handler);
   }
 
   static <ReqT, RespT> ServerCallHandler<ReqT, RespT> unaryHandler(

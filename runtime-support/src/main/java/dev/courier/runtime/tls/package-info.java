@@ -1,0 +1,9 @@
+/**
+ * Transport security and secret handling: {@link dev.courier.runtime.tls.ServerTls} (TLS or
+ * mutual TLS for a {@link dev.courier.runtime.server.CourierServer}), {@link
+ * dev.courier.runtime.tls.ClientTls} (TLS, with an optional client certificate, for generated
+ * clients), both built on grpc's {@code TlsServerCredentials}/{@code TlsChannelCredentials}; and
+ * {@link dev.courier.runtime.tls.Secrets}, which keeps passwords, tokens and keys out of {@code
+ * toString()} and log lines.
+ */
+package dev.courier.runtime.tls;

@@ -1,0 +1,140 @@
+package dev.courier.runtime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A raw grpc-java client sends what no well-behaved client would; the server answers and goes on. */
+class BadInputTest {
+  private static final RpcMethod<StringValue, StringValue> ECHO = TestServices.call(0);
+
+  private CourierServer server;
+  private ManagedChannel channel;
+
+  @BeforeEach
+  void start() {
+    server = CourierServer.builder()
+        .address("127.0.0.1", 0)
+        .gracePeriod(Duration.ZERO)
+        .addService(TestServices.service(ECHO, request -> request))
+        .maxInboundMessageSize(1024)
+        .start();
+    channel = TestServices.plaintextChannel(server);
+  }
+
+  @AfterEach
+  void stop() {
+    TestServices.close(channel);
+    server.close();
+  }
+
+  private static MethodDescriptor<byte[], byte[]> raw(String fullMethodName) {
+    return MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(fullMethodName)
+        .setRequestMarshaller(Bytes.INSTANCE)
+        .setResponseMarshaller(Bytes.INSTANCE)
+        .build();
+  }
+
+  private Status send(String fullMethodName, byte[] body) {
+    try {
+      ClientCalls.blockingUnaryCall(channel, raw(fullMethodName),
+          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
+      return Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
+  private void assertStillServing() {
+    StringValue answer = ClientCalls.blockingUnaryCall(channel, ECHO.descriptor(),
+        CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), StringValue.of("still here"));
+    assertThat(answer.getValue()).isEqualTo("still here");
+  }
+
+  @Test
+  void bytesThatAreNotTheRequestMessageFailWithUnknownAsInGrpcJavaAndTheServerGoesOn() {
+    // 0xFF...: field 31 with wire type 7, which does not exist.
+    Status status = send("test.Svc/Call", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01});
+
+    // grpc-java 1.85 fails the parse inside its ServerCallImpl, before any handler, and answers
+    // UNKNOWN "Application error processing RPC" (the gRPC spec suggests INTERNAL).
+    assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
+    assertThat(status.getDescription()).isEqualTo("Application error processing RPC");
+    assertStillServing();
+  }
+
+  @Test
+  void requestOverTheSizeLimitFailsWithResourceExhaustedAndTheServerGoesOn() {
+    byte[] big = StringValue.of("x".repeat(2000)).toByteArray();
+
+    Status status = send("test.Svc/Call", big);
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).contains("1024");
+    assertStillServing();
+  }
+
+  @Test
+  void requestUnderTheSizeLimitIsServed() {
+    byte[] small = StringValue.of("x".repeat(1000)).toByteArray();
+
+    assertThat(send("test.Svc/Call", small).getCode()).isEqualTo(Status.Code.OK);
+  }
+
+  @Test
+  void unknownMethodAndUnknownServiceFailWithUnimplementedAndTheServerGoesOn() {
+    assertThat(send("test.Svc/Nope", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(send("test.Nothing/Call", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertStillServing();
+  }
+
+  @Test
+  void defaultSizeLimitIsFourMebibytes() {
+    assertThat(CourierServer.Builder.DEFAULT_MAX_INBOUND_MESSAGE_SIZE).isEqualTo(4 * 1024 * 1024);
+  }
+
+  @Test
+  void nonPositiveSizeLimitFails() {
+    assertThatThrownBy(() -> CourierServer.builder().maxInboundMessageSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxInboundMessageSize: 0 (expected: >= 1)");
+  }
+
+  /** Sends and receives the bytes as they are. */
+  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public InputStream stream(byte[] value) {
+      return new ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

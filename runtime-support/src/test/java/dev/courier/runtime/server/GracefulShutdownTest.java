@@ -1,0 +1,156 @@
+package dev.courier.runtime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.ClientBuilder;
+import dev.courier.runtime.ClientRuntime;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class GracefulShutdownTest {
+  private static final RpcMethod<StringValue, StringValue> CALL = TestServices.call(0);
+
+  private static CourierServer server(int port, Duration grace, ServiceBindings.UnaryHandler<StringValue, StringValue> h) {
+    return CourierServer.builder().address("127.0.0.1", port).gracePeriod(grace)
+        .addService(TestServices.service(CALL, h)).start();
+  }
+
+  @Test
+  void closeLetsInFlightCallsFinishAndThenRefusesNewOnes() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CourierServer server = server(0, Duration.ofSeconds(5), request -> {
+      entered.countDown();
+      Thread.sleep(300);
+      return request;
+    });
+    ManagedChannel channel = TestServices.plaintextChannel(server);
+    try {
+      var inFlight = ClientCalls.futureUnaryCall(channel.newCall(CALL.descriptor(), CallOptions.DEFAULT),
+          StringValue.of("in flight"));
+      assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+      long started = System.nanoTime();
+      server.close();
+
+      assertThat(inFlight.get(1, TimeUnit.SECONDS).getValue()).isEqualTo("in flight");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(3000);
+      StatusRuntimeException refused = null;
+      try {
+        ClientCalls.blockingUnaryCall(channel, CALL.descriptor(),
+            CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), StringValue.of("late"));
+      } catch (StatusRuntimeException e) {
+        refused = e;
+      }
+      assertThat(refused).isNotNull();
+      assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    } finally {
+      TestServices.close(channel);
+    }
+  }
+
+  @Test
+  void callsStillRunningWhenTheGracePeriodEndsAreCancelled() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CourierServer server = server(0, Duration.ofMillis(200), request -> {
+      entered.countDown();
+      Thread.sleep(10_000);
+      return request;
+    });
+    ManagedChannel channel = TestServices.plaintextChannel(server);
+    try {
+      var inFlight = ClientCalls.futureUnaryCall(channel.newCall(CALL.descriptor(), CallOptions.DEFAULT),
+          StringValue.of("slow"));
+      assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+      long started = System.nanoTime();
+      server.close();
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+      assertThat(tookMillis).isBetween(150L, 3000L);
+      ExecutionException failed = null;
+      try {
+        inFlight.get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        failed = e;
+      }
+      assertThat(failed).isNotNull();
+      assertThat(Status.fromThrowable(failed.getCause()).getCode())
+          .isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
+    } finally {
+      TestServices.close(channel);
+    }
+  }
+
+  @Test
+  void rollingRestartOnTheSamePortsFailsNoIdempotentCall() throws Exception {
+    ServiceBindings.UnaryHandler<StringValue, StringValue> handler = request -> {
+      Thread.sleep(2); // keeps calls in flight while a replica drains
+      return request;
+    };
+    List<CourierServer> replicas = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      replicas.add(server(0, Duration.ofSeconds(5), handler));
+    }
+    String targets = String.join(",", replicas.stream().map(CourierServer::target).toList());
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger ok = new AtomicInteger();
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try (ClientRuntime client = ClientBuilder.forService(TestServices.SERVICE, runtime -> runtime)
+        .target(targets).deadline(Duration.ofSeconds(5)).build()) {
+      List<CompletableFuture<Void>> loops = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        loops.add(CompletableFuture.runAsync(() -> {
+          while (!stop.get()) {
+            try {
+              client.blockingUnary(CALL, StringValue.of("x"));
+              ok.incrementAndGet();
+            } catch (CourierException e) {
+              failures.add(e);
+            }
+          }
+        }, callers));
+      }
+      long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (ok.get() < 20 && System.nanoTime() < warm) {
+        Thread.sleep(10); // connections up and code warm before the first restart
+      }
+      for (int i = 0; i < replicas.size(); i++) {
+        int port = replicas.get(i).port();
+        int before = ok.get();
+        replicas.get(i).close();
+        replicas.set(i, server(port, Duration.ofSeconds(5), handler));
+        Thread.sleep(400); // let the new replica take traffic before the next one goes
+        assertThat(ok.get()).as("calls succeed while replica %s restarts", i).isGreaterThan(before);
+      }
+      stop.set(true);
+      CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    } finally {
+      stop.set(true);
+      callers.shutdownNow();
+      replicas.forEach(CourierServer::close);
+    }
+
+    assertThat(failures).as("failed calls").isEmpty();
+    assertThat(ok.get()).isGreaterThan(50);
+  }
+}
