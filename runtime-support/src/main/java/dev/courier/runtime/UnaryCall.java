@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.Retryability;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -14,13 +15,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One unary call through the pipeline: deadline → attempts (retry decision, backoff, budget) →
- * pick → channel. The result completes {@link #future()}.
+ * One unary call through the pipeline: deadline → attempts (retry decision, backoff, budget;
+ * hedges for idempotent methods with a {@link HedgePolicy}) → pick → channel. The result
+ * completes {@link #future()}.
  *
- * <p>Attempts never overlap, so the call's state is touched by one thread at a time (the caller,
- * then the gRPC callback of each attempt, or the scheduler after a backoff); the hand-over between
- * them goes through gRPC's and the executor's own synchronisation. {@link #cancel} may come from
- * any thread and only reads the volatile current attempt.
+ * <p>Thread-safe: attempts (and hedges) may run at once on different gRPC threads. The call's
+ * state is guarded by {@code this}; gRPC is never called while the lock is held. The first
+ * answer wins and cancels the attempts still running; a failure waits for the attempts still
+ * running before deciding on a retry.
  */
 final class UnaryCall<ReqT, RespT> {
   private static final long DEADLINE_SLACK_NANOS = 1_000_000L;
@@ -32,13 +34,16 @@ final class UnaryCall<ReqT, RespT> {
   private final String key;
   private final long deadlineAt;
   private final long perAttemptNanos;
+  private final HedgePolicy hedge;
   /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
   private final Context context = Context.current();
   private final CallFuture<RespT> future = new CallFuture<>(this);
-  private final List<EndpointNode> tried = new ArrayList<>(2);
-  private List<CourierException.Attempt> attempts;
-  private volatile ClientCall<ReqT, RespT> current;
-  private volatile boolean cancelled;
+  private final List<EndpointNode> tried = new ArrayList<>(2); // guarded by this
+  private final List<ClientCall<ReqT, RespT>> live = new ArrayList<>(2); // guarded by this
+  private List<CourierException.Attempt> attempts; // guarded by this
+  private int hedges; // guarded by this
+  private boolean done; // guarded by this
+  private boolean cancelled; // guarded by this
 
   UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline) {
     this.pipeline = pipeline;
@@ -48,6 +53,7 @@ final class UnaryCall<ReqT, RespT> {
     this.key = key != null ? key : method.hasHashKey() ? method.hashKeyOf(request).orElse(null) : null;
     this.perAttemptNanos =
         resolved.policy().retry().perAttemptTimeout().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+    this.hedge = resolved.policy().idempotent() ? resolved.policy().hedge().orElse(null) : null;
     this.deadlineAt = pipeline.deadlineAt(resolved, deadline, pipeline.nanoClock.getAsLong());
   }
 
@@ -58,36 +64,80 @@ final class UnaryCall<ReqT, RespT> {
   UnaryCall<ReqT, RespT> start() {
     pipeline.budget.onCall();
     attempt();
+    if (hedge != null) {
+      scheduleHedge();
+    }
     return this;
   }
 
   void cancel(String why) {
-    cancelled = true;
-    ClientCall<ReqT, RespT> call = current;
-    if (call != null) {
+    List<ClientCall<ReqT, RespT>> running;
+    synchronized (this) {
+      cancelled = true;
+      running = List.copyOf(live);
+    }
+    for (ClientCall<ReqT, RespT> call : running) {
       call.cancel(why, null);
     }
   }
 
-  private void attempt() {
-    if (cancelled) {
-      fail(Status.CANCELLED.withDescription("cancelled by the caller"), null, null);
+  private void scheduleHedge() {
+    pipeline.scheduler.schedule(context.wrap(this::hedge), hedge.hedgeAfter().toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Starts one more attempt while the others still run, if allowed; then arms the next hedge. */
+  private void hedge() {
+    synchronized (this) {
+      if (done || cancelled || live.isEmpty() || hedges >= hedge.maxHedged()
+          || tried.size() >= resolved.policy().retry().maxAttempts() + hedge.maxHedged()) {
+        return;
+      }
+      hedges++;
+    }
+    if (!pipeline.budget.tryRetry()) {
       return;
     }
+    attempt();
+    synchronized (this) {
+      if (done || hedges >= hedge.maxHedged()) {
+        return;
+      }
+    }
+    scheduleHedge();
+  }
+
+  private void attempt() {
     long now = pipeline.nanoClock.getAsLong();
     long remaining = deadlineAt == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineAt - now;
-    if (remaining <= 0) {
-      int next = attempts == null ? 1 : attempts.size() + 1;
-      fail(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before attempt " + next), null, "deadline");
+    EndpointNode node = null;
+    boolean stopCancelled;
+    int number;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      stopCancelled = cancelled;
+      number = (attempts == null ? 0 : attempts.size()) + live.size() + 1;
+      if (!stopCancelled && remaining > 0) {
+        node = pipeline.pick(resolved.balancer(), key, now, tried);
+        if (node != null) {
+          tried.add(node);
+        }
+      }
+    }
+    if (stopCancelled) {
+      finish(Status.CANCELLED.withDescription("cancelled by the caller"), null, "cancelled");
       return;
     }
-    EndpointNode node = pipeline.pick(resolved.balancer(), key, now, tried);
+    if (remaining <= 0) {
+      finish(Status.DEADLINE_EXCEEDED.withDescription("deadline passed before attempt " + number), null, "deadline");
+      return;
+    }
     if (node == null) {
-      onClosed(null, now, Status.UNAVAILABLE.withDescription("no endpoints for " + pipeline.serviceName),
+      onClosed(null, null, Status.UNAVAILABLE.withDescription("no endpoints for " + pipeline.serviceName),
           new Metadata(), true);
       return;
     }
-    tried.add(node);
     Attempt attempt = new Attempt(node, now);
     CallOptions options = CallOptions.DEFAULT.withStreamTracerFactory(attempt.tracerFactory());
     long attemptTimeout = Math.min(remaining, perAttemptNanos);
@@ -95,7 +145,13 @@ final class UnaryCall<ReqT, RespT> {
       options = options.withDeadlineAfter(attemptTimeout, TimeUnit.NANOSECONDS);
     }
     ClientCall<ReqT, RespT> call = node.channel().newCall(method.descriptor(), options);
-    current = call;
+    attempt.call = call;
+    synchronized (this) {
+      if (done) {
+        return; // another attempt answered meanwhile
+      }
+      live.add(call);
+    }
     node.onStart();
     try {
       call.start(attempt, new Metadata());
@@ -107,26 +163,59 @@ final class UnaryCall<ReqT, RespT> {
     }
   }
 
-  private void onClosed(EndpointNode node, long startedAt, Status status, Metadata trailers, boolean neverReached) {
+  private void onSucceeded(ClientCall<ReqT, RespT> call, RespT response) {
+    List<ClientCall<ReqT, RespT>> losers;
+    synchronized (this) {
+      live.remove(call);
+      if (done) {
+        return;
+      }
+      done = true;
+      losers = live.isEmpty() ? List.of() : List.copyOf(live);
+      live.clear();
+    }
+    for (ClientCall<ReqT, RespT> loser : losers) {
+      loser.cancel("another attempt answered first", null);
+    }
+    if (pipeline.callbackExecutor == null) {
+      future.complete(response);
+    } else {
+      pipeline.callbackExecutor.execute(() -> future.complete(response));
+    }
+  }
+
+  private void onClosed(EndpointNode node, ClientCall<ReqT, RespT> call, Status status, Metadata trailers,
+      boolean neverReached) {
     long now = pipeline.nanoClock.getAsLong();
-    if (node != null) {
-      node.onFinish(startedAt, status.getCode(), now);
+    String stop;
+    int made;
+    synchronized (this) {
+      if (call != null) {
+        live.remove(call);
+      }
+      if (done) {
+        return;
+      }
+      if (attempts == null) {
+        attempts = new ArrayList<>(2);
+      }
+      attempts.add(new CourierException.Attempt(
+          node == null ? "(none)" : node.endpoint().authority(), status.getCode(), status.getDescription()));
+      if (!live.isEmpty()) {
+        return; // a hedge still runs: its outcome decides
+      }
+      made = attempts.size();
+      stop = stopReason(status, neverReached, now, made);
     }
-    if (attempts == null) {
-      attempts = new ArrayList<>(2);
-    }
-    attempts.add(new CourierException.Attempt(
-        node == null ? "(none)" : node.endpoint().authority(), status.getCode(), status.getDescription()));
-    String stop = stopReason(status, neverReached, now);
     if (stop != null) {
-      fail(status, trailers, stop);
+      finish(status, trailers, stop);
       return;
     }
-    long delay = resolved.backoff().delayNanos(attempts.size(), pipeline.random);
+    long delay = resolved.backoff().delayNanos(made, pipeline.random);
     if (deadlineAt != Long.MAX_VALUE && deadlineAt - now - delay <= DEADLINE_SLACK_NANOS) {
-      fail(status, trailers, "deadline");
+      finish(status, trailers, "deadline");
     } else if (!pipeline.budget.tryRetry()) {
-      fail(status, trailers, "budget");
+      finish(status, trailers, "budget");
     } else if (delay <= 0) {
       attempt();
     } else {
@@ -134,8 +223,8 @@ final class UnaryCall<ReqT, RespT> {
     }
   }
 
-  /** Why no further attempt is made, or {@code null} to go on. */
-  private String stopReason(Status status, boolean neverReached, long now) {
+  /** Why no further attempt is made, or {@code null} to go on. Called with the lock held. */
+  private String stopReason(Status status, boolean neverReached, long now, int made) {
     if (cancelled) {
       return "cancelled";
     }
@@ -147,24 +236,23 @@ final class UnaryCall<ReqT, RespT> {
         neverReached)) {
       return "not retryable";
     }
-    if (attempts.size() >= resolved.policy().retry().maxAttempts()) {
+    if (made - hedges >= resolved.policy().retry().maxAttempts()) {
       return "max attempts";
     }
     return deadlineOver ? "deadline" : null;
   }
 
-  private void succeed(RespT response) {
-    if (pipeline.callbackExecutor == null) {
-      future.complete(response);
-    } else {
-      pipeline.callbackExecutor.execute(() -> future.complete(response));
+  private void finish(Status status, Metadata trailers, String stoppedBy) {
+    List<CourierException.Attempt> all;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      all = attempts == null ? List.of() : List.copyOf(attempts);
     }
-  }
-
-  private void fail(Status status, Metadata trailers, String stoppedBy) {
     // The status's cause (if any) becomes the exception's cause.
-    CourierException e = new CourierException(status, trailers,
-        attempts == null ? List.of() : attempts, stoppedBy);
+    CourierException e = new CourierException(status, trailers, all, stoppedBy);
     if (pipeline.callbackExecutor == null) {
       future.completeExceptionally(e);
     } else {
@@ -179,6 +267,7 @@ final class UnaryCall<ReqT, RespT> {
     private volatile boolean headersSent;
     private boolean headersReceived;
     private RespT response;
+    ClientCall<ReqT, RespT> call;
 
     Attempt(EndpointNode node, long startedAt) {
       this.node = node;
@@ -211,19 +300,21 @@ final class UnaryCall<ReqT, RespT> {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
+      long now = pipeline.nanoClock.getAsLong();
       if (status.isOk() && response != null) {
-        node.onFinish(startedAt, Status.Code.OK, pipeline.nanoClock.getAsLong());
-        succeed(response);
+        node.onFinish(startedAt, Status.Code.OK, now);
+        onSucceeded(call, response);
         return;
       }
       if (status.isOk()) {
         status = Status.INTERNAL.withDescription("no response message for " + method.fullName());
       }
-      onClosed(node, startedAt, status, trailers, !headersSent && !headersReceived);
+      node.onFinish(startedAt, status.getCode(), now);
+      onClosed(node, call, status, trailers, !headersSent && !headersReceived);
     }
   }
 
-  /** The call's future; cancelling it cancels the attempt in flight. */
+  /** The call's future; cancelling it cancels the attempts in flight. */
   static final class CallFuture<T> extends CompletableFuture<T> {
     private final UnaryCall<?, T> call;
 
@@ -233,11 +324,11 @@ final class UnaryCall<ReqT, RespT> {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean done = super.cancel(mayInterruptIfRunning);
-      if (done) {
+      boolean cancelledNow = super.cancel(mayInterruptIfRunning);
+      if (cancelledNow) {
         call.cancel("future cancelled");
       }
-      return done;
+      return cancelledNow;
     }
   }
 }

@@ -78,13 +78,14 @@ class BalancingPipelineTest {
   @Test
   void leastLoadedSendsClearlyFewerCallsToASlowReplicaThanRoundRobin() throws Exception {
     Replicas replicas = replicas(3);
-    replicas.get(0).delayMillis = 20;
+    replicas.get(0).delayMillis = 50;
     int roundRobinSlow = callsToSlowReplica(replicas, BalancerKind.ROUND_ROBIN);
     int leastLoadedSlow = callsToSlowReplica(replicas, BalancerKind.LEAST_LOADED);
 
-    System.out.println("calls to the slow replica: ROUND_ROBIN " + roundRobinSlow + ", LEAST_LOADED " + leastLoadedSlow);
+    // ROUND_ROBIN gives the slow replica a third of 400 calls; LEAST_LOADED a few (measured: 3 to 12
+    // on an idle machine; the bound leaves room for a machine so busy that fast replicas lag too).
     assertThat(roundRobinSlow).isGreaterThan(400 / 4);
-    assertThat(leastLoadedSlow).isLessThan(roundRobinSlow / 5);
+    assertThat(leastLoadedSlow).isLessThan(roundRobinSlow / 3);
   }
 
   private int callsToSlowReplica(Replicas replicas, BalancerKind kind) throws Exception {

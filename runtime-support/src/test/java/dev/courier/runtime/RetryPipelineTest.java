@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.Status;
@@ -203,6 +204,38 @@ class RetryPipelineTest {
       assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000L);
     }
     assertThat(replicas.get(0).calls()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void hedgeOnAnotherReplicaAnswersWhenTheFirstAttemptIsSlow() {
+    Replicas replicas = replicas(2);
+    replicas.get(0).delayMillis = 400;
+    RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
+        .idempotent(true).hedge(new HedgePolicy(Duration.ofMillis(50), 1)).build());
+    ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
+        .retryBudget(RetryBudget.unlimited()).build();
+
+    for (int call = 0; call < 4; call++) {
+      long start = System.nanoTime();
+      assertThat(client.blockingUnary(hedged, text("x")).getValue()).isEqualTo("r1");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(350L);
+    }
+    assertThat(replicas.get(0).calls()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void hedgesSpendTheRetryBudget() {
+    Replicas replicas = replicas(2);
+    replicas.get(0).delayMillis = 300;
+    RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
+        .idempotent(true).hedge(new HedgePolicy(Duration.ofMillis(20), 1)).build());
+    ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
+        .retryBudget(RetryBudget.of(0.0, 0, Duration.ofSeconds(10), System::nanoTime)).build();
+
+    for (int call = 0; call < 4; call++) {
+      client.blockingUnary(hedged, text("x"));
+    }
+    assertThat(replicas.totalCalls()).as("no hedge without budget").isEqualTo(4);
   }
 
   @Test
