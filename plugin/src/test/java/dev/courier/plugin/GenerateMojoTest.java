@@ -2,8 +2,11 @@ package dev.courier.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.io.File;
@@ -75,6 +78,50 @@ class GenerateMojoTest {
   }
 
   @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  void rendersDocsIntoTheResourcesFolderWithoutMakingItASourceOrResourceRoot(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    Path docs = basedir.resolve("target/generated-resources/courier");
+    assertThat(docs.resolve("demo/Greeter-reference.md")).content().contains("Says hello");
+    assertThat(docs.resolve("demo/Greeter-reference.html")).exists();
+    assertThat(docs.resolve("services.txt")).as("from src/main/courier-templates").hasContent("demo.Greeter");
+    assertThat(sourceRoots).containsExactly(basedir.resolve("target/generated-sources/courier").toString());
+    verify(project, never()).addResource(any());
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "generateDocs", value = "false")
+  void generateDocsFalseRendersNoDocs(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    assertThat(basedir.resolve("target/generated-sources/courier/com/example/demo/GreeterClient.java")).exists();
+    assertThat(basedir.resolve("target/generated-resources")).doesNotExist();
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "templateDirectory", value = "${project.basedir}/no-such-folder")
+  @MojoParameter(name = "resourcesOutputDirectory", value = "${project.build.directory}/docs")
+  void aMissingTemplateDirectoryMeansTheDefaultsOnly(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    mojo.execute();
+
+    Path docs = basedir.resolve("target/docs");
+    assertThat(docs.resolve("demo/Greeter-config.properties")).exists();
+    assertThat(docs.resolve("services.txt")).doesNotExist();
+  }
+
+  @Test
   @Basedir("/mojo/messages")
   @InjectMojo(goal = "generate")
   @MojoParameter(name = "generateMessages", value = "false")
@@ -133,13 +180,13 @@ class GenerateMojoTest {
   }
 
   /** The harness does not evaluate system properties in parameters; set the binary directly. */
-  private static void useTestProtoc(GenerateMojo mojo) throws ReflectiveOperationException {
-    Field field = GenerateMojo.class.getDeclaredField("protocExecutable");
+  static void useTestProtoc(AbstractGenerateMojo mojo) throws ReflectiveOperationException {
+    Field field = AbstractGenerateMojo.class.getDeclaredField("protocExecutable");
     field.setAccessible(true);
     field.set(mojo, PROTOC);
   }
 
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -3,6 +3,7 @@ package dev.courier.codegen.build;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything one code generation run needs, with no Maven types. Immutable.
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param generateMessages whether protoc's {@code --java_out} writes the message classes too
  * @param protoc where protoc comes from
  * @param pluginVersion the plugin's version, part of the incremental fingerprint
+ * @param docs the reference docs to render as well; empty for Java sources only
  * @since 0.1.0
  */
 public record CodegenRequest(
@@ -29,9 +31,11 @@ public record CodegenRequest(
     List<Path> dependencyPaths,
     boolean generateMessages,
     ProtocSource protoc,
-    String pluginVersion) {
+    String pluginVersion,
+    Optional<DocsRequest> docs) {
 
   public CodegenRequest {
+    Objects.requireNonNull(docs, "docs");
     Objects.requireNonNull(protoSourceRoot, "protoSourceRoot");
     Objects.requireNonNull(outputDirectory, "outputDirectory");
     Objects.requireNonNull(workDirectory, "workDirectory");
@@ -43,5 +47,19 @@ public record CodegenRequest(
     includes = includes == null || includes.isEmpty() ? List.of("**/*.proto") : List.copyOf(includes);
     excludes = excludes == null ? List.of() : List.copyOf(excludes);
     dependencyPaths = dependencyPaths == null ? List.of() : List.copyOf(dependencyPaths);
+  }
+
+  /** A request for Java sources only, no docs. */
+  public CodegenRequest(Path protoSourceRoot, List<String> includes, List<String> excludes, Path outputDirectory,
+      Path workDirectory, List<Path> dependencyPaths, boolean generateMessages, ProtocSource protoc,
+      String pluginVersion) {
+    this(protoSourceRoot, includes, excludes, outputDirectory, workDirectory, dependencyPaths, generateMessages,
+        protoc, pluginVersion, Optional.empty());
+  }
+
+  /** This request, rendering {@code docs} as well. */
+  public CodegenRequest withDocs(DocsRequest docs) {
+    return new CodegenRequest(protoSourceRoot, includes, excludes, outputDirectory, workDirectory, dependencyPaths,
+        generateMessages, protoc, pluginVersion, Optional.of(docs));
   }
 }

@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * changed: {@code sources} (every proto file's path and content), {@code dependencies} (the
  * {@code .proto} entries of every dependency jar, in classpath order), {@code tool} (plugin
  * version and jar, protoc identity, the bundled {@code courier/options.proto}) and
- * {@code parameters}.
+ * {@code parameters}, and {@code docs} (whether docs are rendered, where to, and the content of
+ * every default and user template, see {@link TemplateInputs}).
  * Immutable.
  *
  * @param parts part name to hex digest, sorted by name
@@ -25,7 +26,7 @@ import java.util.TreeMap;
 public record Fingerprint(Map<String, String> parts) {
 
   /** Bumped whenever what goes into a part changes, so old state files rebuild. */
-  public static final String FORMAT = "1";
+  public static final String FORMAT = "2";
 
   public Fingerprint {
     parts = Map.copyOf(parts);
@@ -62,6 +63,15 @@ public record Fingerprint(Map<String, String> parts) {
         .add(String.join(",", request.includes())).add(String.join(",", request.excludes()))
         .add(request.outputDirectory().toString()).add(Boolean.toString(request.generateMessages()))
         .hex());
+
+    Digest docs = new Digest();
+    if (request.docs().isPresent()) {
+      docs.add(request.docs().get().outputDirectory().toString()).add(request.docs().get().generator());
+      TemplateInputs.fingerprintLines(request.docs().get()).forEach(docs::add);
+    } else {
+      docs.add("off");
+    }
+    parts.put("docs", docs.hex());
     return new Fingerprint(parts);
   }
 

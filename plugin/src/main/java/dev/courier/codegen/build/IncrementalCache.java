@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -38,6 +39,18 @@ public final class IncrementalCache {
    */
   public Optional<String> staleReason(Fingerprint current, Path outputDirectory, List<String> previousOutputs)
       throws IOException {
+    return staleReason(current, Map.of(outputDirectory, previousOutputs));
+  }
+
+  /**
+   * Why the outputs must be generated again, or empty when they are up to date; for runs that
+   * write into more than one folder (Java sources and docs).
+   *
+   * @param current the fingerprint of this run's inputs
+   * @param previousOutputs per output folder, the relative paths written there last time
+   */
+  public Optional<String> staleReason(Fingerprint current, Map<Path, List<String>> previousOutputs)
+      throws IOException {
     if (!Files.isRegularFile(stateFile)) {
       return Optional.of("no previous generation state in " + stateFile);
     }
@@ -54,9 +67,11 @@ public final class IncrementalCache {
     if (!changed.isEmpty()) {
       return Optional.of(String.join(", ", changed) + " changed");
     }
-    for (String output : previousOutputs) {
-      if (!Files.isRegularFile(outputDirectory.resolve(output))) {
-        return Optional.of("generated file " + output + " is missing");
+    for (Map.Entry<Path, List<String>> folder : previousOutputs.entrySet()) {
+      for (String output : folder.getValue()) {
+        if (!Files.isRegularFile(folder.getKey().resolve(output))) {
+          return Optional.of("generated file " + output + " is missing from " + folder.getKey());
+        }
       }
     }
     return Optional.empty();

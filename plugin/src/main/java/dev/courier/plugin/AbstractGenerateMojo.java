@@ -1,0 +1,190 @@
+package dev.courier.plugin;
+
+import dev.courier.codegen.build.BuildException;
+import dev.courier.codegen.build.CodegenOutcome;
+import dev.courier.codegen.build.CodegenPipeline;
+import dev.courier.codegen.build.CodegenRequest;
+import dev.courier.codegen.build.ProtocSource;
+import dev.courier.codegen.build.SourceGenerator;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.build.BuildContext;
+import org.eclipse.aether.RepositorySystem;
+
+/**
+ * What {@code courier:generate} and {@code courier:generate-test} share: the parameters that do
+ * not depend on main or test, and the one flow of an adapter: skip check, an immutable
+ * {@link CodegenRequest}, {@link CodegenPipeline}, then the outcome mapped to source roots, IDE
+ * refreshes and markers, or a {@link MojoFailureException}. Subclasses say which folders they use.
+ *
+ * <p>Maven creates one instance per execution; not meant to be shared between threads.
+ *
+ * @since 0.1.0
+ */
+public abstract class AbstractGenerateMojo extends AbstractMojo {
+
+  /**
+   * Ant-style patterns, relative to the proto source root, of the files to generate from.
+   * Other files below the root can still be imported.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.includes", defaultValue = "**/*.proto")
+  private List<String> includes;
+
+  /**
+   * Ant-style patterns of files not to generate from; they win over {@code includes}. None by
+   * default.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.excludes")
+  private List<String> excludes;
+
+  /**
+   * The version of {@code com.google.protobuf:protoc} to resolve from the project's repositories.
+   * Defaults to the version Courier is built and tested with (the parent pom's
+   * {@code protoc.version}, 4.36.2 for Courier 0.1.0); the project's {@code protobuf-java} must be
+   * at least as new.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.protocVersion")
+  private String protocVersion;
+
+  /**
+   * A local protoc binary to use instead of resolving one, such as {@code /usr/bin/protoc}; for
+   * platforms with no published protoc, or offline builds. Not set by default.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.protocExecutable")
+  private File protocExecutable;
+
+  /**
+   * Whether protoc also writes the message classes ({@code --java_out}) into the output folder.
+   * Set it to {@code false} when they come from another jar.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.generateMessages", defaultValue = "true")
+  private boolean generateMessages;
+
+  /**
+   * Skips the goal: nothing is generated and no source root is added.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.skip", defaultValue = "false")
+  private boolean skip;
+
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  private MavenProject project;
+
+  @Parameter(defaultValue = "${session}", readonly = true, required = true)
+  private MavenSession session;
+
+  private final RepositorySystem repositorySystem;
+  private final BuildContext buildContext;
+
+  /**
+   * @param repositorySystem resolves protoc
+   * @param buildContext the IDE's view of the build (Eclipse m2e); on the command line, Plexus's
+   *     default, which reports every file as changed and keeps no markers
+   */
+  protected AbstractGenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext) {
+    this.repositorySystem = Objects.requireNonNull(repositorySystem, "repositorySystem");
+    this.buildContext = Objects.requireNonNull(buildContext, "buildContext");
+  }
+
+  /** The folder with the {@code .proto} files to generate from. */
+  protected abstract File protoSourceRoot();
+
+  /** The folder the Java sources go to. */
+  protected abstract File outputDirectory();
+
+  /** The name of this goal's work folder below {@code target/}, so two goals never share state. */
+  protected abstract String workFolderName();
+
+  /** Folders searched for imports after the proto source root and before dependency jars. */
+  protected List<File> extraImportRoots() {
+    return List.of();
+  }
+
+  /** Adds the request's reference docs, when this goal renders any. */
+  protected CodegenRequest withDocs(CodegenRequest request, PluginInfo info) {
+    return request;
+  }
+
+  /** Registers {@code directory} as a compile (or test compile) source root of {@code project}. */
+  protected abstract void addSourceRoot(MavenProject project, String directory);
+
+  @Override
+  public void execute() throws MojoFailureException {
+    if (skip) {
+      getLog().info("Courier: skipped (courier.skip=true)");
+      return;
+    }
+    MavenBuildLog log = new MavenBuildLog(getLog());
+    CodegenRequest request = request();
+    IdeFeedback ide = new IdeFeedback(buildContext);
+    if (ide.nothingChanged(request)) {
+      log.info("Courier: no .proto file or template changed since the last IDE build, generation skipped");
+      if (outputDirectory().isDirectory()) {
+        addSourceRoot(project, outputDirectory().getAbsolutePath());
+      }
+      return;
+    }
+    ide.clearMarkers(request);
+    CodegenOutcome outcome;
+    try {
+      outcome = new CodegenPipeline(SourceGenerator.courier(), log).run(request);
+    } catch (BuildException e) {
+      e.details().forEach(log::error);
+      ide.mark(e, request);
+      throw new MojoFailureException(e.getMessage(), e);
+    }
+    ide.refresh(request);
+    if (outcome.hasSources()) {
+      addSourceRoot(project, outputDirectory().getAbsolutePath());
+    }
+  }
+
+  private CodegenRequest request() {
+    PluginInfo info = PluginInfo.load();
+    Path work = Path.of(project.getBuild().getDirectory(), workFolderName());
+    String version = protocVersion == null || protocVersion.isBlank() ? info.protocVersion() : protocVersion.trim();
+    ProtocSource protoc = protocExecutable != null
+        ? ProtocSource.local(protocExecutable.toPath())
+        : new MavenProtocSource(repositorySystem, session.getRepositorySession(),
+            project.getRemoteProjectRepositories(), version, work.resolve("protoc"));
+    CodegenRequest request = new CodegenRequest(protoSourceRoot().toPath(), includes, excludes,
+        outputDirectory().toPath(), work, importPaths(), generateMessages, protoc, info.version());
+    return withDocs(request, info);
+  }
+
+  /** Extra import roots first (as folders), then the resolved dependencies in classpath order. */
+  private List<Path> importPaths() {
+    List<Path> paths = new ArrayList<>();
+    for (File root : extraImportRoots()) {
+      if (root.isDirectory()) {
+        paths.add(root.toPath());
+      }
+    }
+    project.getArtifacts().stream()
+        .map(Artifact::getFile)
+        .filter(Objects::nonNull)
+        .map(File::toPath)
+        .forEach(paths::add);
+    return paths;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.courier.plugin;
+
+import dev.courier.codegen.build.CodegenPipeline;
+import java.io.File;
+import java.util.List;
+import javax.inject.Inject;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.build.BuildContext;
+import org.eclipse.aether.RepositorySystem;
+
+/**
+ * Generates gRPC-compatible Java for the {@code .proto} services under {@code src/test/proto}
+ * (test doubles, fixtures) into {@link #testOutputDirectory}, which becomes a test compile source
+ * root. Imports resolve from the test protos, then from the main {@link #protoSourceRoot} (its
+ * message classes come from the main output, so they are not generated again), then from every
+ * dependency jar including test scope. No reference docs are rendered for test protos. Its state
+ * lives in {@code target/courier-test}, apart from {@code courier:generate}'s.
+ *
+ * <p>This class only adapts Maven to {@link CodegenPipeline}; the flow is in
+ * {@link AbstractGenerateMojo}.
+ *
+ * @since 0.1.0
+ */
+@Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES, threadSafe = true,
+    requiresDependencyResolution = ResolutionScope.TEST)
+public final class GenerateTestMojo extends AbstractGenerateMojo {
+
+  /**
+   * The folder with the test {@code .proto} files; the first folder on protoc's import path. A
+   * missing or empty folder logs one line and generates nothing.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.testProtoSourceRoot", defaultValue = "${project.basedir}/src/test/proto")
+  private File testProtoSourceRoot;
+
+  /**
+   * The main {@code .proto} folder; test protos may import from it. Nothing is generated from it
+   * by this goal.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.protoSourceRoot", defaultValue = "${project.basedir}/src/main/proto")
+  private File protoSourceRoot;
+
+  /**
+   * Where the generated test sources go; added to the project's test compile source roots.
+   * Courier deletes only files it wrote there itself.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "courier.testOutputDirectory",
+      defaultValue = "${project.build.directory}/generated-test-sources/courier")
+  private File testOutputDirectory;
+
+  /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build context. */
+  @Inject
+  public GenerateTestMojo(RepositorySystem repositorySystem, BuildContext buildContext) {
+    super(repositorySystem, buildContext);
+  }
+
+  @Override
+  protected File protoSourceRoot() {
+    return testProtoSourceRoot;
+  }
+
+  @Override
+  protected File outputDirectory() {
+    return testOutputDirectory;
+  }
+
+  @Override
+  protected String workFolderName() {
+    return "courier-test";
+  }
+
+  @Override
+  protected List<File> extraImportRoots() {
+    return protoSourceRoot == null ? List.of() : List.of(protoSourceRoot);
+  }
+
+  @Override
+  protected void addSourceRoot(MavenProject project, String directory) {
+    project.addTestCompileSourceRoot(directory);
+  }
+}

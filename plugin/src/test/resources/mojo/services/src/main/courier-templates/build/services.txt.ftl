@@ -1,0 +1,2 @@
+<#list build.services as s>${s.fullName}
+</#list>
