@@ -7,7 +7,10 @@ import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.grpc.services.HealthStatusManager;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,11 +51,14 @@ public final class CourierServer implements AutoCloseable {
   private final Server server;
   private final Duration gracePeriod;
   private final ServiceRegistry.Registration registration; // null when not registered
+  private final HealthStatusManager health; // null without standard services
 
-  private CourierServer(Server server, Duration gracePeriod, ServiceRegistry.Registration registration) {
+  private CourierServer(
+      Server server, Duration gracePeriod, ServiceRegistry.Registration registration, HealthStatusManager health) {
     this.server = server;
     this.gracePeriod = gracePeriod;
     this.registration = registration;
+    this.health = health;
   }
 
   public static Builder builder() {
@@ -71,6 +77,14 @@ public final class CourierServer implements AutoCloseable {
     return host + ":" + address.getPort();
   }
 
+  /**
+   * The gRPC health service's status, to mark a service (or {@code ""}, the whole server) {@code
+   * NOT_SERVING} and back while the process stays up; empty when standard services are off.
+   */
+  public java.util.Optional<HealthStatusManager> health() {
+    return java.util.Optional.ofNullable(health);
+  }
+
   /** Blocks until the server has terminated. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -79,6 +93,9 @@ public final class CourierServer implements AutoCloseable {
   /** Stops abruptly: in-flight calls are cancelled. */
   public void shutdownNow() {
     deregister();
+    if (health != null) {
+      health.enterTerminalState();
+    }
     server.shutdownNow();
   }
 
@@ -86,6 +103,10 @@ public final class CourierServer implements AutoCloseable {
   @Override
   public void close() {
     deregister();
+    if (health != null) {
+      // Health checks answer NOT_SERVING while in-flight calls drain.
+      health.enterTerminalState();
+    }
     server.shutdown();
     try {
       if (!server.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -119,8 +140,21 @@ public final class CourierServer implements AutoCloseable {
     private final Map<String, Integer> maxConcurrency = new LinkedHashMap<>();
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ServerTls tls;
+    private boolean standardServices = true;
 
     private Builder() {}
+
+    /**
+     * Whether the server also serves gRPC's health service ({@code grpc.health.v1.Health}: every
+     * added service and {@code ""} answer {@code SERVING}, and {@code NOT_SERVING} once {@link
+     * CourierServer#close()} starts draining) and server reflection ({@code grpc.reflection.v1} and
+     * {@code v1alpha}), so that standard tools (grpcurl, grpc_cli, load balancers' health checks)
+     * can list, describe and call it. Default {@code true}.
+     */
+    public Builder standardServices(boolean enabled) {
+      this.standardServices = enabled;
+      return this;
+    }
 
     /** Listen on every interface at {@code port} (0 picks a free port). */
     public Builder port(int port) {
@@ -233,15 +267,28 @@ public final class CourierServer implements AutoCloseable {
       NettyServerBuilder netty = netty();
       netty.maxInboundMessageSize(maxInboundMessageSize);
       services.forEach(service -> netty.addService(ConcurrencyLimit.forServer(service, maxConcurrency)));
+      HealthStatusManager health = standardServices ? addStandardServices(netty) : null;
       try {
         Server started = netty.build().start();
         LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + tls
             + ", maxInboundMessageSize: " + maxInboundMessageSize + ", maxConcurrency: " + maxConcurrency);
-        return new CourierServer(started, gracePeriod, register(started));
+        return new CourierServer(started, gracePeriod, register(started), health);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot listen on " + (host == null ? "*" : host) + ":" + port + ": " + e.getMessage(), e);
       }
+    }
+
+    @SuppressWarnings("deprecation") // v1alpha reflection: still the only one older tools speak
+    private HealthStatusManager addStandardServices(NettyServerBuilder netty) {
+      HealthStatusManager health = new HealthStatusManager();
+      for (ServerServiceDefinition service : services) {
+        health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
+      }
+      netty.addService(health.getHealthService());
+      netty.addService(ProtoReflectionServiceV1.newInstance());
+      netty.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+      return health;
     }
 
     private NettyServerBuilder netty() {
