@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -130,6 +131,18 @@ public final class EchoFleet {
     public String toString() {
       return delegate.toString();
     }
+  }
+
+  /** A registry whose registrations are never closed once {@code crashed} is set: a dead process. */
+  public static ServiceRegistry crashable(ServiceRegistry registry, AtomicBoolean crashed) {
+    return (name, endpoint) -> {
+      ServiceRegistry.Registration registration = registry.register(name, endpoint);
+      return () -> {
+        if (!crashed.get()) {
+          registration.close();
+        }
+      };
+    };
   }
 
   /** The ports of {@code servers}. */

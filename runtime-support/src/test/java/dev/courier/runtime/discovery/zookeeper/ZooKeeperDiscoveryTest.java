@@ -89,7 +89,7 @@ class ZooKeeperDiscoveryTest {
     // s1 reaches ZooKeeper through a proxy, so that cutting it looks like a crashed process.
     TcpProxy s1Link = closeLater(new TcpProxy(zookeeper.getPort()));
     AtomicBoolean s1Crashed = new AtomicBoolean();
-    ServiceRegistry s1Registry = crashable(discovery(s1Link.connectString()), s1Crashed);
+    ServiceRegistry s1Registry = EchoFleet.crashable(discovery(s1Link.connectString()), s1Crashed);
     CourierServer s1 = closeLater(EchoFleet.server("s1", s1Registry));
 
     CourierServer s2 = closeLater(EchoFleet.server("s2", discovery(zookeeper.getConnectString())));
@@ -182,18 +182,6 @@ class ZooKeeperDiscoveryTest {
         .hasMessage("basePath: 'courier' (expected: /a/path without trailing /)");
     assertThatThrownBy(() -> ZooKeeperDiscovery.builder().build())
         .hasMessage("connectString: null (expected: host:port[,host:port...])");
-  }
-
-  /** A registry whose registrations are never closed once {@code crashed} is set: a dead process. */
-  private static ServiceRegistry crashable(ServiceRegistry registry, AtomicBoolean crashed) {
-    return (name, endpoint) -> {
-      ServiceRegistry.Registration registration = registry.register(name, endpoint);
-      return () -> {
-        if (!crashed.get()) {
-          registration.close();
-        }
-      };
-    };
   }
 
   /** Calls in a loop on its own thread and remembers the first failure. */
