@@ -1,0 +1,3 @@
+<#list service.methods as m>
+${m.polcy.balancer}
+</#list>

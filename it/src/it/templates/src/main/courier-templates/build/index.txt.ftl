@@ -1,0 +1,3 @@
+<#list build.services as s>
+${s.fullName} ${s.javaClient}
+</#list>
