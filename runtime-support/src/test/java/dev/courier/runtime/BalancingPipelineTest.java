@@ -55,8 +55,8 @@ class BalancingPipelineTest {
     Replicas replicas = replicas(5);
     ClientRuntime client = builder().endpoints(replicas.endpoints()).build();
     Map<String, String> owner = new HashMap<>();
-    for (int round = 0; round < 3; round++) {
-      for (int k = 0; k < 100; k++) {
+    for (int round = 0; round < 2; round++) {
+      for (int k = 0; k < 60; k++) {
         String replica = client.blockingUnary(BY_KEY, text("key-" + k)).getValue();
         assertThat(owner.computeIfAbsent("key-" + k, x -> replica)).isEqualTo(replica);
       }
@@ -82,9 +82,9 @@ class BalancingPipelineTest {
     int roundRobinSlow = callsToSlowReplica(replicas, BalancerKind.ROUND_ROBIN);
     int leastLoadedSlow = callsToSlowReplica(replicas, BalancerKind.LEAST_LOADED);
 
-    // ROUND_ROBIN gives the slow replica a third of 400 calls; LEAST_LOADED a few (measured: 3 to 12
-    // on an idle machine; the bound leaves room for a machine so busy that fast replicas lag too).
-    assertThat(roundRobinSlow).isGreaterThan(400 / 4);
+    // ROUND_ROBIN gives the slow replica a third of 240 calls; LEAST_LOADED a few (measured: 3 to 12
+    // of 400 on a quiet machine; the bound leaves room for a machine so busy that fast replicas lag).
+    assertThat(roundRobinSlow).isGreaterThan(240 / 4);
     assertThat(leastLoadedSlow).isLessThan(roundRobinSlow / 3);
   }
 
@@ -97,7 +97,7 @@ class BalancingPipelineTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         done.add(threads.submit(() -> {
-          for (int i = 0; i < 100; i++) {
+          for (int i = 0; i < 60; i++) {
             client.blockingUnary(ECHO, text("x"));
           }
         }));

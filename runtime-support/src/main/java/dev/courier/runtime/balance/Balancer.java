@@ -69,8 +69,8 @@ public interface Balancer {
 
   /**
    * Power of two choices: two distinct random eligible nodes are drawn and the one with the lower
-   * {@code (inFlight + 1) × latency} wins, so a slow endpoint loses against a fast one even when
-   * both are idle.
+   * {@code latency × (1 + inFlight / 4)} wins, so a slow endpoint loses against a fast one even
+   * when the fast one is busy.
    */
   static Balancer leastLoaded(RandomGenerator random) {
     return new LeastLoadedBalancer(random);

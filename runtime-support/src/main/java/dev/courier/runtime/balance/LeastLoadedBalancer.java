@@ -7,14 +7,18 @@ import java.util.random.RandomGenerator;
 
 /**
  * Power of two choices. Two distinct eligible nodes are drawn at random; the one with the lower
- * cost {@code (inFlight + 1) × max(latency, 1 µs)} wins. Latency multiplies the queue length, so
- * an idle replica that answers in 20 ms loses against a busy one that answers in 0.5 ms until
- * it has recovered (see {@link Node#latencyNanos()} for how old estimates fade). While the
+ * cost {@code max(latency, 1 µs) × (1 + inFlight / 4)} wins. Latency dominates: the measured
+ * latency already includes the queueing that calls in flight cause, so each call in flight adds
+ * only a quarter of it (multiplying by the full count would make a busy fast replica look worse
+ * than an idle slow one as soon as the machine is loaded). So an idle replica that answers in
+ * 20 ms loses against fast ones even with 16 calls in flight on them, until it has recovered
+ * (see {@link Node#latencyNanos()} for how old estimates fade). While the
  * latency of either node is unknown (0), only the in-flight counts are compared. Thread-safe,
  * lock-free.
  */
 final class LeastLoadedBalancer implements Balancer {
   private static final long MIN_LATENCY_NANOS = 1_000;
+  private static final double IN_FLIGHT_WEIGHT = 0.25;
 
   private final RandomGenerator random;
 
@@ -51,6 +55,6 @@ final class LeastLoadedBalancer implements Balancer {
   }
 
   private static double cost(int inFlight, long latencyNanos) {
-    return (inFlight + 1.0) * Math.max(latencyNanos, MIN_LATENCY_NANOS);
+    return (1.0 + inFlight * IN_FLIGHT_WEIGHT) * Math.max(latencyNanos, MIN_LATENCY_NANOS);
   }
 }
