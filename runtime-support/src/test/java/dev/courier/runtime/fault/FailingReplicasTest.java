@@ -8,6 +8,7 @@ import dev.courier.runtime.ClientRuntime;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.Status;
 import java.time.Duration;
@@ -45,11 +46,12 @@ class FailingReplicasTest {
   }
 
   @Test
-  void hangingReplicaCostsAtMostOnePercentOfCallsWithA200MsDeadlineAnd90MsAttempts() throws Exception {
+  void hangingReplicaCostsAtMostOnePercentOfCallsWithA200MsDeadline() throws Exception {
     RpcMethod<StringValue, StringValue> method =
         FaultReplica.idempotent(MethodPolicy.builder().timeout(Duration.ofMillis(200))
-            .retry(RetryPolicy.builder().perAttemptTimeout(Duration.ofMillis(90))
-                .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build()));
+            .retry(RetryPolicy.builder().perAttemptTimeout(Duration.ofMillis(120))
+                .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build())
+            .hedge(new HedgePolicy(Duration.ofMillis(50), 1)));
     try (FaultReplica r0 = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          FaultReplica hung = FaultReplica.start("r2");
@@ -57,8 +59,8 @@ class FailingReplicasTest {
       hung.mode(FaultReplica.Mode.HANG);
       LoadRun run = LoadRun.run(CALLS, Fixtures.THREADS, "id-", id -> client.blockingUnary(method, StringValue.of(id)));
 
-      System.out.printf("1 of 3 hanging, 200 ms deadline: %s; attempts on the hung replica %d%s%n", run.summary(),
-          hung.executions(), run.sampleFailures(3));
+      System.out.printf("1 of 3 hanging, 200 ms deadline: %s; attempts on the hung replica %d%n", run.summary(),
+          hung.executions());
       assertThat(run.successRate()).as("success rate:" + run.sampleFailures(5)).isGreaterThanOrEqualTo(0.99);
     }
   }

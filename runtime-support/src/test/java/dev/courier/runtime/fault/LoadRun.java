@@ -93,8 +93,16 @@ final class LoadRun {
     return sb.toString();
   }
 
+  /** Failures counted by what stopped them and how many attempts they made, e.g. {@code budget/1=12}. */
+  Map<String, Long> breakdown() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    failures.values().forEach(e -> counts.merge(e instanceof CourierException ce
+        ? ce.stoppedBy() + "/" + ce.attempts().size() : e.getClass().getSimpleName(), 1L, Long::sum));
+    return counts;
+  }
+
   String summary() {
-    return String.format("%d calls, %d failed, p99 %.1f ms, %.0f calls/s", calls, failed(), p99Millis(),
-        callsPerSecond());
+    return String.format("%d calls, %d failed %s, p99 %.1f ms, %.0f calls/s", calls, failed(), breakdown(),
+        p99Millis(), callsPerSecond());
   }
 }

@@ -1,0 +1,307 @@
+package dev.courier.bench.fault;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.ClientBuilder;
+import dev.courier.runtime.ClientRuntime;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.retry.HedgePolicy;
+import dev.courier.runtime.retry.RetryPolicy;
+import io.grpc.CallOptions;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.NameResolver;
+import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
+import io.grpc.StatusOr;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The issue-7 fault scenarios, Courier's client beside a raw grpc-java channel ({@code
+ * round_robin} over the same 3 loopback replicas, service-config {@code retryPolicy} with {@code
+ * retryThrottling}, {@code enableRetry()}), in one run. A killed replica is a {@link
+ * ReplicaProcess} in its own JVM, killed with SIGKILL; the others run in this JVM. Attempts are
+ * counted on the servers. Prints a Markdown table. Arguments: {@code [calls, default 10000]
+ * [threads, default 16]}.
+ *
+ * <pre>
+ * mvn -B -q -pl benchmarks -am package -DskipTests
+ * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.fault.FaultComparison
+ * </pre>
+ */
+public final class FaultComparison {
+  private static final String SCHEME = "fault-static";
+  private static final Duration DEADLINE = Duration.ofMillis(200);
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
+      RpcMethod.of(ReplicaProcess.IDEMPOTENT, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> ONCE = RpcMethod.of(ReplicaProcess.ONCE, MethodPolicy.DEFAULT);
+  /** The hanging-replica scenario: 200 ms for the call, 120 ms per attempt, a hedge after 50 ms. */
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT_200MS = RpcMethod.of(ReplicaProcess.IDEMPOTENT,
+      MethodPolicy.builder().idempotent(true).timeout(DEADLINE)
+          .retry(RetryPolicy.builder().perAttemptTimeout(Duration.ofMillis(120))
+              .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build())
+          .hedge(new HedgePolicy(Duration.ofMillis(50), 1)).build());
+
+  private final int calls;
+  private final int threads;
+  private final List<String> rows = new ArrayList<>();
+
+  private FaultComparison(int calls, int threads) {
+    this.calls = calls;
+    this.threads = threads;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int calls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    NameResolverRegistry.getDefaultRegistry().register(new StaticResolver());
+    FaultComparison bench = new FaultComparison(calls, threads);
+    bench.kill(false);
+    bench.kill(true);
+    bench.twoFailing();
+    bench.hanging();
+    bench.restart();
+    System.out.println();
+    System.out.printf("Java %s, %d cores; %d calls on %d threads per scenario and client; loopback 127.0.0.1%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), calls, threads);
+    System.out.println("| scenario | Courier failed | Courier attempts/call | Courier p99 ms | grpc-java failed "
+        + "| grpc-java attempts/call | grpc-java p99 ms | notes (Courier; grpc-java) |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    bench.rows.forEach(System.out::println);
+  }
+
+  /** A client under test: one blocking call per request id. */
+  private interface Client extends AutoCloseable {
+    void call(MethodDescriptor<StringValue, StringValue> method, String id, boolean deadline);
+  }
+
+  private Client courier(List<Integer> ports, RpcMethod<StringValue, StringValue> idempotent) {
+    ClientRuntime runtime = ClientBuilder.forService("fault.Echo", r -> r)
+        .endpoints(ports.stream().map(p -> Endpoint.of("127.0.0.1", p)).toList()).build();
+    return new Client() {
+      @Override
+      public void call(MethodDescriptor<StringValue, StringValue> method, String id, boolean deadline) {
+        runtime.blockingUnary(method == ReplicaProcess.ONCE ? ONCE : idempotent, StringValue.of(id));
+      }
+
+      @Override
+      public void close() {
+        runtime.close();
+      }
+    };
+  }
+
+  private Client grpc(List<Integer> ports) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(SCHEME + ":///" + String.join(",",
+            ports.stream().map(p -> "127.0.0.1:" + p).toList()))
+        .usePlaintext()
+        .defaultServiceConfig(serviceConfig())
+        .enableRetry()
+        .build();
+    return new Client() {
+      @Override
+      public void call(MethodDescriptor<StringValue, StringValue> method, String id, boolean deadline) {
+        CallOptions options = deadline
+            ? CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS) : CallOptions.DEFAULT;
+        ClientCalls.blockingUnaryCall(channel, method, options, StringValue.of(id));
+      }
+
+      @Override
+      public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    };
+  }
+
+  /** round_robin; Idempotent retried on UNAVAILABLE (3 attempts, 50 ms doubling to 1 s); throttling 10 / 0.1. */
+  private static Map<String, Object> serviceConfig() {
+    Map<String, Object> retry = new HashMap<>();
+    retry.put("maxAttempts", 3.0);
+    retry.put("initialBackoff", "0.05s");
+    retry.put("maxBackoff", "1s");
+    retry.put("backoffMultiplier", 2.0);
+    retry.put("retryableStatusCodes", List.of("UNAVAILABLE"));
+    Map<String, Object> idempotent = new HashMap<>();
+    idempotent.put("name", List.of(Map.of("service", "fault.Echo", "method", "Idempotent")));
+    idempotent.put("retryPolicy", retry);
+    Map<String, Object> config = new HashMap<>();
+    config.put("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())));
+    config.put("methodConfig", List.of(idempotent));
+    config.put("retryThrottling", Map.of("maxTokens", 10.0, "tokenRatio", 0.1));
+    return config;
+  }
+
+  /** One measured side of a row. */
+  private record Side(LoadRun run, double attemptsPerCall, String note) {
+    String cells() {
+      return String.format("%d | %.3f | %.1f", run.failed(), attemptsPerCall, run.p99Millis());
+    }
+  }
+
+  private void row(String scenario, Side courier, Side grpc) {
+    String row = "| " + scenario + " | " + courier.cells() + " | " + grpc.cells() + " | " + courier.note() + "; "
+        + grpc.note() + " |";
+    System.out.println(row);
+    rows.add(row);
+  }
+
+  private void kill(boolean once) throws Exception {
+    MethodDescriptor<StringValue, StringValue> method = once ? ReplicaProcess.ONCE : ReplicaProcess.IDEMPOTENT;
+    Side[] sides = new Side[2];
+    for (int side = 0; side < 2; side++) {
+      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
+           ReplicaProcess r1 = ReplicaProcess.start("r1");
+           RemoteReplica doomed = RemoteReplica.start("r2");
+           Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), doomed.port()), IDEMPOTENT)
+               : grpc(List.of(r0.port(), r1.port(), doomed.port()))) {
+        LoadRun.run(300, threads, "warm-", id -> client.call(method, id, false));
+        r0.resetCounts();
+        r1.resetCounts();
+        int before = doomed.executions();
+        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(method, id, false), calls / 3, () -> {
+          try {
+            doomed.kill();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        doomed.drain();
+        int executions = r0.executions() + r1.executions() + doomed.executions() - before;
+        Map<String, Integer> total = new HashMap<>();
+        for (Map<String, AtomicInteger> m : List.of(r0.perId(), r1.perId(), doomed.perId())) {
+          m.forEach((id, n) -> total.merge(id, n.get(), Integer::sum));
+        }
+        long twice = total.entrySet().stream().filter(e -> e.getKey().startsWith("id-") && e.getValue() > 1).count();
+        sides[side] = new Side(run, (double) executions / calls, "ran twice " + twice);
+      }
+    }
+    row(once ? "1 of 3 killed (kill -9), not idempotent" : "1 of 3 killed (kill -9), idempotent", sides[0], sides[1]);
+  }
+
+  private void twoFailing() throws Exception {
+    Side[] sides = new Side[2];
+    for (int side = 0; side < 2; side++) {
+      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
+           ReplicaProcess r1 = ReplicaProcess.start("r1");
+           ReplicaProcess r2 = ReplicaProcess.start("r2");
+           Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), r2.port()), IDEMPOTENT)
+               : grpc(List.of(r0.port(), r1.port(), r2.port()))) {
+        LoadRun.run(300, threads, "warm-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, false));
+        List.of(r0, r1, r2).forEach(ReplicaProcess::resetCounts);
+        r1.mode(ReplicaProcess.Mode.FAIL);
+        r2.mode(ReplicaProcess.Mode.FAIL);
+        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, false));
+        sides[side] = new Side(run, (double) (r0.executions() + r1.executions() + r2.executions()) / calls,
+            String.format("%.0f calls/s", run.callsPerSecond()));
+      }
+    }
+    row("2 of 3 failing every call (UNAVAILABLE)", sides[0], sides[1]);
+  }
+
+  private void hanging() throws Exception {
+    Side[] sides = new Side[2];
+    for (int side = 0; side < 2; side++) {
+      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
+           ReplicaProcess r1 = ReplicaProcess.start("r1");
+           ReplicaProcess hung = ReplicaProcess.start("r2");
+           Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), hung.port()), IDEMPOTENT_200MS)
+               : grpc(List.of(r0.port(), r1.port(), hung.port()))) {
+        LoadRun.run(300, threads, "warm-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, true));
+        List.of(r0, r1, hung).forEach(ReplicaProcess::resetCounts);
+        hung.mode(ReplicaProcess.Mode.HANG);
+        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, true));
+        sides[side] = new Side(run, (double) (r0.executions() + r1.executions() + hung.executions()) / calls,
+            "on the hung replica " + hung.executions());
+      }
+    }
+    row("1 of 3 hanging, 200 ms deadline", sides[0], sides[1]);
+  }
+
+  private void restart() throws Exception {
+    Side[] sides = new Side[2];
+    for (int side = 0; side < 2; side++) {
+      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
+           ReplicaProcess r1 = ReplicaProcess.start("r1");
+           ReplicaProcess back = ReplicaProcess.start("r2");
+           Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), back.port()), IDEMPOTENT)
+               : grpc(List.of(r0.port(), r1.port(), back.port()))) {
+        LoadRun.Call call = id -> client.call(ReplicaProcess.IDEMPOTENT, id, false);
+        LoadRun.run(300, threads, "warm-", call);
+        back.stop();
+        LoadRun down = LoadRun.run(calls / 2, threads, "down-", call);
+        back.restart();
+        long restartedAt = System.nanoTime();
+        double share = 0;
+        int batch = 300;
+        int failed = 0;
+        for (int b = 0; share < 0.25 && System.nanoTime() - restartedAt < TimeUnit.SECONDS.toNanos(30); b++) {
+          int before = back.executions();
+          LoadRun up = LoadRun.run(batch, threads, "up" + b + "-", call);
+          failed += up.failed();
+          share = (double) (back.executions() - before) / batch;
+        }
+        double seconds = (System.nanoTime() - restartedAt) / 1e9;
+        sides[side] = new Side(down, Double.NaN, String.format("share %.2f %.1f s after the restart, %d failed after it",
+            share, seconds, failed));
+      }
+    }
+    row("1 of 3 down, then restarted on the same port (calls while down)", sides[0], sides[1]);
+  }
+
+  /** Resolves {@code fault-static:///127.0.0.1:1,127.0.0.1:2} to those addresses. */
+  private static final class StaticResolver extends NameResolverProvider {
+    @Override
+    protected boolean isAvailable() {
+      return true;
+    }
+
+    @Override
+    protected int priority() {
+      return 5;
+    }
+
+    @Override
+    public String getDefaultScheme() {
+      return SCHEME;
+    }
+
+    @Override
+    public NameResolver newNameResolver(URI uri, NameResolver.Args args) {
+      if (!SCHEME.equals(uri.getScheme())) {
+        return null;
+      }
+      List<EquivalentAddressGroup> groups = new ArrayList<>();
+      for (String part : uri.getPath().substring(1).split(",")) {
+        int colon = part.lastIndexOf(':');
+        groups.add(new EquivalentAddressGroup(
+            new InetSocketAddress(part.substring(0, colon), Integer.parseInt(part.substring(colon + 1)))));
+      }
+      return new NameResolver() {
+        @Override
+        public String getServiceAuthority() {
+          return "fault";
+        }
+
+        @Override
+        public void start(Listener2 listener) {
+          listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
+        }
+
+        @Override
+        public void shutdown() {}
+      };
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.courier.bench.fault;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link ReplicaProcess} in its own JVM, started from the benchmark classpath, so that it can be killed
+ * for real with SIGKILL ({@link Process#destroyForcibly()}). Executions are read from its stdout
+ * as they happen; after a kill they are exactly what it ran before dying.
+ */
+final class RemoteReplica implements AutoCloseable {
+  private final Process process;
+  private final Thread reader;
+  private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Map<String, AtomicInteger> perId = new ConcurrentHashMap<>();
+  private final AtomicInteger executions = new AtomicInteger();
+
+  private RemoteReplica(String name) throws IOException {
+    process = new ProcessBuilder(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+            ReplicaProcess.class.getName(), "0", name)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    reader = new Thread(this::read, "replica-" + name + "-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** Starts the process and waits until it serves. */
+  static RemoteReplica start(String name) throws Exception {
+    RemoteReplica p = new RemoteReplica(name);
+    try {
+      p.port.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  }
+
+  int port() {
+    return port.join();
+  }
+
+  int executions() {
+    return executions.get();
+  }
+
+  Map<String, AtomicInteger> perId() {
+    return perId;
+  }
+
+  /** SIGKILL: no shutdown hook, no goodbye on the connections. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the process's output is read to its end (after a kill). */
+  void drain() throws InterruptedException {
+    reader.join(5_000);
+  }
+
+  private void read() {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("RAN ")) {
+          executions.incrementAndGet();
+          perId.computeIfAbsent(line.substring(4), k -> new AtomicInteger()).incrementAndGet();
+        } else if (line.startsWith("PORT ")) {
+          port.complete(Integer.parseInt(line.substring(5)));
+        }
+      }
+    } catch (IOException e) {
+      // Killed: the output ends here.
+    }
+    port.completeExceptionally(new IllegalStateException("the replica process ended before serving"));
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    kill();
+    drain();
+  }
+}

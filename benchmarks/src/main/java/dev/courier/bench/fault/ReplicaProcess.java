@@ -1,0 +1,201 @@
+package dev.courier.bench.fault;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One loopback replica of {@code fault.Echo} for the fault benchmark: {@code Idempotent} and {@code
+ * Once} (not idempotent) answer the replica's name. Each execution is counted, in total and per
+ * request id (the request's value). Faults can be switched while it runs: fail every call with
+ * {@code UNAVAILABLE}, hang (never answer), or answer late; a hung or late call that the client
+ * cancels is counted as cancelled.
+ *
+ * <p>Run as a main ({@code ReplicaProcess <port> <name>}) it is a replica in its own JVM, for kills
+ * with SIGKILL: it prints {@code PORT <port>} once serving and {@code RAN <id>} (flushed) before
+ * each execution answers, so the parent sees every execution up to the kill.
+ */
+public final class ReplicaProcess implements AutoCloseable {
+  static final MethodDescriptor<StringValue, StringValue> IDEMPOTENT = method("Idempotent");
+  static final MethodDescriptor<StringValue, StringValue> ONCE = method("Once");
+
+  enum Mode { OK, FAIL, HANG, SLOW }
+
+  final String name;
+  private final PrintStream log;
+  private final ScheduledExecutorService timer;
+  private final AtomicInteger executions = new AtomicInteger();
+  private final AtomicInteger cancelled = new AtomicInteger();
+  private final Map<String, AtomicInteger> perId = new ConcurrentHashMap<>();
+  private volatile Mode mode = Mode.OK;
+  private volatile long slowMillis;
+  private volatile Server server;
+  private final int port;
+
+  private ReplicaProcess(String name, int port, PrintStream log) {
+    this.name = name;
+    this.log = log;
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "replica-" + name + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.server = serve(port);
+    this.port = server.getPort();
+  }
+
+  /** A replica in this JVM on a free loopback port. */
+  public static ReplicaProcess start(String name) {
+    return new ReplicaProcess(name, 0, null);
+  }
+
+  static RpcMethod<StringValue, StringValue> idempotent(MethodPolicy.Builder policy) {
+    return RpcMethod.of(IDEMPOTENT, policy.idempotent(true).build());
+  }
+
+  static RpcMethod<StringValue, StringValue> once() {
+    return RpcMethod.of(ONCE, MethodPolicy.DEFAULT);
+  }
+
+  static MethodDescriptor<StringValue, StringValue> method(String name) {
+    return MethodDescriptor.<StringValue, StringValue>newBuilder()
+        .setType(MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName("fault.Echo", name))
+        .setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+        .setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+        .build();
+  }
+
+  int port() {
+    return port;
+  }
+
+  int executions() {
+    return executions.get();
+  }
+
+  int cancelled() {
+    return cancelled.get();
+  }
+
+  /** Executions per request id. */
+  Map<String, AtomicInteger> perId() {
+    return perId;
+  }
+
+  void mode(Mode mode) {
+    this.mode = mode;
+  }
+
+  void slow(long millis) {
+    this.slowMillis = millis;
+    this.mode = Mode.SLOW;
+  }
+
+  void resetCounts() {
+    executions.set(0);
+    cancelled.set(0);
+    perId.clear();
+  }
+
+  /** Stops serving at once, like a crash seen from the network (connections reset). */
+  void stop() {
+    Server s = server;
+    s.shutdownNow();
+    try {
+      s.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Serves again on the same port. */
+  void restart() {
+    server = serve(port);
+  }
+
+  private Server serve(int onPort) {
+    ServerServiceDefinition service = ServerServiceDefinition.builder("fault.Echo")
+        .addMethod(IDEMPOTENT, ServerCalls.asyncUnaryCall(this::handle))
+        .addMethod(ONCE, ServerCalls.asyncUnaryCall(this::handle))
+        .build();
+    try {
+      return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
+          .addService(service)
+          .directExecutor()
+          .build()
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void handle(StringValue request, StreamObserver<StringValue> responses) {
+    executions.incrementAndGet();
+    perId.computeIfAbsent(request.getValue(), k -> new AtomicInteger()).incrementAndGet();
+    ServerCallStreamObserver<StringValue> call = (ServerCallStreamObserver<StringValue>) responses;
+    Mode now = mode;
+    if (now == Mode.HANG || now == Mode.SLOW) {
+      call.setOnCancelHandler(cancelled::incrementAndGet);
+    }
+    switch (now) {
+      case FAIL -> responses.onError(Status.UNAVAILABLE.withDescription(name + " failing").asRuntimeException());
+      case HANG -> { }
+      case SLOW -> timer.schedule(() -> answer(request, call), slowMillis, TimeUnit.MILLISECONDS);
+      case OK -> answer(request, call);
+    }
+  }
+
+  private void answer(StringValue request, ServerCallStreamObserver<StringValue> call) {
+    if (call.isCancelled()) {
+      return;
+    }
+    if (log != null) {
+      synchronized (log) {
+        log.println("RAN " + request.getValue());
+        log.flush();
+      }
+    }
+    call.onNext(StringValue.of(name));
+    call.onCompleted();
+  }
+
+  @Override
+  public void close() {
+    stop();
+    timer.shutdownNow();
+  }
+
+  /** {@code ReplicaProcess <port> <name>}: serves until killed. */
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+        StandardCharsets.UTF_8);
+    ReplicaProcess replica = new ReplicaProcess(args[1], Integer.parseInt(args[0]), out);
+    synchronized (out) {
+      out.println("PORT " + replica.port());
+      out.flush();
+    }
+    new CountDownLatch(1).await();
+  }
+}
