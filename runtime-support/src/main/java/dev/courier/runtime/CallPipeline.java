@@ -2,6 +2,7 @@ package dev.courier.runtime;
 
 import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.retry.RetryBudget;
 import io.grpc.Context;
@@ -28,6 +29,8 @@ final class CallPipeline implements AutoCloseable {
   private static final int MAX_CACHED_METHODS = 4096;
 
   final String serviceName;
+  /** What {@code UNAVAILABLE} says when the set is empty: the service and where its endpoints come from. */
+  final String noEndpoints;
   final EndpointSet endpoints;
   final RetryBudget budget;
   final LongSupplier nanoClock;
@@ -56,8 +59,11 @@ final class CallPipeline implements AutoCloseable {
       balancers.put(kind, Balancer.of(kind, random));
     }
     this.endpoints = new EndpointSet(b.channelFactory(), nanoClock, b.passiveHealth());
+    EndpointSource source = b.endpointSource();
+    this.noEndpoints = "no endpoints for " + serviceName + " from " + source
+        + " (none seen yet, or every endpoint left)";
     try {
-      this.subscription = b.endpointSource().subscribe(endpoints);
+      this.subscription = source.subscribe(endpoints);
     } catch (RuntimeException e) {
       endpoints.close();
       throw e;

@@ -129,7 +129,7 @@ public final class ClientRuntime implements AutoCloseable {
 
   private CourierException noEndpoints() {
     return new CourierException(
-        Status.UNAVAILABLE.withDescription("no endpoints for " + pipeline.serviceName), null, List.of(), null);
+        Status.UNAVAILABLE.withDescription(pipeline.noEndpoints), null, List.of(), null);
   }
 
   /** Closes every channel; calls in flight get up to 5 s to finish, then are cancelled. */

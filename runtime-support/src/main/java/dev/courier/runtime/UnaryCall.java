@@ -134,7 +134,7 @@ final class UnaryCall<ReqT, RespT> {
       return;
     }
     if (node == null) {
-      onClosed(null, null, Status.UNAVAILABLE.withDescription("no endpoints for " + pipeline.serviceName),
+      onClosed(null, null, Status.UNAVAILABLE.withDescription(pipeline.noEndpoints),
           new Metadata(), true);
       return;
     }

@@ -197,7 +197,7 @@ class ConsulDiscoveryTest {
     assertThatThrownBy(() -> client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who")))
         .isInstanceOfSatisfying(CourierException.class, e -> {
           assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getMessage()).contains("no endpoints", EchoFleet.SERVICE);
+          assertThat(e.getMessage()).contains("no endpoints for " + EchoFleet.SERVICE + " from consul:" + EchoFleet.SERVICE + "@consul{" + consul.url());
         });
   }
 

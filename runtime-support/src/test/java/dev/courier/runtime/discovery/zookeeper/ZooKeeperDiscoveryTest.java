@@ -149,7 +149,7 @@ class ZooKeeperDiscoveryTest {
     assertThatThrownBy(() -> client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who")))
         .isInstanceOfSatisfying(CourierException.class, e -> {
           assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-          assertThat(e.getMessage()).contains("no endpoints", EchoFleet.SERVICE);
+          assertThat(e.getMessage()).contains("no endpoints for " + EchoFleet.SERVICE + " from zookeeper:" + EchoFleet.SERVICE + "@" + zookeeper.getConnectString() + "/courier/services");
         });
   }
 
