@@ -49,6 +49,8 @@ public final class ClientVsRawGrpc {
   private static final RpcMethod<BytesValue, BytesValue> COURIER_ECHO =
       RpcMethod.of(ECHO, MethodPolicy.builder().idempotent(true).build());
   private static final BytesValue PAYLOAD = payload();
+  /** The raw-vs-Courier comparisons alternate this many rounds of each. */
+  private static final int ROUNDS = 4;
 
   private final double seconds;
   private final double warmup;
@@ -89,14 +91,30 @@ public final class ClientVsRawGrpc {
     ManagedChannel raw = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     ClientRuntime courier = courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN).build();
     try {
-      Result rawBlocking = Load.blocking("raw grpc-java blocking stub, 16 threads", 16, warmup, seconds,
-          () -> ClientCalls.blockingUnaryCall(raw, ECHO, CallOptions.DEFAULT, PAYLOAD));
-      Result courierBlocking = Load.blocking("Courier blockingUnary, 16 threads", 16, warmup, seconds,
-          () -> courier.blockingUnary(COURIER_ECHO, PAYLOAD));
-      Result rawFuture = Load.async("raw grpc-java future stub, 256 in flight", 256, warmup, seconds,
-          () -> rawFuture(raw));
-      Result courierAsync = Load.async("Courier asyncUnary, 256 in flight", 256, warmup, seconds,
-          () -> courier.asyncUnary(COURIER_ECHO, PAYLOAD));
+      // Warm both up, then alternate short rounds so that noise from other processes on the
+      // machine falls on both sides alike.
+      Load.BlockingCall rawCall = () -> ClientCalls.blockingUnaryCall(raw, ECHO, CallOptions.DEFAULT, PAYLOAD);
+      Load.BlockingCall courierCall = () -> courier.blockingUnary(COURIER_ECHO, PAYLOAD);
+      Load.blocking("warm-up", 16, 0, warmup, rawCall);
+      Load.blocking("warm-up", 16, 0, warmup, courierCall);
+      Load.Recorder rawB = new Load.Recorder();
+      Load.Recorder courierB = new Load.Recorder();
+      for (int round = 0; round < ROUNDS; round++) {
+        Load.blockingRound(16, seconds / ROUNDS, rawCall, rawB);
+        Load.blockingRound(16, seconds / ROUNDS, courierCall, courierB);
+      }
+      Load.async("warm-up", 256, 0, warmup, () -> rawFuture(raw));
+      Load.async("warm-up", 256, 0, warmup, () -> courier.asyncUnary(COURIER_ECHO, PAYLOAD));
+      Load.Recorder rawF = new Load.Recorder();
+      Load.Recorder courierF = new Load.Recorder();
+      for (int round = 0; round < ROUNDS; round++) {
+        Load.asyncRound(256, seconds / ROUNDS, () -> rawFuture(raw), rawF);
+        Load.asyncRound(256, seconds / ROUNDS, () -> courier.asyncUnary(COURIER_ECHO, PAYLOAD), courierF);
+      }
+      Result rawBlocking = rawB.result("raw grpc-java blocking stub, 16 threads");
+      Result courierBlocking = courierB.result("Courier blockingUnary, 16 threads");
+      Result rawFuture = rawF.result("raw grpc-java future stub, 256 in flight");
+      Result courierAsync = courierF.result("Courier asyncUnary, 256 in flight");
       rows.add(rawBlocking.row(rawBlocking));
       rows.add(courierBlocking.row(rawBlocking));
       rows.add(rawFuture.row(rawFuture));

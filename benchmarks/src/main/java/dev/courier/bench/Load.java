@@ -27,6 +27,22 @@ final class Load {
     return recorder.result(name, (System.nanoTime() - start) / 1e9);
   }
 
+  /** Measures {@code seconds} more of blocking calls into {@code recorder}, without warm-up. */
+  static void blockingRound(int threads, double seconds, BlockingCall call, Recorder recorder)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    run(threads, seconds, call, recorder);
+    recorder.addTime((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Measures {@code seconds} more of asynchronous calls into {@code recorder}, without warm-up. */
+  static void asyncRound(int inFlight, double seconds, Supplier<CompletableFuture<?>> call, Recorder recorder)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    runAsync(inFlight, seconds, call, recorder);
+    recorder.addTime((System.nanoTime() - start) / 1e9);
+  }
+
   private static void run(int threads, double seconds, BlockingCall call, Recorder recorder)
       throws InterruptedException {
     long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -124,10 +140,19 @@ final class Load {
     }
   }
 
-  /** Gathers the latencies of every thread or chain. Thread-safe. */
-  private static final class Recorder {
+  /** Gathers the latencies of every thread or chain, over one or more rounds. Thread-safe. */
+  static final class Recorder {
     private long[] all = new long[1 << 16];
     private int count;
+    private double seconds;
+
+    synchronized void addTime(double roundSeconds) {
+      seconds += roundSeconds;
+    }
+
+    synchronized Result result(String name) {
+      return result(name, seconds);
+    }
     private final AtomicLong errors = new AtomicLong();
 
     synchronized void add(long[] latencies, int n, long failed) {
