@@ -2,7 +2,7 @@ package dev.courier.runtime.discovery.consul;
 
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
-import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.discovery.Discovery;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -28,7 +28,7 @@ import org.kiwiproject.consul.Consul;
  * registration. The ACL token is sent as the {@code X-Consul-Token} header and never appears in
  * {@link #toString()} or in logs.
  */
-public final class ConsulDiscovery implements ServiceRegistry, AutoCloseable {
+public final class ConsulDiscovery implements Discovery {
   private final Builder config;
   private final Consul consul;
   private final ScheduledExecutorService heartbeats;
@@ -62,6 +62,7 @@ public final class ConsulDiscovery implements ServiceRegistry, AutoCloseable {
    * its own blocking-query loop on a daemon thread; {@code subscribe} waits up to {@link
    * Builder#initialWait} for the first answer.
    */
+  @Override
   public EndpointSource endpointSource(String serviceName) {
     requireName(serviceName);
     return new ConsulEndpointSource(this, serviceName);

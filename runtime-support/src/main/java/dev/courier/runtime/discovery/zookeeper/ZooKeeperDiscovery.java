@@ -3,7 +3,7 @@ package dev.courier.runtime.discovery.zookeeper;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.discovery.RegistrationException;
-import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.discovery.Discovery;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +48,7 @@ import org.apache.zookeeper.data.ACL;
  * <p>Thread-safe. {@link #close()} ends every subscription, deletes every open registration and
  * closes the session. Credentials never appear in {@link #toString()} or in logs.
  */
-public final class ZooKeeperDiscovery implements ServiceRegistry, AutoCloseable {
+public final class ZooKeeperDiscovery implements Discovery {
   private static final System.Logger LOG = System.getLogger(ZooKeeperDiscovery.class.getName());
 
   private final String connectString;
@@ -120,6 +120,7 @@ public final class ZooKeeperDiscovery implements ServiceRegistry, AutoCloseable 
    * up to {@link Builder#initialWait} for the first answer, after that the first set arrives as
    * soon as ZooKeeper answers.
    */
+  @Override
   public EndpointSource endpointSource(String serviceName) {
     requireName(serviceName);
     return new ZooKeeperEndpointSource(this, serviceName);

@@ -86,7 +86,7 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       }
       try {
         if (initialized.await(owner.initialWait().toMillis(), TimeUnit.MILLISECONDS)) {
-          deliver();
+          deliverFirst();
           return;
         }
       } catch (InterruptedException e) {
@@ -97,7 +97,7 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       owner.background().execute(() -> {
         try {
           initialized.await();
-          deliver();
+          deliverFirst();
           LOG.log(Level.INFO, "{0} answered", ZooKeeperEndpointSource.this);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -115,11 +115,30 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       // Logged once by ZooKeeperDiscovery; the cache keeps its instances while disconnected.
     }
 
-    private synchronized void deliver() {
+    /**
+     * The first set. A freshly initialised cache has been seen to report no instance where a
+     * direct read finds some, so an empty first set is read again from ZooKeeper.
+     */
+    private void deliverFirst() {
+      List<ServiceInstance<InstancePayload>> instances = cache.getInstances();
+      if (instances.isEmpty()) {
+        try {
+          instances = List.copyOf(owner.discovery().queryForInstances(serviceName));
+        } catch (Exception e) {
+          LOG.log(Level.DEBUG, "direct read of {0} failed: {1}", ZooKeeperEndpointSource.this, e.toString());
+        }
+      }
+      deliver(toEndpoints(instances));
+    }
+
+    private void deliver() {
+      deliver(toEndpoints(cache.getInstances()));
+    }
+
+    private synchronized void deliver(List<Endpoint> now) {
       if (closed) {
         return;
       }
-      List<Endpoint> now = toEndpoints(cache.getInstances());
       if (!now.equals(last)) {
         last = now;
         listener.onEndpoints(now);

@@ -163,7 +163,7 @@ class ZooKeeperDiscoveryTest {
     CourierServer s0 = closeLater(EchoFleet.server("s0", secured));
     Recording source = new Recording(secured.endpointSource(EchoFleet.SERVICE));
     assertThat(closeLater(EchoFleet.client(source))).isNotNull();
-    assertThat(source.ports()).isEqualTo(ports(s0));
+    await(Duration.ofSeconds(5), "s0 seen with credentials", () -> ports(s0).equals(source.ports()));
 
     assertThat(secured.toString()).contains("digest:****").doesNotContain("s3cret");
     try (CuratorFramework anonymous = CuratorFrameworkFactory.newClient(
