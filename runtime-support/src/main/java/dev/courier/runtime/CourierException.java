@@ -19,6 +19,7 @@ public class CourierException extends StatusRuntimeException {
 
   private final transient List<Attempt> attempts;
   private final String stoppedBy;
+  private final String note;
 
   /** One attempt of a call: which endpoint, with which status. */
   public record Attempt(String endpoint, Status.Code code, String description) {
@@ -29,9 +30,18 @@ public class CourierException extends StatusRuntimeException {
   }
 
   public CourierException(Status status, Metadata trailers, List<Attempt> attempts, String stoppedBy) {
+    this(status, trailers, attempts, stoppedBy, null);
+  }
+
+  /**
+   * As {@link #CourierException(Status, Metadata, List, String)}, with a note for people that
+   * {@link #getMessage()} appends (such as "the server may have run the call").
+   */
+  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, String stoppedBy, String note) {
     super(Objects.requireNonNull(status, "status"), trailers == null ? new Metadata() : trailers);
     this.attempts = List.copyOf(attempts);
     this.stoppedBy = stoppedBy;
+    this.note = note;
   }
 
   /** Fails a call with {@code code} and {@code message}; for use inside server methods. */
@@ -102,6 +112,9 @@ public class CourierException extends StatusRuntimeException {
     }
     if (stoppedBy != null) {
       sb.append("; stopped by ").append(stoppedBy);
+    }
+    if (note != null) {
+      sb.append("; ").append(note);
     }
     return sb.toString();
   }

@@ -208,7 +208,11 @@ final class UnaryCall<ReqT, RespT> {
       stop = stopReason(status, neverReached, now, made);
     }
     if (stop != null) {
-      finish(status, trailers, stop);
+      String note = "not retryable".equals(stop) && !neverReached && !resolved.policy().idempotent()
+          ? "the request reached a server, which may have run it:"
+              + " a method that is not idempotent is not retried"
+          : null;
+      finish(status, trailers, stop, note);
       return;
     }
     long delay = resolved.backoff().delayNanos(made, pipeline.random);
@@ -243,6 +247,10 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   private void finish(Status status, Metadata trailers, String stoppedBy) {
+    finish(status, trailers, stoppedBy, null);
+  }
+
+  private void finish(Status status, Metadata trailers, String stoppedBy, String note) {
     List<CourierException.Attempt> all;
     synchronized (this) {
       if (done) {
@@ -252,7 +260,7 @@ final class UnaryCall<ReqT, RespT> {
       all = attempts == null ? List.of() : List.copyOf(attempts);
     }
     // The status's cause (if any) becomes the exception's cause.
-    CourierException e = new CourierException(status, trailers, all, stoppedBy);
+    CourierException e = new CourierException(status, trailers, all, stoppedBy, note);
     if (pipeline.callbackExecutor == null) {
       future.completeExceptionally(e);
     } else {

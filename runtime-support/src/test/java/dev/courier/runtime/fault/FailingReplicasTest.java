@@ -13,7 +13,6 @@ import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -103,9 +102,6 @@ class FailingReplicasTest {
   }
 
   @Test
-  @Disabled("CourierException says neither 'may have run' nor anything equivalent: a non-idempotent call that"
-      + " reached a server and failed reads 'UNAVAILABLE: r0 failing after 1 attempt"
-      + " [127.0.0.1:<port>=UNAVAILABLE (r0 failing)]; stopped by not retryable' (pipeline owner: UnaryCall.fail)")
   void failedNonIdempotentCallSaysItMayHaveRun() {
     try (FaultReplica r0 = FaultReplica.start("r0");
          ClientRuntime client = Fixtures.client(Fixtures.ports(r0)).build()) {

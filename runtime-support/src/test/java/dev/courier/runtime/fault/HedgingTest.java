@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,9 +28,6 @@ class HedgingTest {
       .hedge(new HedgePolicy(Duration.ofMillis(20), 2)));
 
   @Test
-  @Disabled("hedging is not in the committed UnaryCall yet (MethodPolicy.hedge() is never read): every third call"
-      + " takes the slow replica's 301-319 ms; passes against the pipeline owner's uncommitted hedging UnaryCall"
-      + " (slowest call 91 ms, typical 22-38 ms): remove this line when it lands")
   void hedgedCallsFinishInAboutTheHedgeDelayPlusTheFastLatency() throws Exception {
     try (FaultReplica slow = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
@@ -57,9 +53,6 @@ class HedgingTest {
   }
 
   @Test
-  @Disabled("hedging is not in the committed UnaryCall yet: slow replica started 10 attempts, saw 0 cancelled;"
-      + " passes against the pipeline owner's uncommitted hedging UnaryCall (15 of 15 cancelled): remove this line"
-      + " when it lands")
   void theSlowAttemptIsCancelledWhenAHedgeWins() throws Exception {
     try (FaultReplica slow = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
