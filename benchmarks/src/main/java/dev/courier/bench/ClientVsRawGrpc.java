@@ -111,6 +111,15 @@ public final class ClientVsRawGrpc {
         Load.asyncRound(256, seconds / ROUNDS, () -> rawFuture(raw), rawF);
         Load.asyncRound(256, seconds / ROUNDS, () -> courier.asyncUnary(COURIER_ECHO, PAYLOAD), courierF);
       }
+      Load.Recorder pooledF = new Load.Recorder();
+      try (ClientRuntime pooled = courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN)
+          .channelFactory(ChannelFactory.pooled(2, ChannelFactory.plaintext())).build()) {
+        Load.async("warm-up", 256, 0, warmup, () -> pooled.asyncUnary(COURIER_ECHO, PAYLOAD));
+        for (int round = 0; round < ROUNDS; round++) {
+          Load.asyncRound(256, seconds / ROUNDS, () -> rawFuture(raw), rawF);
+          Load.asyncRound(256, seconds / ROUNDS, () -> pooled.asyncUnary(COURIER_ECHO, PAYLOAD), pooledF);
+        }
+      }
       Result rawBlocking = rawB.result("raw grpc-java blocking stub, 16 threads");
       Result courierBlocking = courierB.result("Courier blockingUnary, 16 threads");
       Result rawFuture = rawF.result("raw grpc-java future stub, 256 in flight");
@@ -119,6 +128,7 @@ public final class ClientVsRawGrpc {
       rows.add(courierBlocking.row(rawBlocking));
       rows.add(rawFuture.row(rawFuture));
       rows.add(courierAsync.row(rawFuture));
+      rows.add(pooledF.result("Courier asyncUnary, 2 connections, 256 in flight").row(rawFuture));
     } finally {
       courier.close();
       raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -28,6 +28,27 @@ public interface ChannelFactory {
   }
 
   /**
+   * {@code connections} channels per endpoint from {@code base}, used in turn: spreads the work of
+   * one busy endpoint over several Netty event loops.
+   */
+  static ChannelFactory pooled(int connections, ChannelFactory base) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections: " + connections + " (expected: >= 1)");
+    }
+    Objects.requireNonNull(base, "base");
+    if (connections == 1) {
+      return base;
+    }
+    return endpoint -> {
+      java.util.List<ManagedChannel> channels = new java.util.ArrayList<>(connections);
+      for (int i = 0; i < connections; i++) {
+        channels.add(base.create(endpoint));
+      }
+      return new PooledChannel(channels);
+    };
+  }
+
+  /**
    * Netty with direct executor, then {@code configure} (which may turn on TLS, set keep-alive, or
    * set an executor to undo the direct one). Without {@code usePlaintext()} Netty negotiates TLS.
    */
