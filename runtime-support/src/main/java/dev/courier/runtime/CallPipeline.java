@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.discovery.EndpointSource;
@@ -37,6 +38,7 @@ final class CallPipeline implements AutoCloseable {
   final RandomGenerator random;
   final ScheduledExecutorService scheduler;
   final Executor callbackExecutor;
+  final CourierListener listener;
   private final AutoCloseable subscription;
   private final BalancerKind defaultBalancer;
   private final Map<BalancerKind, Balancer> balancers = new EnumMap<>(BalancerKind.class);
@@ -53,12 +55,13 @@ final class CallPipeline implements AutoCloseable {
     this.scheduler = b.scheduler();
     this.callbackExecutor = b.callbackExecutor();
     this.budget = b.retryBudget();
+    this.listener = CourierListener.safe(b.listener());
     this.defaultBalancer = b.balancer();
     this.policies = b.policySnapshot();
     for (BalancerKind kind : BalancerKind.values()) {
       balancers.put(kind, Balancer.of(kind, random));
     }
-    this.endpoints = new EndpointSet(b.channelFactory(), nanoClock, b.passiveHealth());
+    this.endpoints = new EndpointSet(b.channelFactory(), nanoClock, b.passiveHealth(), listener);
     EndpointSource source = b.endpointSource();
     this.noEndpoints = "no endpoints for " + serviceName + " from " + source
         + " (none seen yet, or every endpoint left)";

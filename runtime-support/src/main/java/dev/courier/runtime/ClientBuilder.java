@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.balance.Randoms;
 import dev.courier.runtime.discovery.Endpoint;
@@ -42,6 +43,7 @@ public final class ClientBuilder<C> {
   private PassiveHealth passiveHealth = PassiveHealth.DEFAULT;
   private RetryBudget retryBudget;
   private Executor callbackExecutor;
+  private CourierListener listener = CourierListener.NONE;
   private LongSupplier nanoClock = System::nanoTime;
   private RandomGenerator random = Randoms.threadLocal();
   private ScheduledExecutorService scheduler;
@@ -183,6 +185,16 @@ public final class ClientBuilder<C> {
   }
 
   /**
+   * Tells {@code added} about this client's calls, attempts, retries, spent budget and ejections
+   * (see {@link CourierListener}); several listeners are told in the order they were added.
+   */
+  public ClientBuilder<C> listener(CourierListener added) {
+    Objects.requireNonNull(added, "listener");
+    listener = listener == CourierListener.NONE ? added : CourierListener.all(List.of(listener, added));
+    return this;
+  }
+
+  /**
    * Applies run-time overrides from {@code properties}, in the format of the
    * {@code <Service>-config.properties} skeleton the plugin writes: {@code courier.<service>.targets},
    * {@code courier.<service>.<setting>} for every method, {@code courier.<service>/<Method>.<setting>}
@@ -246,6 +258,10 @@ public final class ClientBuilder<C> {
 
   RetryBudget retryBudget() {
     return retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), nanoClock);
+  }
+
+  CourierListener listener() {
+    return listener;
   }
 
   Executor callbackExecutor() {

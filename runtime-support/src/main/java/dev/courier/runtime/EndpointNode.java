@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.Node;
 import dev.courier.runtime.discovery.Endpoint;
 import io.grpc.ManagedChannel;
@@ -35,11 +36,15 @@ final class EndpointNode implements Node {
   private volatile long ejectedUntil;
   private int ejections; // guarded by this
 
-  EndpointNode(Endpoint endpoint, ManagedChannel channel, LongSupplier nanoClock, PassiveHealth health) {
+  private final CourierListener listener;
+
+  EndpointNode(Endpoint endpoint, ManagedChannel channel, LongSupplier nanoClock, PassiveHealth health,
+      CourierListener listener) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.nanoClock = nanoClock;
     this.health = health;
+    this.listener = listener;
   }
 
   @Override
@@ -139,6 +144,7 @@ final class EndpointNode implements Node {
       ejections++;
       ejectedUntil = now + interval;
       ejected = true;
+      listener.onEjection(endpoint.authority(), interval);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import io.grpc.ManagedChannel;
@@ -26,10 +27,13 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
   private boolean closed; // guarded by this
   private volatile List<EndpointNode> nodes = List.of();
 
-  EndpointSet(ChannelFactory channels, LongSupplier nanoClock, PassiveHealth health) {
+  private final CourierListener listener;
+
+  EndpointSet(ChannelFactory channels, LongSupplier nanoClock, PassiveHealth health, CourierListener listener) {
     this.channels = channels;
     this.nanoClock = nanoClock;
     this.health = health;
+    this.listener = listener;
   }
 
   List<EndpointNode> nodes() {
@@ -49,7 +53,7 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
       }
       EndpointNode node = byAuthority.remove(authority);
       if (node == null) {
-        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health);
+        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener);
       } else {
         node.update(endpoint);
       }

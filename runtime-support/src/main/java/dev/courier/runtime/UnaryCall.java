@@ -44,6 +44,7 @@ final class UnaryCall<ReqT, RespT> {
   private int hedges; // guarded by this
   private boolean done; // guarded by this
   private boolean cancelled; // guarded by this
+  private volatile long startedAt;
 
   UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline) {
     this.pipeline = pipeline;
@@ -62,6 +63,8 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   UnaryCall<ReqT, RespT> start() {
+    startedAt = pipeline.nanoClock.getAsLong();
+    pipeline.listener.onCallStart(method.fullName());
     pipeline.budget.onCall();
     attempt();
     if (hedge != null) {
@@ -95,6 +98,7 @@ final class UnaryCall<ReqT, RespT> {
       hedges++;
     }
     if (!pipeline.budget.tryRetry()) {
+      pipeline.listener.onBudgetExhausted(method.fullName());
       return;
     }
     attempt();
@@ -138,6 +142,11 @@ final class UnaryCall<ReqT, RespT> {
           new Metadata(), true);
       return;
     }
+    boolean hedged;
+    synchronized (this) {
+      hedged = !live.isEmpty();
+    }
+    pipeline.listener.onAttempt(method.fullName(), node.endpoint().authority(), number, hedged);
     Attempt attempt = new Attempt(node, now);
     CallOptions options = CallOptions.DEFAULT.withStreamTracerFactory(attempt.tracerFactory());
     long attemptTimeout = Math.min(remaining, perAttemptNanos);
@@ -177,6 +186,12 @@ final class UnaryCall<ReqT, RespT> {
     for (ClientCall<ReqT, RespT> loser : losers) {
       loser.cancel("another attempt answered first", null);
     }
+    int made;
+    synchronized (this) {
+      made = (attempts == null ? 0 : attempts.size()) + 1;
+    }
+    pipeline.listener.onCallEnd(method.fullName(), Status.Code.OK, pipeline.nanoClock.getAsLong() - startedAt,
+        made, null);
     if (pipeline.callbackExecutor == null) {
       future.complete(response);
     } else {
@@ -219,10 +234,13 @@ final class UnaryCall<ReqT, RespT> {
     if (deadlineAt != Long.MAX_VALUE && deadlineAt - now - delay <= DEADLINE_SLACK_NANOS) {
       finish(status, trailers, "deadline");
     } else if (!pipeline.budget.tryRetry()) {
+      pipeline.listener.onBudgetExhausted(method.fullName());
       finish(status, trailers, "budget");
     } else if (delay <= 0) {
+      pipeline.listener.onRetry(method.fullName(), made + 1, 0);
       attempt();
     } else {
+      pipeline.listener.onRetry(method.fullName(), made + 1, delay);
       pipeline.scheduler.schedule(context.wrap(this::attempt), delay, TimeUnit.NANOSECONDS);
     }
   }
@@ -259,6 +277,8 @@ final class UnaryCall<ReqT, RespT> {
       done = true;
       all = attempts == null ? List.of() : List.copyOf(attempts);
     }
+    pipeline.listener.onCallEnd(method.fullName(), status.getCode(), pipeline.nanoClock.getAsLong() - startedAt,
+        all.size(), stoppedBy);
     // The status's cause (if any) becomes the exception's cause.
     CourierException e = new CourierException(status, trailers, all, stoppedBy, note);
     if (pipeline.callbackExecutor == null) {
@@ -309,6 +329,8 @@ final class UnaryCall<ReqT, RespT> {
     @Override
     public void onClose(Status status, Metadata trailers) {
       long now = pipeline.nanoClock.getAsLong();
+      pipeline.listener.onAttemptEnd(method.fullName(), node.endpoint().authority(),
+          status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
       if (status.isOk() && response != null) {
         node.onFinish(startedAt, Status.Code.OK, now);
         onSucceeded(call, response);

@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue;
 
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
 import io.grpc.Status;
@@ -45,7 +47,13 @@ public final class QueueClientRuntime implements AutoCloseable {
 
   /** A client on {@code transport}; opens its reply queue at once. */
   public static QueueClientRuntime create(QueueTransport transport) {
-    return new QueueClientRuntime(new Shared(Objects.requireNonNull(transport, "transport")), null);
+    return create(transport, CourierListener.NONE);
+  }
+
+  /** A client on {@code transport} that tells {@code listener} what happens to its calls. */
+  public static QueueClientRuntime create(QueueTransport transport, CourierListener listener) {
+    return new QueueClientRuntime(new Shared(Objects.requireNonNull(transport, "transport"),
+        Objects.requireNonNull(listener, "listener")), null);
   }
 
   /** A view with another timeout for every call, sharing this client's reply queue. */
@@ -91,13 +99,14 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final ReplyQueue replies;
     private final ScheduledThreadPoolExecutor timer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final QueueCounters counters = new QueueCounters();
+    private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
     private final String clientTag = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Shared(QueueTransport transport) {
+    Shared(QueueTransport transport, CourierListener listener) {
       this.transport = transport;
+      this.counters = new QueueCounters(listener);
       this.timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "courier-queue-client-timer");
         t.setDaemon(true);
@@ -134,7 +143,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         if (error != null) {
           fail(correlationId, CourierException.from(unwrap(error)));
         } else {
-          counters.sent.increment();
+          counters.record(QueueEvent.SENT, method.fullName());
         }
       });
       return result;
@@ -153,7 +162,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         if (error != null) {
           result.completeExceptionally(CourierException.from(unwrap(error)));
         } else {
-          counters.sent.increment();
+          counters.record(QueueEvent.SENT, method.fullName());
           result.complete(null);
         }
       });
@@ -172,18 +181,19 @@ public final class QueueClientRuntime implements AutoCloseable {
       String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
       Pending p = correlationId == null ? null : pending.remove(correlationId);
       if (p == null) {
-        counters.lateReplies.increment();
+        String method = reply.header(QueueHeaders.METHOD);
+        counters.record(QueueEvent.LATE_REPLY, method == null ? "" : method);
         return;
       }
       p.timer.cancel(false);
-      counters.replied.increment();
+      counters.record(QueueEvent.REPLIED, p.method.fullName());
       p.complete(reply);
     }
 
     private void onTimeout(String correlationId) {
       Pending p = pending.remove(correlationId);
       if (p != null) {
-        counters.timedOut.increment();
+        counters.record(QueueEvent.TIMED_OUT, p.method.fullName());
         p.result.completeExceptionally(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
             "no reply from the queue worker for " + p.method.fullName() + " within "
                 + p.timeout.toMillis() + " ms (correlation id " + correlationId + ")"));

@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue;
 
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueEvent;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link QueueStats}. Thread-safe. */
@@ -12,6 +14,31 @@ final class QueueCounters {
   final LongAdder deduplicated = new LongAdder();
   final LongAdder expired = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
+
+  private final CourierListener listener;
+
+  QueueCounters() {
+    this(CourierListener.NONE);
+  }
+
+  QueueCounters(CourierListener listener) {
+    this.listener = CourierListener.safe(listener);
+  }
+
+  /** Counts {@code event} and tells the listener. */
+  void record(QueueEvent event, String method) {
+    (switch (event) {
+      case SENT -> sent;
+      case REPLIED -> replied;
+      case TIMED_OUT -> timedOut;
+      case LATE_REPLY -> lateReplies;
+      case EXECUTED -> executed;
+      case DEDUPLICATED -> deduplicated;
+      case EXPIRED -> expired;
+      case DEAD_LETTERED -> deadLettered;
+    }).increment();
+    listener.onQueueEvent(method, event);
+  }
 
   QueueStats snapshot() {
     return new QueueStats(sent.sum(), replied.sum(), timedOut.sum(), lateReplies.sum(),

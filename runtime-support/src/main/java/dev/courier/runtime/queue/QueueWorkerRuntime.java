@@ -1,5 +1,6 @@
 package dev.courier.runtime.queue;
 
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.server.ServiceBindings;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private QueueWorkerRuntime(Builder b) {
-    this.counters = new QueueCounters();
+    this.counters = new QueueCounters(b.listener);
     this.shutdownTimeout = b.shutdownTimeout;
     int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
     WorkerProcessor processor = new WorkerProcessor(
@@ -125,9 +126,16 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     private int maxInFlight = 1024;
     private int dedupCapacity = 10_000;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private CourierListener listener = CourierListener.NONE;
 
     private Builder(QueueTransport transport) {
       this.transport = transport;
+    }
+
+    /** Tells {@code listener} about every call the worker runs, skips, deduplicates or dead-letters. */
+    public Builder listener(CourierListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
     }
 
     /** Runs {@code handler} for calls to {@code method}. */

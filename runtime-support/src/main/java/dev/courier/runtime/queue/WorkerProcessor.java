@@ -1,5 +1,6 @@
 package dev.courier.runtime.queue;
 
+import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.Status;
@@ -49,12 +50,12 @@ final class WorkerProcessor {
     }
     Optional<DedupCache.Outcome> done = dedup.get(requestId);
     if (done.isPresent()) {
-      counters.deduplicated.increment();
+      counters.record(QueueEvent.DEDUPLICATED, delivery.method());
       finish(delivery, done.get().reply());
       return;
     }
     if (expired(message)) {
-      counters.expired.increment();
+      counters.record(QueueEvent.EXPIRED, delivery.method());
       QueueMessage reply = reply(message, Status.DEADLINE_EXCEEDED.withDescription(
           "deadline passed before a worker took the call to " + delivery.method()), null);
       dedup.put(requestId, new DedupCache.Outcome(reply));
@@ -95,7 +96,7 @@ final class WorkerProcessor {
         LOG.log(Level.DEBUG, "attempt " + attempt + " of " + delivery.method() + " failed", e);
         continue;
       }
-      counters.executed.increment();
+      counters.record(QueueEvent.EXECUTED, delivery.method());
       dedup.put(message.header(QueueHeaders.REQUEST_ID), new DedupCache.Outcome(reply));
       finish(delivery, reply);
       return;
@@ -134,7 +135,7 @@ final class WorkerProcessor {
           + " request stays unacknowledged and is delivered again", failure);
       return;
     }
-    counters.deadLettered.increment();
+    counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
     LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error);
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
     String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);

@@ -1,0 +1,199 @@
+package dev.courier.runtime.observe;
+
+import io.grpc.Status;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * Told what Courier's clients, servers and queues do, for metrics, logs or traces. Every method
+ * has an empty default, so a listener implements only what it needs.
+ *
+ * <p>Called on the threads that do the work (often gRPC's network threads): implementations must be
+ * thread-safe, fast, and must not block. An exception thrown by a listener is logged (the first as a
+ * warning) and otherwise ignored; it never fails a call, nor keeps other listeners from being told.
+ *
+ * <p>{@code method} is always gRPC's full method name ({@code pkg.Service/Method}); {@code endpoint}
+ * is {@code host:port}.
+ */
+public interface CourierListener {
+  /** Listens to nothing. */
+  CourierListener NONE = new CourierListener() {};
+
+  /** A unary call starts (before its first attempt). */
+  default void onCallStart(String method) {}
+
+  /** An attempt starts on {@code endpoint}; {@code attempt} counts from 1; {@code hedged} for a hedge. */
+  default void onAttempt(String method, String endpoint, int attempt, boolean hedged) {}
+
+  /** An attempt ended with {@code code} after {@code nanos}. */
+  default void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {}
+
+  /** Another attempt is scheduled after {@code backoffNanos}. */
+  default void onRetry(String method, int nextAttempt, long backoffNanos) {}
+
+  /** A retry or hedge was not made because the retry budget was spent. */
+  default void onBudgetExhausted(String method) {}
+
+  /** {@code endpoint} failed repeatedly and takes no calls for {@code nanos}. */
+  default void onEjection(String endpoint, long nanos) {}
+
+  /**
+   * A unary call ended: {@code code} is {@code OK} or the final status; {@code stoppedBy} says what
+   * stopped further attempts ({@code null} on success).
+   */
+  default void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {}
+
+  /** Something happened to a queue-backed call. */
+  default void onQueueEvent(String method, QueueEvent event) {}
+
+  /** A listener that tells each of {@code listeners} in turn. */
+  static CourierListener all(List<CourierListener> listeners) {
+    return new Composite(listeners.stream().map(CourierListener::safe).toList());
+  }
+
+  /**
+   * {@code listener}, with its exceptions logged instead of thrown, so that it can never fail a call.
+   */
+  static CourierListener safe(CourierListener listener) {
+    return listener == NONE || listener instanceof SafeListener ? listener : new SafeListener(listener);
+  }
+
+  /** Wraps a user listener; see {@link #safe}. */
+  final class SafeListener implements CourierListener {
+    private static final System.Logger LOG = System.getLogger(CourierListener.class.getName());
+    private final CourierListener delegate;
+    private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private SafeListener(CourierListener delegate) {
+      this.delegate = delegate;
+    }
+
+    /** The first failure is a warning; later ones are debug lines, so a broken listener cannot flood the log. */
+    private void failed(RuntimeException e) {
+      boolean first = warned.compareAndSet(false, true);
+      LOG.log(first ? Level.WARNING : Level.DEBUG,
+          "listener " + delegate + " failed; calls go on" + (first ? " (later failures are logged at DEBUG)" : ""), e);
+    }
+
+    @Override
+    public void onCallStart(String method) {
+      try {
+        delegate.onCallStart(method);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
+      try {
+        delegate.onAttempt(method, endpoint, attempt, hedged);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
+      try {
+        delegate.onAttemptEnd(method, endpoint, code, nanos);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onRetry(String method, int nextAttempt, long backoffNanos) {
+      try {
+        delegate.onRetry(method, nextAttempt, backoffNanos);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onBudgetExhausted(String method) {
+      try {
+        delegate.onBudgetExhausted(method);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onEjection(String endpoint, long nanos) {
+      try {
+        delegate.onEjection(endpoint, nanos);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+      try {
+        delegate.onCallEnd(method, code, nanos, attempts, stoppedBy);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    public void onQueueEvent(String method, QueueEvent event) {
+      try {
+        delegate.onQueueEvent(method, event);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+  }
+
+  /** See {@link #all}. */
+  final class Composite implements CourierListener {
+    private final List<CourierListener> listeners;
+
+    private Composite(List<CourierListener> listeners) {
+      this.listeners = listeners;
+    }
+
+    @Override
+    public void onCallStart(String method) {
+      listeners.forEach(l -> l.onCallStart(method));
+    }
+
+    @Override
+    public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
+      listeners.forEach(l -> l.onAttempt(method, endpoint, attempt, hedged));
+    }
+
+    @Override
+    public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
+      listeners.forEach(l -> l.onAttemptEnd(method, endpoint, code, nanos));
+    }
+
+    @Override
+    public void onRetry(String method, int nextAttempt, long backoffNanos) {
+      listeners.forEach(l -> l.onRetry(method, nextAttempt, backoffNanos));
+    }
+
+    @Override
+    public void onBudgetExhausted(String method) {
+      listeners.forEach(l -> l.onBudgetExhausted(method));
+    }
+
+    @Override
+    public void onEjection(String endpoint, long nanos) {
+      listeners.forEach(l -> l.onEjection(endpoint, nanos));
+    }
+
+    @Override
+    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+      listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stoppedBy));
+    }
+
+    @Override
+    public void onQueueEvent(String method, QueueEvent event) {
+      listeners.forEach(l -> l.onQueueEvent(method, event));
+    }
+  }
+}
