@@ -71,6 +71,23 @@ public final class EchoFleet {
     return names;
   }
 
+  /**
+   * Waits until calls reach exactly the servers named {@code names} (a server that just joined may
+   * still be connecting, or briefly ejected after a failed first attempt); fails after 10 s.
+   */
+  public static void awaitAnswers(ClientRuntime client, String... names) {
+    Set<String> expected = new TreeSet<>(List.of(names));
+    AtomicReference<Set<String>> seen = new AtomicReference<>();
+    try {
+      await(Duration.ofSeconds(10), "answers from " + expected, () -> {
+        seen.set(whoAnswers(client, 4 * names.length));
+        return seen.get().equals(expected);
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last answers from " + seen.get(), e);
+    }
+  }
+
   public static Endpoint endpoint(CourierServer server) {
     return Endpoint.of("127.0.0.1", server.port());
   }

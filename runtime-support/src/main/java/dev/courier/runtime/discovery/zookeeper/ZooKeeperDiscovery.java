@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
@@ -55,6 +56,8 @@ public final class ZooKeeperDiscovery implements Discovery {
   private final String basePath;
   private final Duration sessionTimeout;
   private final Duration initialWait;
+  private final Duration removalDelay;
+  private final ScheduledExecutorService scheduler;
   private final boolean authenticated;
   private final CuratorFramework client;
   private final ServiceDiscovery<InstancePayload> discovery;
@@ -67,6 +70,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     this.basePath = b.basePath;
     this.sessionTimeout = b.sessionTimeout;
     this.initialWait = b.initialWait;
+    this.removalDelay = b.removalDelay;
     this.authenticated = b.user != null;
     CuratorFrameworkFactory.Builder curator = CuratorFrameworkFactory.builder()
         .connectString(connectString)
@@ -93,6 +97,11 @@ public final class ZooKeeperDiscovery implements Discovery {
       thread.setDaemon(true);
       return thread;
     });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "courier-zookeeper-removals");
+      thread.setDaemon(true);
+      return thread;
+    });
     client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
     client.start();
     this.discovery = ServiceDiscoveryBuilder.builder(InstancePayload.class)
@@ -106,6 +115,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     } catch (Exception e) {
       client.close();
       background.shutdownNow();
+      scheduler.shutdownNow();
       throw new RegistrationException("cannot start service discovery on " + this, e);
     }
   }
@@ -167,6 +177,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     } // else: unreachable; the registrations go when the session expires
     client.close();
     background.shutdownNow();
+    scheduler.shutdownNow();
   }
 
   @Override
@@ -185,6 +196,14 @@ public final class ZooKeeperDiscovery implements Discovery {
 
   Duration initialWait() {
     return initialWait;
+  }
+
+  Duration removalDelay() {
+    return removalDelay;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   String connectString() {
@@ -250,6 +269,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     private Duration sessionTimeout = Duration.ofSeconds(30);
     private Duration connectionTimeout = Duration.ofSeconds(15);
     private Duration initialWait = Duration.ofSeconds(2);
+    private Duration removalDelay = Duration.ofMillis(500);
     private RetryPolicy retryPolicy = new ExponentialBackoffRetry(500, 5, 5_000);
     private String user;
     private String password;
@@ -301,6 +321,20 @@ public final class ZooKeeperDiscovery implements Discovery {
         throw new IllegalArgumentException("initialWait: " + initialWait + " (expected: >= 0)");
       }
       this.initialWait = initialWait;
+      return this;
+    }
+
+    /**
+     * How long a source holds back a set that lost endpoints (then reads the set again); default
+     * 0.5 s. Covers Curator's delete-and-recreate of a node when a server re-registers after a new
+     * session; keep it well under the servers' grace period.
+     */
+    public Builder removalDelay(Duration removalDelay) {
+      Objects.requireNonNull(removalDelay, "removalDelay");
+      if (removalDelay.isNegative()) {
+        throw new IllegalArgumentException("removalDelay: " + removalDelay + " (expected: >= 0)");
+      }
+      this.removalDelay = removalDelay;
       return this;
     }
 

@@ -70,6 +70,7 @@ final class ZooKeeperEndpointSource implements EndpointSource {
     private final ServiceCache<InstancePayload> cache;
     private List<Endpoint> last; // guarded by this
     private boolean closed; // guarded by this
+    private boolean removalPending; // guarded by this
 
     Subscription(Listener listener) {
       this.listener = listener;
@@ -105,9 +106,33 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       });
     }
 
+    /**
+     * Additions go out at once; a set that lost endpoints goes out after {@link
+     * ZooKeeperDiscovery.Builder#removalDelay}, read again then. Curator re-registers an instance
+     * after a new session by deleting and re-creating its node, which must not reach clients as
+     * a moment with fewer (or no) endpoints.
+     */
     @Override
     public void cacheChanged() {
-      deliver();
+      List<Endpoint> now = toEndpoints(cache.getInstances());
+      boolean shrinks;
+      synchronized (this) {
+        shrinks = last != null && !now.containsAll(last);
+        if (shrinks && removalPending) {
+          return;
+        }
+        removalPending |= shrinks;
+      }
+      if (!shrinks) {
+        deliver(now);
+        return;
+      }
+      owner.scheduler().schedule(() -> {
+        synchronized (this) {
+          removalPending = false;
+        }
+        deliver();
+      }, owner.removalDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

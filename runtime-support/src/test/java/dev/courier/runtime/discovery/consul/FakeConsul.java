@@ -52,6 +52,7 @@ final class FakeConsul implements AutoCloseable {
   private long index = 7; // guarded by this
   private final int port;
   private volatile HttpServer server;
+  private boolean down; // guarded by this
 
   FakeConsul() throws IOException {
     start(0);
@@ -67,13 +68,19 @@ final class FakeConsul implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Stops answering: connections are refused. The registry's state is kept. */
+  /** Stops answering: connections are refused. The registry's state is kept and TTLs stop running. */
   void stop() {
+    down = true;
     server.stop(0);
   }
 
-  /** Answers again on the same port. */
+  /** Answers again on the same port; like a restarted agent, TTL checks get a fresh TTL. */
   void restart() throws IOException {
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      passedAt.replaceAll((id, at) -> now);
+      down = false;
+    }
     start(port);
   }
 
@@ -86,6 +93,11 @@ final class FakeConsul implements AutoCloseable {
   /** Ignores heartbeats for {@code id} from now on, as if its server had crashed. */
   void ignoreHeartbeatsOf(String id) {
     deafTo.add(id);
+  }
+
+  /** Takes heartbeats for {@code id} again. */
+  void hearHeartbeatsOf(String id) {
+    deafTo.remove(id);
   }
 
   synchronized Set<String> registeredIds() {
@@ -234,6 +246,9 @@ final class FakeConsul implements AutoCloseable {
   }
 
   private synchronized void expireTtls() {
+    if (down) {
+      return;
+    }
     long now = System.currentTimeMillis();
     for (Instance instance : instances.values()) {
       Long at = passedAt.get(instance.id());

@@ -1,8 +1,8 @@
 package dev.courier.runtime.discovery.zookeeper;
 
 import static dev.courier.runtime.discovery.EchoFleet.await;
+import static dev.courier.runtime.discovery.EchoFleet.awaitAnswers;
 import static dev.courier.runtime.discovery.EchoFleet.ports;
-import static dev.courier.runtime.discovery.EchoFleet.whoAnswers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -79,6 +79,7 @@ class ZooKeeperDiscoveryTest {
         .connectString(connectString)
         .sessionTimeout(SESSION)
         .connectionTimeout(Duration.ofSeconds(1))
+        .removalDelay(Duration.ofMillis(300))
         .build());
   }
 
@@ -96,7 +97,7 @@ class ZooKeeperDiscoveryTest {
     Recording source = new Recording(clientSide.endpointSource(EchoFleet.SERVICE));
     ClientRuntime client = closeLater(EchoFleet.client(source));
     assertThat(source.ports()).isEqualTo(ports(s0, s1, s2));
-    assertThat(whoAnswers(client, 12)).containsExactly("s0", "s1", "s2");
+    awaitAnswers(client, "s0", "s1", "s2");
 
     try (Caller caller = new Caller(client)) {
       s1Crashed.set(true);
@@ -107,7 +108,7 @@ class ZooKeeperDiscoveryTest {
 
       CourierServer s3 = closeLater(EchoFleet.server("s3", discovery(zookeeper.getConnectString())));
       await(Duration.ofSeconds(5), "s3 joins", () -> source.ports().equals(ports(s0, s2, s3)));
-      assertThat(whoAnswers(client, 12)).containsExactly("s0", "s2", "s3");
+      awaitAnswers(client, "s0", "s2", "s3");
 
       s0.close(); // graceful: deregistered before draining, no session expiry needed
       Duration left = await(Duration.ofSeconds(2), "s0 deregistered", () -> source.ports().equals(ports(s2, s3)));
@@ -128,14 +129,14 @@ class ZooKeeperDiscoveryTest {
     try (Caller caller = new Caller(client)) {
       zookeeper.stop();
       Thread.sleep(1500); // longer than the session timeout: the registry is really gone
-      assertThat(whoAnswers(client, 8)).containsExactly("s0", "s1");
+      awaitAnswers(client, "s0", "s1");
       assertThat(source.ports()).isEqualTo(ports(s0, s1));
 
       zookeeper.restart(); // same port, same data directory
       CourierServer s2 = closeLater(EchoFleet.server("s2", discovery(zookeeper.getConnectString())));
       await(Duration.ofSeconds(15), "the set recovers and follows again",
           () -> source.ports().equals(ports(s0, s1, s2)));
-      assertThat(whoAnswers(client, 12)).containsExactly("s0", "s1", "s2");
+      awaitAnswers(client, "s0", "s1", "s2");
       caller.assertKeptSucceeding();
     }
     assertThat(source.history()).noneMatch(List::isEmpty);
