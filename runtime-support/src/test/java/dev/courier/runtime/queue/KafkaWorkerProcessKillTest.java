@@ -91,6 +91,7 @@ class KafkaWorkerProcessKillTest {
           assertThat(calls.get(i).get().getValue()).isEqualTo("key" + (i % 6) + ":" + i);
         }
         assertThat(ranInSuccessor).as("the successor ran what the killed worker had not answered").isNotEmpty();
+        assertThat(successor.stats().executed()).isEqualTo(ranInSuccessor.size());
       }
     } finally {
       doomed.destroyForcibly();
