@@ -46,6 +46,14 @@ final class QueueClientGenerator {
         .addJavadoc("A client that publishes calls on {@code transport} ({@code InMemoryQueue} or {@code KafkaQueue}).\n")
         .addStatement("return new $T($T.create(transport))", self, Types.QUEUE_CLIENT_RUNTIME)
         .build());
+    type.addMethod(MethodSpec.methodBuilder("create")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(Types.QUEUE_TRANSPORT, "transport")
+        .addParameter(Types.COURIER_LISTENER, "listener")
+        .returns(self)
+        .addJavadoc("A client that publishes calls on {@code transport} and tells {@code listener} what happens to them.\n")
+        .addStatement("return new $T($T.create(transport, listener))", self, Types.QUEUE_CLIENT_RUNTIME)
+        .build());
     type.addMethod(MethodSpec.methodBuilder("withTimeout")
         .addModifiers(Modifier.PUBLIC)
         .addParameter(Types.DURATION, "timeout")

@@ -36,6 +36,7 @@ final class Types {
   static final ClassName QUEUE_TRANSPORT = ClassName.get("dev.courier.runtime.queue", "QueueTransport");
   static final ClassName QUEUE_CLIENT_RUNTIME = ClassName.get("dev.courier.runtime.queue", "QueueClientRuntime");
   static final ClassName QUEUE_WORKER_RUNTIME = ClassName.get("dev.courier.runtime.queue", "QueueWorkerRuntime");
+  static final ClassName COURIER_LISTENER = ClassName.get("dev.courier.runtime.observe", "CourierListener");
   static final ClassName QUEUE_WORKER_BUILDER = QUEUE_WORKER_RUNTIME.nestedClass("Builder");
 
   /** java.lang types that generated code names; a same-package type by one of these names shadows it. */
