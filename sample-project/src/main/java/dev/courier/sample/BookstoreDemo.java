@@ -1,6 +1,9 @@
 package dev.courier.sample;
 
+import dev.courier.runtime.ClientBuilder;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.discovery.Discovery;
+import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.queue.InMemoryQueue;
 import dev.courier.runtime.queue.KafkaQueue;
 import dev.courier.runtime.queue.QueueTransport;
@@ -8,6 +11,7 @@ import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.server.CourierServer;
 import dev.courier.sample.bookstore.Book;
 import dev.courier.sample.bookstore.CatalogClient;
+import dev.courier.sample.bookstore.CatalogMethods;
 import dev.courier.sample.bookstore.CatalogQueueClient;
 import dev.courier.sample.bookstore.CatalogQueueWorker;
 import dev.courier.sample.bookstore.CatalogServer;
@@ -45,23 +49,42 @@ public final class BookstoreDemo {
         new CatalogService("replica-b", false),
         new CatalogService("replica-c", false));
     List<CourierServer> servers = new ArrayList<>();
+    CallStats stats = new CallStats();
+    // Static list by default; -Dcourier.discovery=zookeeper://host:2181 or consul://host:8500 follows a registry.
+    String discovery = System.getProperty("courier.discovery", "");
+    Discovery registry = discovery.isBlank() ? null : Discovery.fromUri(discovery);
     int failed = 0;
     try {
       for (CatalogService replica : replicas) {
-        servers.add(CatalogServer.builder(replica).address("127.0.0.1", 0).start());
+        CourierServer.Builder server = CatalogServer.builder(replica).address("127.0.0.1", 0);
+        if (registry != null) {
+          server.registerIn(registry);
+        }
+        servers.add(server.start());
       }
       String targets = servers.stream().map(CourierServer::target).collect(Collectors.joining(","));
-      out.println("Courier demo: 3 replicas of bookstore.Catalog on " + targets);
+      out.println("Courier demo: 3 replicas of bookstore.Catalog on " + targets
+          + (registry == null ? "" : ", registered in " + registry));
 
-      try (CatalogClient catalog = CatalogClient.builder().target(targets).build()) {
+      ClientBuilder<CatalogClient> client = CatalogClient.builder().listener(stats);
+      if (registry == null) {
+        client.target(targets);
+      } else {
+        client.endpointSource(registry.endpointSource(CatalogMethods.SERVICE_NAME));
+      }
+      try (CatalogClient catalog = client.build()) {
         failed += lookups(catalog, out);
         failed += search(catalog, out);
         failed += reservations(catalog, replicas.get(0), out);
       }
-      failed += reviews(replicas.get(1), out);
+      failed += reviews(replicas.get(1), stats, out);
     } finally {
       servers.forEach(CourierServer::close);
+      if (registry != null) {
+        registry.close();
+      }
     }
+    out.println("Summary: " + stats.summary());
     out.println(failed == 0 ? "Done: every call succeeded." : "Done: " + failed + " calls failed.");
     return failed;
   }
@@ -143,14 +166,14 @@ public final class BookstoreDemo {
    * property {@code courier.kafka} names a broker ({@code -Dcourier.kafka=127.0.0.1:9092}). The
    * calling code is the same either way; only the transport differs.
    */
-  private static int reviews(CatalogService store, PrintStream out) throws Exception {
+  private static int reviews(CatalogService store, CallStats stats, PrintStream out) throws Exception {
     String kafka = System.getProperty("courier.kafka", "");
     try (QueueTransport queue = kafka.isBlank()
             ? InMemoryQueue.create()
             : KafkaQueue.builder().bootstrapServers(kafka).topicPrefix("bookstore.").build();
-         CatalogQueueClient reviews = CatalogQueueClient.create(queue)) {
+         CatalogQueueClient reviews = CatalogQueueClient.create(queue, stats)) {
       out.println("Queue: " + (kafka.isBlank() ? "embedded in-memory queue" : "Kafka at " + kafka));
-      QueueWorkerRuntime worker = CatalogQueueWorker.start(store, queue);
+      QueueWorkerRuntime worker = CatalogQueueWorker.builder(store, queue).listener(stats).start();
       try {
         return submitReviews(reviews, store, out);
       } finally {

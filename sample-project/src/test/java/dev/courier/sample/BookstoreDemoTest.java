@@ -35,5 +35,6 @@ class BookstoreDemoTest {
     // Reservations that hit the broken replica were retried elsewhere, never served by it.
     assertThat(printed).containsPattern("Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{replica-b=\\d, replica-c=\\d\\}");
     assertThat(printed).contains("INVALID_ARGUMENT").contains("3 reviews stored by the worker, 0 failed");
+    assertThat(printed).containsPattern("Summary: \\d+ calls \\(1 failed\\), \\d+ attempts, [1-9]\\d* retries");
   }
 }

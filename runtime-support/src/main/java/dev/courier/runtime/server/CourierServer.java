@@ -52,6 +52,8 @@ public final class CourierServer implements AutoCloseable {
   private final Duration gracePeriod;
   private final ServiceRegistry.Registration registration; // null when not registered
   private final HealthStatusManager health; // null without standard services
+  private final java.util.concurrent.atomic.AtomicBoolean healthTerminated =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private CourierServer(
       Server server, Duration gracePeriod, ServiceRegistry.Registration registration, HealthStatusManager health) {
@@ -93,9 +95,7 @@ public final class CourierServer implements AutoCloseable {
   /** Stops abruptly: in-flight calls are cancelled. */
   public void shutdownNow() {
     deregister();
-    if (health != null) {
-      health.enterTerminalState();
-    }
+    enterTerminalHealth();
     server.shutdownNow();
   }
 
@@ -103,10 +103,8 @@ public final class CourierServer implements AutoCloseable {
   @Override
   public void close() {
     deregister();
-    if (health != null) {
-      // Health checks answer NOT_SERVING while in-flight calls drain.
-      health.enterTerminalState();
-    }
+    // Health checks answer NOT_SERVING while in-flight calls drain.
+    enterTerminalHealth();
     server.shutdown();
     try {
       if (!server.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -116,6 +114,13 @@ public final class CourierServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Once only: grpc's health manager warns when told twice. */
+  private void enterTerminalHealth() {
+    if (health != null && healthTerminated.compareAndSet(false, true)) {
+      health.enterTerminalState();
     }
   }
 
