@@ -7,6 +7,7 @@ import dev.courier.runtime.ClientBuilder;
 import dev.courier.runtime.ClientRuntime;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -115,8 +116,12 @@ class GracefulShutdownTest {
     AtomicInteger ok = new AtomicInteger();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     ExecutorService callers = Executors.newFixedThreadPool(4);
+    // A restarted replica's channel may still be in grpc's reconnect backoff when the next one goes
+    // down, so a call can meet two unavailable replicas: give it attempts to reach the third.
     try (ClientRuntime client = ClientBuilder.forService(TestServices.SERVICE, runtime -> runtime)
-        .target(targets).deadline(Duration.ofSeconds(5)).build()) {
+        .target(targets).deadline(Duration.ofSeconds(5))
+        .retry(RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofMillis(20)).build())
+        .build()) {
       List<CompletableFuture<Void>> loops = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         loops.add(CompletableFuture.runAsync(() -> {
@@ -139,7 +144,7 @@ class GracefulShutdownTest {
         int before = ok.get();
         replicas.get(i).close();
         replicas.set(i, server(port, Duration.ofSeconds(5), handler));
-        Thread.sleep(400); // let the new replica take traffic before the next one goes
+        Thread.sleep(1000); // a rolling restart waits for the new replica before the next one goes
         assertThat(ok.get()).as("calls succeed while replica %s restarts", i).isGreaterThan(before);
       }
       stop.set(true);
