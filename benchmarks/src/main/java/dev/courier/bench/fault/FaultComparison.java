@@ -85,6 +85,9 @@ public final class FaultComparison {
   /** A client under test: one blocking call per request id. */
   private interface Client extends AutoCloseable {
     void call(MethodDescriptor<StringValue, StringValue> method, String id, boolean deadline);
+
+    @Override
+    void close();
   }
 
   private Client courier(List<Integer> ports, RpcMethod<StringValue, StringValue> idempotent) {
@@ -119,8 +122,12 @@ public final class FaultComparison {
       }
 
       @Override
-      public void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      public void close() {
+        try {
+          channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     };
   }

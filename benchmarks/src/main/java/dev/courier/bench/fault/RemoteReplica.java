@@ -88,8 +88,12 @@ final class RemoteReplica implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    kill();
-    drain();
+  public void close() {
+    try {
+      kill();
+      drain();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
