@@ -6,6 +6,9 @@ import dev.courier.runtime.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.fault.FaultReplica;
+import dev.courier.runtime.fault.LoadRun;
+import dev.courier.runtime.fault.ReplicaProcess;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.CallOptions;
@@ -32,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The issue-7 fault scenarios, Courier's client beside a raw grpc-java channel ({@code
  * round_robin} over the same 3 loopback replicas, service-config {@code retryPolicy} with {@code
  * retryThrottling}, {@code enableRetry()}), in one run. A killed replica is a {@link
- * ReplicaProcess} in its own JVM, killed with SIGKILL; the others run in this JVM. Attempts are
+ * FaultReplica} in its own JVM, killed with SIGKILL; the others run in this JVM. Attempts are
  * counted on the servers. Prints a Markdown table. Arguments: {@code [calls, default 10000]
  * [threads, default 16]}.
  *
@@ -45,10 +48,10 @@ public final class FaultComparison {
   private static final String SCHEME = "fault-static";
   private static final Duration DEADLINE = Duration.ofMillis(200);
   private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
-      RpcMethod.of(ReplicaProcess.IDEMPOTENT, MethodPolicy.builder().idempotent(true).build());
-  private static final RpcMethod<StringValue, StringValue> ONCE = RpcMethod.of(ReplicaProcess.ONCE, MethodPolicy.DEFAULT);
+      RpcMethod.of(FaultReplica.IDEMPOTENT, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> ONCE = RpcMethod.of(FaultReplica.ONCE, MethodPolicy.DEFAULT);
   /** The hanging-replica scenario: 200 ms for the call, 120 ms per attempt, a hedge after 50 ms. */
-  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT_200MS = RpcMethod.of(ReplicaProcess.IDEMPOTENT,
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT_200MS = RpcMethod.of(FaultReplica.IDEMPOTENT,
       MethodPolicy.builder().idempotent(true).timeout(DEADLINE)
           .retry(RetryPolicy.builder().perAttemptTimeout(Duration.ofMillis(120))
               .initialBackoff(Duration.ofMillis(5)).maxBackoff(Duration.ofMillis(20)).build())
@@ -96,7 +99,7 @@ public final class FaultComparison {
     return new Client() {
       @Override
       public void call(MethodDescriptor<StringValue, StringValue> method, String id, boolean deadline) {
-        runtime.blockingUnary(method == ReplicaProcess.ONCE ? ONCE : idempotent, StringValue.of(id));
+        runtime.blockingUnary(method == FaultReplica.ONCE ? ONCE : idempotent, StringValue.of(id));
       }
 
       @Override
@@ -165,12 +168,12 @@ public final class FaultComparison {
   }
 
   private void kill(boolean once) throws Exception {
-    MethodDescriptor<StringValue, StringValue> method = once ? ReplicaProcess.ONCE : ReplicaProcess.IDEMPOTENT;
+    MethodDescriptor<StringValue, StringValue> method = once ? FaultReplica.ONCE : FaultReplica.IDEMPOTENT;
     Side[] sides = new Side[2];
     for (int side = 0; side < 2; side++) {
-      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
-           ReplicaProcess r1 = ReplicaProcess.start("r1");
-           RemoteReplica doomed = RemoteReplica.start("r2");
+      try (FaultReplica r0 = FaultReplica.start("r0");
+           FaultReplica r1 = FaultReplica.start("r1");
+           ReplicaProcess doomed = ReplicaProcess.start("r2");
            Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), doomed.port()), IDEMPOTENT)
                : grpc(List.of(r0.port(), r1.port(), doomed.port()))) {
         LoadRun.run(300, threads, "warm-", id -> client.call(method, id, false));
@@ -200,16 +203,16 @@ public final class FaultComparison {
   private void twoFailing() throws Exception {
     Side[] sides = new Side[2];
     for (int side = 0; side < 2; side++) {
-      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
-           ReplicaProcess r1 = ReplicaProcess.start("r1");
-           ReplicaProcess r2 = ReplicaProcess.start("r2");
+      try (FaultReplica r0 = FaultReplica.start("r0");
+           FaultReplica r1 = FaultReplica.start("r1");
+           FaultReplica r2 = FaultReplica.start("r2");
            Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), r2.port()), IDEMPOTENT)
                : grpc(List.of(r0.port(), r1.port(), r2.port()))) {
-        LoadRun.run(300, threads, "warm-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, false));
-        List.of(r0, r1, r2).forEach(ReplicaProcess::resetCounts);
-        r1.mode(ReplicaProcess.Mode.FAIL);
-        r2.mode(ReplicaProcess.Mode.FAIL);
-        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, false));
+        LoadRun.run(300, threads, "warm-", id -> client.call(FaultReplica.IDEMPOTENT, id, false));
+        List.of(r0, r1, r2).forEach(FaultReplica::resetCounts);
+        r1.mode(FaultReplica.Mode.FAIL);
+        r2.mode(FaultReplica.Mode.FAIL);
+        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(FaultReplica.IDEMPOTENT, id, false));
         sides[side] = new Side(run, (double) (r0.executions() + r1.executions() + r2.executions()) / calls,
             String.format("%.0f calls/s", run.callsPerSecond()));
       }
@@ -220,15 +223,15 @@ public final class FaultComparison {
   private void hanging() throws Exception {
     Side[] sides = new Side[2];
     for (int side = 0; side < 2; side++) {
-      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
-           ReplicaProcess r1 = ReplicaProcess.start("r1");
-           ReplicaProcess hung = ReplicaProcess.start("r2");
+      try (FaultReplica r0 = FaultReplica.start("r0");
+           FaultReplica r1 = FaultReplica.start("r1");
+           FaultReplica hung = FaultReplica.start("r2");
            Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), hung.port()), IDEMPOTENT_200MS)
                : grpc(List.of(r0.port(), r1.port(), hung.port()))) {
-        LoadRun.run(300, threads, "warm-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, true));
-        List.of(r0, r1, hung).forEach(ReplicaProcess::resetCounts);
-        hung.mode(ReplicaProcess.Mode.HANG);
-        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(ReplicaProcess.IDEMPOTENT, id, true));
+        LoadRun.run(300, threads, "warm-", id -> client.call(FaultReplica.IDEMPOTENT, id, true));
+        List.of(r0, r1, hung).forEach(FaultReplica::resetCounts);
+        hung.mode(FaultReplica.Mode.HANG);
+        LoadRun run = LoadRun.run(calls, threads, "id-", id -> client.call(FaultReplica.IDEMPOTENT, id, true));
         sides[side] = new Side(run, (double) (r0.executions() + r1.executions() + hung.executions()) / calls,
             "on the hung replica " + hung.executions());
       }
@@ -239,12 +242,12 @@ public final class FaultComparison {
   private void restart() throws Exception {
     Side[] sides = new Side[2];
     for (int side = 0; side < 2; side++) {
-      try (ReplicaProcess r0 = ReplicaProcess.start("r0");
-           ReplicaProcess r1 = ReplicaProcess.start("r1");
-           ReplicaProcess back = ReplicaProcess.start("r2");
+      try (FaultReplica r0 = FaultReplica.start("r0");
+           FaultReplica r1 = FaultReplica.start("r1");
+           FaultReplica back = FaultReplica.start("r2");
            Client client = side == 0 ? courier(List.of(r0.port(), r1.port(), back.port()), IDEMPOTENT)
                : grpc(List.of(r0.port(), r1.port(), back.port()))) {
-        LoadRun.Call call = id -> client.call(ReplicaProcess.IDEMPOTENT, id, false);
+        LoadRun.Call call = id -> client.call(FaultReplica.IDEMPOTENT, id, false);
         LoadRun.run(300, threads, "warm-", call);
         back.stop();
         LoadRun down = LoadRun.run(calls / 2, threads, "down-", call);

@@ -3,6 +3,7 @@ package dev.courier.bench.queue;
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.queue.EmbeddedKafka;
 import dev.courier.runtime.queue.InMemoryQueue;
 import dev.courier.runtime.queue.KafkaQueue;
 import dev.courier.runtime.queue.QueueClientRuntime;

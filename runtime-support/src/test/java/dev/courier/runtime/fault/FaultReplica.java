@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One loopback replica of {@code fault.Echo} for the fault tests: {@code Idempotent} and {@code
+ * One loopback replica of {@code fault.Echo} for the fault tests and benchmarks: {@code Idempotent} and {@code
  * Once} (not idempotent) answer the replica's name. Each execution is counted, in total and per
  * request id (the request's value). Faults can be switched while it runs: fail every call with
  * {@code UNAVAILABLE}, hang (never answer), or answer late; a hung or late call that the client
@@ -36,11 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with SIGKILL: it prints {@code PORT <port>} once serving and {@code RAN <id>} (flushed) before
  * each execution answers, so the parent sees every execution up to the kill.
  */
-final class FaultReplica implements AutoCloseable {
-  static final MethodDescriptor<StringValue, StringValue> IDEMPOTENT = method("Idempotent");
-  static final MethodDescriptor<StringValue, StringValue> ONCE = method("Once");
+public final class FaultReplica implements AutoCloseable {
+  public static final MethodDescriptor<StringValue, StringValue> IDEMPOTENT = method("Idempotent");
+  public static final MethodDescriptor<StringValue, StringValue> ONCE = method("Once");
 
-  enum Mode { OK, FAIL, HANG, SLOW }
+  public enum Mode { OK, FAIL, HANG, SLOW }
 
   final String name;
   private final PrintStream log;
@@ -66,19 +66,19 @@ final class FaultReplica implements AutoCloseable {
   }
 
   /** A replica in this JVM on a free loopback port. */
-  static FaultReplica start(String name) {
+  public static FaultReplica start(String name) {
     return new FaultReplica(name, 0, null);
   }
 
-  static RpcMethod<StringValue, StringValue> idempotent(MethodPolicy.Builder policy) {
+  public static RpcMethod<StringValue, StringValue> idempotent(MethodPolicy.Builder policy) {
     return RpcMethod.of(IDEMPOTENT, policy.idempotent(true).build());
   }
 
-  static RpcMethod<StringValue, StringValue> once() {
+  public static RpcMethod<StringValue, StringValue> once() {
     return RpcMethod.of(ONCE, MethodPolicy.DEFAULT);
   }
 
-  static MethodDescriptor<StringValue, StringValue> method(String name) {
+  public static MethodDescriptor<StringValue, StringValue> method(String name) {
     return MethodDescriptor.<StringValue, StringValue>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName("fault.Echo", name))
@@ -87,40 +87,40 @@ final class FaultReplica implements AutoCloseable {
         .build();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  int executions() {
+  public int executions() {
     return executions.get();
   }
 
-  int cancelled() {
+  public int cancelled() {
     return cancelled.get();
   }
 
   /** Executions per request id. */
-  Map<String, AtomicInteger> perId() {
+  public Map<String, AtomicInteger> perId() {
     return perId;
   }
 
-  void mode(Mode mode) {
+  public void mode(Mode mode) {
     this.mode = mode;
   }
 
-  void slow(long millis) {
+  public void slow(long millis) {
     this.slowMillis = millis;
     this.mode = Mode.SLOW;
   }
 
-  void resetCounts() {
+  public void resetCounts() {
     executions.set(0);
     cancelled.set(0);
     perId.clear();
   }
 
   /** Stops serving at once, like a crash seen from the network (connections reset). */
-  void stop() {
+  public void stop() {
     Server s = server;
     s.shutdownNow();
     try {
@@ -131,7 +131,7 @@ final class FaultReplica implements AutoCloseable {
   }
 
   /** Serves again on the same port. */
-  void restart() {
+  public void restart() {
     server = serve(port);
   }
 

@@ -14,10 +14,10 @@ import java.util.function.IntConsumer;
  * {@code prefix + i}, and records each call's latency and failure. An optional trigger runs once,
  * on the worker that starts call number {@code triggerAt} (for a kill mid-run).
  */
-final class LoadRun {
+public final class LoadRun {
   /** One call: throws on failure. */
   @FunctionalInterface
-  interface Call {
+  public interface Call {
     void run(String id) throws Exception;
   }
 
@@ -31,7 +31,7 @@ final class LoadRun {
     this.latencyNanos = new long[calls];
   }
 
-  static LoadRun run(int calls, int threads, String prefix, Call call, int triggerAt, Runnable trigger)
+  public static LoadRun run(int calls, int threads, String prefix, Call call, int triggerAt, Runnable trigger)
       throws InterruptedException {
     LoadRun run = new LoadRun(calls);
     AtomicInteger next = new AtomicInteger();
@@ -63,30 +63,30 @@ final class LoadRun {
     return run;
   }
 
-  static LoadRun run(int calls, int threads, String prefix, Call call) throws InterruptedException {
+  public static LoadRun run(int calls, int threads, String prefix, Call call) throws InterruptedException {
     return run(calls, threads, prefix, call, -1, null);
   }
 
-  int failed() {
+  public int failed() {
     return failures.size();
   }
 
-  double successRate() {
+  public double successRate() {
     return 1.0 - (double) failed() / calls;
   }
 
-  double p99Millis() {
+  public double p99Millis() {
     long[] sorted = latencyNanos.clone();
     Arrays.sort(sorted);
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6;
   }
 
-  double callsPerSecond() {
+  public double callsPerSecond() {
     return calls / (elapsedNanos / 1e9);
   }
 
   /** A few failures, as messages, for assertion output. */
-  String sampleFailures(int max) {
+  public String sampleFailures(int max) {
     StringBuilder sb = new StringBuilder();
     failures.values().stream().limit(max).forEach(e -> sb.append("\n  ").append(e instanceof CourierException ce
         ? ce.getMessage() : e.toString()));
@@ -94,14 +94,14 @@ final class LoadRun {
   }
 
   /** Failures counted by what stopped them and how many attempts they made, e.g. {@code budget/1=12}. */
-  Map<String, Long> breakdown() {
+  public Map<String, Long> breakdown() {
     Map<String, Long> counts = new java.util.TreeMap<>();
     failures.values().forEach(e -> counts.merge(e instanceof CourierException ce
         ? ce.stoppedBy() + "/" + ce.attempts().size() : e.getClass().getSimpleName(), 1L, Long::sum));
     return counts;
   }
 
-  String summary() {
+  public String summary() {
     return String.format("%d calls, %d failed %s, p99 %.1f ms, %.0f calls/s", calls, failed(), breakdown(),
         p99Millis(), callsPerSecond());
   }

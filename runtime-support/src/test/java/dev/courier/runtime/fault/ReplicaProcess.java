@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link FaultReplica} in its own JVM, started from the test classpath, so that it can be killed
+ * A {@link FaultReplica} in its own JVM, started from the current classpath, so that it can be killed
  * for real with SIGKILL ({@link Process#destroyForcibly()}). Executions are read from its stdout
  * as they happen; after a kill they are exactly what it ran before dying.
  */
-final class ReplicaProcess implements AutoCloseable {
+public final class ReplicaProcess implements AutoCloseable {
   private final Process process;
   private final Thread reader;
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -36,7 +36,7 @@ final class ReplicaProcess implements AutoCloseable {
   }
 
   /** Starts the process and waits until it serves. */
-  static ReplicaProcess start(String name) throws Exception {
+  public static ReplicaProcess start(String name) throws Exception {
     ReplicaProcess p = new ReplicaProcess(name);
     try {
       p.port.get(30, TimeUnit.SECONDS);
@@ -47,26 +47,26 @@ final class ReplicaProcess implements AutoCloseable {
     return p;
   }
 
-  int port() {
+  public int port() {
     return port.join();
   }
 
-  int executions() {
+  public int executions() {
     return executions.get();
   }
 
-  Map<String, AtomicInteger> perId() {
+  public Map<String, AtomicInteger> perId() {
     return perId;
   }
 
   /** SIGKILL: no shutdown hook, no goodbye on the connections. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** Waits until the process's output is read to its end (after a kill). */
-  void drain() throws InterruptedException {
+  public void drain() throws InterruptedException {
     reader.join(5_000);
   }
 

@@ -21,9 +21,9 @@ import org.apache.kafka.common.utils.Time;
 
 /**
  * A single-node KRaft Kafka broker inside the JVM: loopback, free ports, data in a temp folder
- * deleted on {@link #close()}. For tests only.
+ * deleted on {@link #close()}. For tests and benchmarks.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
   private final Path dir;
   private final KafkaRaftServer server;
   private final String bootstrapServers;
@@ -34,7 +34,7 @@ final class EmbeddedKafka implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
-  static EmbeddedKafka start() throws IOException {
+  public static EmbeddedKafka start() throws IOException {
     Path dir = Files.createTempDirectory("courier-kafka-");
     int[] ports = freePorts(2);
     int brokerPort = ports[0];
@@ -73,7 +73,7 @@ final class EmbeddedKafka implements AutoCloseable {
     return new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrapServers;
   }
 
