@@ -13,10 +13,10 @@ import java.util.List;
  * grpc-java channel can spread calls over several servers with its own {@code round_robin}
  * policy.
  */
-final class StaticResolverProvider extends NameResolverProvider {
-  static final String SCHEME = "bench-static";
+public final class StaticResolverProvider extends NameResolverProvider {
+  public static final String SCHEME = "bench-static";
 
-  static String target(List<InetSocketAddress> addresses) {
+  public static String target(List<InetSocketAddress> addresses) {
     StringBuilder sb = new StringBuilder(SCHEME).append(":///");
     for (int i = 0; i < addresses.size(); i++) {
       InetSocketAddress a = addresses.get(i);

@@ -1,6 +1,7 @@
 package dev.courier.bench.fault;
 
 import com.google.protobuf.StringValue;
+import dev.courier.bench.StaticResolverProvider;
 import dev.courier.runtime.ClientBuilder;
 import dev.courier.runtime.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
@@ -12,17 +13,11 @@ import dev.courier.runtime.fault.ReplicaProcess;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.CallOptions;
-import io.grpc.EquivalentAddressGroup;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.NameResolver;
-import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
-import io.grpc.StatusOr;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  */
 public final class FaultComparison {
-  private static final String SCHEME = "fault-static";
   private static final Duration DEADLINE = Duration.ofMillis(200);
   private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
       RpcMethod.of(FaultReplica.IDEMPOTENT, MethodPolicy.builder().idempotent(true).build());
@@ -69,7 +63,7 @@ public final class FaultComparison {
   public static void main(String[] args) throws Exception {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
-    NameResolverRegistry.getDefaultRegistry().register(new StaticResolver());
+    NameResolverRegistry.getDefaultRegistry().register(new StaticResolverProvider());
     FaultComparison bench = new FaultComparison(calls, threads);
     bench.kill(false);
     bench.kill(true);
@@ -110,7 +104,7 @@ public final class FaultComparison {
   }
 
   private Client grpc(List<Integer> ports) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(SCHEME + ":///" + String.join(",",
+    ManagedChannel channel = NettyChannelBuilder.forTarget(StaticResolverProvider.SCHEME + ":///" + String.join(",",
             ports.stream().map(p -> "127.0.0.1:" + p).toList()))
         .usePlaintext()
         .defaultServiceConfig(serviceConfig())
@@ -268,50 +262,5 @@ public final class FaultComparison {
       }
     }
     row("1 of 3 down, then restarted on the same port (calls while down)", sides[0], sides[1]);
-  }
-
-  /** Resolves {@code fault-static:///127.0.0.1:1,127.0.0.1:2} to those addresses. */
-  private static final class StaticResolver extends NameResolverProvider {
-    @Override
-    protected boolean isAvailable() {
-      return true;
-    }
-
-    @Override
-    protected int priority() {
-      return 5;
-    }
-
-    @Override
-    public String getDefaultScheme() {
-      return SCHEME;
-    }
-
-    @Override
-    public NameResolver newNameResolver(URI uri, NameResolver.Args args) {
-      if (!SCHEME.equals(uri.getScheme())) {
-        return null;
-      }
-      List<EquivalentAddressGroup> groups = new ArrayList<>();
-      for (String part : uri.getPath().substring(1).split(",")) {
-        int colon = part.lastIndexOf(':');
-        groups.add(new EquivalentAddressGroup(
-            new InetSocketAddress(part.substring(0, colon), Integer.parseInt(part.substring(colon + 1)))));
-      }
-      return new NameResolver() {
-        @Override
-        public String getServiceAuthority() {
-          return "fault";
-        }
-
-        @Override
-        public void start(Listener2 listener) {
-          listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
-        }
-
-        @Override
-        public void shutdown() {}
-      };
-    }
   }
 }
