@@ -4,7 +4,6 @@ import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.Status;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -194,25 +193,11 @@ final class ClientProperties {
     }
   }
 
-  /** {@code 250ms}, {@code 0.05s}, {@code 2s}, {@code 1m}, {@code 1h}, {@code 100us}, {@code 10ns}. */
   static Duration duration(String key, String value) {
-    String[] units = {"ns", "us", "ms", "s", "m", "h"};
-    long[] nanos = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
-    String v = value.strip();
-    for (int i = 0; i < units.length; i++) {
-      String unit = units[i];
-      boolean endsWithOther = unit.equals("s") && (v.endsWith("ns") || v.endsWith("us") || v.endsWith("ms"));
-      if (v.endsWith(unit) && !endsWithOther) {
-        try {
-          BigDecimal number = new BigDecimal(v.substring(0, v.length() - unit.length()).strip());
-          if (number.signum() >= 0) {
-            return Duration.ofNanos(number.multiply(BigDecimal.valueOf(nanos[i])).longValueExact());
-          }
-        } catch (NumberFormatException | ArithmeticException e) {
-          break;
-        }
-      }
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": '" + value + "' (expected: a duration such as 250ms, 2s, 1m)", e);
     }
-    throw new IllegalArgumentException(key + ": '" + value + "' (expected: a duration such as 250ms, 2s, 1m)");
   }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.UnknownFieldSet;
 import dev.courier.codegen.model.PolicyModel.HedgeModel;
 import dev.courier.codegen.model.PolicyModel.RetryModel;
 import dev.courier.options.Balancer;
+import dev.courier.runtime.Durations;
 import dev.courier.options.Hedge;
 import dev.courier.options.MethodOptions;
 import dev.courier.options.Retry;
@@ -176,7 +177,7 @@ final class PolicyReader {
       return null;
     }
     try {
-      return DurationText.parse(text);
+      return Durations.parse(text);
     } catch (IllegalArgumentException e) {
       problems.accept(where + ": " + field + " " + e.getMessage());
       return null;
