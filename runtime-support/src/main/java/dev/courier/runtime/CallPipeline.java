@@ -127,6 +127,16 @@ final class CallPipeline implements AutoCloseable {
     return node;
   }
 
+  /** Whether some endpoint of the set is not in {@code tried}. */
+  boolean hasUntried(List<EndpointNode> tried) {
+    for (EndpointNode node : endpoints.nodes()) {
+      if (!tried.contains(node)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void close() {
     try {

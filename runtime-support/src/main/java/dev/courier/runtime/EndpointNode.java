@@ -35,6 +35,7 @@ final class EndpointNode implements Node {
   private volatile boolean ejected;
   private volatile long ejectedUntil;
   private int ejections; // guarded by this
+  private long probedAfter; // guarded by this: the ejection whose end was already probed
 
   private final CourierListener listener;
 
@@ -90,6 +91,26 @@ final class EndpointNode implements Node {
 
   void onStart() {
     inFlight.incrementAndGet();
+  }
+
+  /**
+   * Called before an attempt on this node is started. The first attempt after an ejection ends is
+   * the probe that may bring the replica back, so it must reach the replica: grpc's own reconnect
+   * backoff keeps growing while a replica is down and would make the probe fail at once, for
+   * seconds after the replica is back. The probe therefore resets that backoff; ejection intervals
+   * already pace the probes, so this cannot turn into a reconnect storm.
+   */
+  void beforeAttempt(long now) {
+    if (!ejected || !healthy(now)) {
+      return;
+    }
+    synchronized (this) {
+      if (!ejected || probedAfter == ejectedUntil) {
+        return;
+      }
+      probedAfter = ejectedUntil;
+    }
+    channel.resetConnectBackoff();
   }
 
   /** Records the end of a stream: load and health, but no latency sample (streams run long). */

@@ -28,6 +28,7 @@ final class StreamCalls {
     if (node == null) {
       return null;
     }
+    node.beforeAttempt(now);
     CallOptions options = CallOptions.DEFAULT;
     long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
     if (deadlineAt != Long.MAX_VALUE) {

@@ -42,6 +42,8 @@ final class UnaryCall<ReqT, RespT> {
   private final List<ClientCall<ReqT, RespT>> live = new ArrayList<>(2); // guarded by this
   private List<CourierException.Attempt> attempts; // guarded by this
   private int hedges; // guarded by this
+  /** Attempts that never reached a server and were not counted against maxAttempts. */
+  private int uncounted; // guarded by this
   private boolean done; // guarded by this
   private boolean cancelled; // guarded by this
   private volatile long startedAt;
@@ -142,6 +144,7 @@ final class UnaryCall<ReqT, RespT> {
           new Metadata(), true);
       return;
     }
+    node.beforeAttempt(now);
     boolean hedged;
     synchronized (this) {
       hedged = !live.isEmpty();
@@ -258,7 +261,15 @@ final class UnaryCall<ReqT, RespT> {
         neverReached)) {
       return "not retryable";
     }
-    if (made - hedges >= resolved.policy().retry().maxAttempts()) {
+    int maxAttempts = resolved.policy().retry().maxAttempts();
+    if (neverReached && maxAttempts > 1 && pipeline.hasUntried(tried)) {
+      // Nothing reached a server (no connection, or a replica going away), so nothing ran and no
+      // server was loaded: for a call that may be retried at all, such an attempt does not use up
+      // maxAttempts while the call still has endpoints it has not tried. Each one tries a new
+      // endpoint, so this ends; the retry budget and the deadline still apply.
+      uncounted++;
+    }
+    if (made - hedges - uncounted >= maxAttempts) {
       return "max attempts";
     }
     return deadlineOver ? "deadline" : null;

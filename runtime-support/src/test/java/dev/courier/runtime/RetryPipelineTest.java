@@ -85,6 +85,54 @@ class RetryPipelineTest {
   }
 
   @Test
+  void attemptsThatFoundNoServerDoNotUseUpMaxAttemptsWhileEndpointsAreLeftToTry() {
+    Replicas replicas = replicas(1);
+    List<Endpoint> endpoints = List.of(Replicas.refusing(), Replicas.refusing(), replicas.get(0).endpoint());
+    ClientRuntime client = builder(endpoints).balancer(BalancerKind.ROUND_ROBIN)
+        .passiveHealth(new PassiveHealth(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .retryBudget(RetryBudget.unlimited())
+        .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build())
+        .build();
+
+    // Round robin sends some calls to both refused endpoints before the live one: with two
+    // attempts counted they would fail.
+    for (int call = 0; call < 12; call++) {
+      assertThat(client.blockingUnary(NOT_IDEMPOTENT, text("x")).getValue()).isEqualTo("r0");
+    }
+    assertThat(replicas.totalCalls()).isEqualTo(12);
+  }
+
+  @Test
+  void attemptsThatFoundNoServerAreBoundedByTheEndpointsWhenNoneIsReachable() {
+    List<Endpoint> endpoints = List.of(Replicas.refusing(), Replicas.refusing(), Replicas.refusing());
+    ClientRuntime client = builder(endpoints)
+        .retryBudget(RetryBudget.unlimited())
+        .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO).build())
+        .build();
+
+    CourierException e = catchThrowableOfType(CourierException.class,
+        () -> client.blockingUnary(IDEMPOTENT, text("x")));
+
+    // Two uncounted attempts on the first two endpoints, then two counted ones.
+    assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.attempts()).hasSize(4);
+    assertThat(e.attempts().stream().map(CourierException.Attempt::endpoint).distinct()).hasSize(3);
+    assertThat(e.stoppedBy()).isEqualTo("max attempts");
+  }
+
+  @Test
+  void callThatMayNotBeRetriedMakesOneAttemptEvenWhenNoServerWasFound() {
+    List<Endpoint> endpoints = List.of(Replicas.refusing(), Replicas.refusing());
+    ClientRuntime client = builder(endpoints).retry(RetryPolicy.NONE).build();
+
+    CourierException e = catchThrowableOfType(CourierException.class,
+        () -> client.blockingUnary(IDEMPOTENT, text("x")));
+
+    assertThat(e.attempts()).hasSize(1);
+    assertThat(e.stoppedBy()).isEqualTo("max attempts");
+  }
+
+  @Test
   void idempotentRetryGoesToAnotherEndpoint() {
     Replicas replicas = replicas(2);
     replicas.get(0).failWith = Status.UNAVAILABLE;

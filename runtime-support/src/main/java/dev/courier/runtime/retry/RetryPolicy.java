@@ -59,7 +59,11 @@ public final class RetryPolicy {
     return b;
   }
 
-  /** Attempts in all, the first included; at least 1. */
+  /**
+   * Attempts in all, the first included; at least 1. An attempt that never reached a server (no
+   * connection, or a replica going away) is not counted while the call has endpoints it has not
+   * tried yet, unless this is 1: nothing ran, so trying the next endpoint costs no server anything.
+   */
   public int maxAttempts() {
     return maxAttempts;
   }

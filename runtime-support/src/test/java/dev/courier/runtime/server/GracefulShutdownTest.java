@@ -6,8 +6,8 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.ClientBuilder;
 import dev.courier.runtime.ClientRuntime;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.PassiveHealth;
 import dev.courier.runtime.RpcMethod;
-import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -116,11 +116,9 @@ class GracefulShutdownTest {
     AtomicInteger ok = new AtomicInteger();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     ExecutorService callers = Executors.newFixedThreadPool(4);
-    // A restarted replica's channel may still be in grpc's reconnect backoff when the next one goes
-    // down, so a call can meet two unavailable replicas: give it attempts to reach the third.
+    // The client's defaults: 3 attempts, passive health, the retry budget.
     try (ClientRuntime client = ClientBuilder.forService(TestServices.SERVICE, runtime -> runtime)
         .target(targets).deadline(Duration.ofSeconds(5))
-        .retry(RetryPolicy.builder().maxAttempts(5).initialBackoff(Duration.ofMillis(20)).build())
         .build()) {
       List<CompletableFuture<Void>> loops = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
@@ -157,5 +155,46 @@ class GracefulShutdownTest {
 
     assertThat(failures).as("failed calls").isEmpty();
     assertThat(ok.get()).isGreaterThan(50);
+  }
+
+  @Test
+  void replicaBackAfterALongOutageServesWithinTheEjectionIntervalNotAfterGrpcsReconnectBackoff()
+      throws Exception {
+    CourierServer steady = server(0, Duration.ZERO, request -> StringValue.of("steady"));
+    CourierServer returning = server(0, Duration.ZERO, request -> StringValue.of("returning"));
+    int port = returning.port();
+    try (ClientRuntime client = ClientBuilder.forService(TestServices.SERVICE, runtime -> runtime)
+        .target(steady.target() + "," + returning.target())
+        .passiveHealth(new PassiveHealth(1, Duration.ofMillis(100), Duration.ofMillis(200)))
+        .build()) {
+      for (int i = 0; i < 10; i++) {
+        client.blockingUnary(CALL, StringValue.of("x")); // both connected
+      }
+      returning.close();
+      // While it is down, grpc's reconnect backoff grows: about 1 s, then 1.6 s, then 2.6 s (each
+      // +-20%), so its reconnects happen within [0.8, 1.2] s and [2.1, 3.1] s, then not before 4.1 s.
+      long down = System.nanoTime();
+      while (System.nanoTime() - down < TimeUnit.MILLISECONDS.toNanos(3200)) {
+        assertThat(client.blockingUnary(CALL, StringValue.of("x")).getValue()).isEqualTo("steady");
+        Thread.sleep(5);
+      }
+      returning = server(port, Duration.ZERO, request -> StringValue.of("returning"));
+      long back = System.nanoTime();
+      long servedAfterMillis = -1;
+      while (System.nanoTime() - back < TimeUnit.SECONDS.toNanos(3)) {
+        if (client.blockingUnary(CALL, StringValue.of("x")).getValue().equals("returning")) {
+          servedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back);
+          break;
+        }
+        Thread.sleep(5);
+      }
+
+      // The probe after an ejection (at most 200 ms here) resets grpc's backoff; without that the
+      // replica would wait for grpc's next reconnect, at least 900 ms after it is back.
+      assertThat(servedAfterMillis).as("ms until the returning replica served a call").isBetween(0L, 700L);
+    } finally {
+      steady.close();
+      returning.close();
+    }
   }
 }
