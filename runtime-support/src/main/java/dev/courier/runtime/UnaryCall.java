@@ -250,7 +250,7 @@ final class UnaryCall<ReqT, RespT> {
 
   /** Why no further attempt is made, or {@code null} to go on. Called with the lock held. */
   private String stopReason(Status status, boolean neverReached, long now, int made) {
-    if (cancelled) {
+    if (cancelled || context.isCancelled()) {
       return "cancelled";
     }
     boolean deadlineOver = deadlineAt != Long.MAX_VALUE && deadlineAt - now <= DEADLINE_SLACK_NANOS;
@@ -340,6 +340,13 @@ final class UnaryCall<ReqT, RespT> {
     @Override
     public void onClose(Status status, Metadata trailers) {
       long now = pipeline.nanoClock.getAsLong();
+      if (status.getCode() == Status.Code.CANCELLED && !cancelledHere()) {
+        // Nobody on this side cancelled it: a server going away resets its streams (RST_STREAM
+        // CANCEL), which grpc reports as CANCELLED. For the pipeline that is a replica that became
+        // unavailable: it counts against the replica's health and follows the UNAVAILABLE rules.
+        status = Status.UNAVAILABLE.withDescription("the server reset the call (" + status.getDescription() + ")")
+            .withCause(status.getCause());
+      }
       pipeline.listener.onAttemptEnd(method.fullName(), node.endpoint().authority(),
           status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
       if (status.isOk() && response != null) {
@@ -353,6 +360,16 @@ final class UnaryCall<ReqT, RespT> {
       node.onFinish(startedAt, status.getCode(), now);
       onClosed(node, call, status, trailers, !headersSent && !headersReceived);
     }
+  }
+
+  /** Whether the caller cancelled, directly or through its context, or the call is already over. */
+  private boolean cancelledHere() {
+    synchronized (this) {
+      if (cancelled || done) {
+        return true;
+      }
+    }
+    return context.isCancelled();
   }
 
   /** The call's future; cancelling it cancels the attempts in flight. */

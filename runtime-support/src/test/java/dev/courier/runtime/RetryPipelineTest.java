@@ -132,6 +132,51 @@ class RetryPipelineTest {
     assertThat(e.stoppedBy()).isEqualTo("max attempts");
   }
 
+  /** Sends calls until one hangs on replica 0 (round robin alternates); returns that call. */
+  private static CompletableFuture<StringValue> callStuckOnReplicaZero(
+      ClientRuntime client, RpcMethod<StringValue, StringValue> method, Replicas replicas) throws Exception {
+    for (int i = 0; i < 4; i++) {
+      CompletableFuture<StringValue> call = client.asyncUnary(method, text("x"));
+      try {
+        assertThat(call.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+      } catch (java.util.concurrent.TimeoutException hanging) {
+        assertThat(replicas.get(0).calls()).isEqualTo(1);
+        return call;
+      }
+    }
+    throw new AssertionError("no call reached the hanging replica");
+  }
+
+  @Test
+  void idempotentCallCutOffByAServerGoingAwayIsRetriedOnAnotherReplica() throws Exception {
+    Replicas replicas = replicas(2);
+    replicas.get(0).hang = true;
+    ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN).build();
+    CompletableFuture<StringValue> stuck = callStuckOnReplicaZero(client, IDEMPOTENT, replicas);
+
+    replicas.get(0).close(); // resets its streams: RST_STREAM CANCEL, which grpc reports as CANCELLED
+
+    assertThat(stuck.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+  }
+
+  @Test
+  void nonIdempotentCallCutOffByAServerGoingAwayFailsAsUnavailableAndSaysItMayHaveRun() throws Exception {
+    Replicas replicas = replicas(2);
+    replicas.get(0).hang = true;
+    ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN).build();
+    CompletableFuture<StringValue> stuck = callStuckOnReplicaZero(client, NOT_IDEMPOTENT, replicas);
+
+    replicas.get(0).close();
+
+    java.util.concurrent.ExecutionException failed =
+        catchThrowableOfType(java.util.concurrent.ExecutionException.class, () -> stuck.get(5, TimeUnit.SECONDS));
+    CourierException e = (CourierException) failed.getCause();
+    assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.description()).startsWith("the server reset the call");
+    assertThat(e.attempts()).hasSize(1);
+    assertThat(e.getMessage()).contains("may have run");
+  }
+
   @Test
   void idempotentRetryGoesToAnotherEndpoint() {
     Replicas replicas = replicas(2);

@@ -271,7 +271,8 @@ public final class CourierServer implements AutoCloseable {
       checkMaxConcurrencyMethods();
       NettyServerBuilder netty = netty();
       netty.maxInboundMessageSize(maxInboundMessageSize);
-      services.forEach(service -> netty.addService(ConcurrencyLimit.forServer(service, maxConcurrency)));
+      services.forEach(service ->
+          netty.addService(RequestParseGuard.apply(ConcurrencyLimit.forServer(service, maxConcurrency))));
       HealthStatusManager health = standardServices ? addStandardServices(netty) : null;
       try {
         Server started = netty.build().start();

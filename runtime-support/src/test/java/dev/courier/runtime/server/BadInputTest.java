@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class BadInputTest {
   private static final RpcMethod<StringValue, StringValue> ECHO = TestServices.call(0);
 
+  private final AtomicInteger executions = new AtomicInteger();
   private CourierServer server;
   private ManagedChannel channel;
 
@@ -33,7 +35,10 @@ class BadInputTest {
     server = CourierServer.builder()
         .address("127.0.0.1", 0)
         .gracePeriod(Duration.ZERO)
-        .addService(TestServices.service(ECHO, request -> request))
+        .addService(TestServices.service(ECHO, request -> {
+          executions.incrementAndGet();
+          return request;
+        }))
         .maxInboundMessageSize(1024)
         .start();
     channel = TestServices.plaintextChannel(server);
@@ -71,14 +76,27 @@ class BadInputTest {
   }
 
   @Test
-  void bytesThatAreNotTheRequestMessageFailWithUnknownAsInGrpcJavaAndTheServerGoesOn() {
+  void bytesThatAreNotTheRequestMessageFailWithInvalidArgumentBeforeTheMethodRunsAndTheServerGoesOn() {
     // 0xFF...: field 31 with wire type 7, which does not exist.
     Status status = send("test.Svc/Call", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01});
 
-    // grpc-java 1.85 fails the parse inside its ServerCallImpl, before any handler, and answers
-    // UNKNOWN "Application error processing RPC" (the gRPC spec suggests INTERNAL).
-    assertThat(status.getCode()).isEqualTo(Status.Code.UNKNOWN);
-    assertThat(status.getDescription()).isEqualTo("Application error processing RPC");
+    // grpc-java alone would answer UNKNOWN "Application error processing RPC".
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription())
+        .startsWith("the request to test.Svc/Call is not a valid google.protobuf.StringValue message: ")
+        .contains("invalid wire type");
+    assertThat(executions).hasValue(0);
+    assertStillServing();
+    assertThat(executions).hasValue(1);
+  }
+
+  @Test
+  void truncatedRequestFailsWithInvalidArgumentToo() {
+    // Field 1 (string) announcing 10 bytes, followed by 2.
+    Status status = send("test.Svc/Call", new byte[] {0x0A, 0x0A, 'a', 'b'});
+
+    assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(executions).hasValue(0);
     assertStillServing();
   }
 
