@@ -66,7 +66,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ul>
  *
  * <p>Futures returned by the publish methods complete on one callback thread of this instance, never
- * on the producer's I/O thread, so dependent stages may publish again.
+ * on the producer's I/O thread, so dependent stages may publish again. (The runtimes' own
+ * bookkeeping after a publish skips that hand-off and runs on the I/O thread.)
  *
  * <p>Thread-safe: one producer and one admin client are shared by every client and worker of the
  * instance; each worker and each client has its own consumer. Close clients and workers first.
@@ -78,6 +79,7 @@ public final class KafkaQueue implements QueueTransport {
   private final KafkaProducer<String, byte[]> producer;
   private final Admin admin;
   private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> requestTopics = new ConcurrentHashMap<>();
   /** Completes publish futures off the producer's I/O thread, where a send could deadlock. */
   private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "courier-kafka-callbacks");
@@ -103,7 +105,9 @@ public final class KafkaQueue implements QueueTransport {
 
   /** The request topic of {@code method} (a full gRPC method name). */
   public String requestTopic(String method) {
-    return topicName(config.topicPrefix + method.replace('/', '-'));
+    // Remembered: it is needed for every request, and building it walks the name char by char.
+    return requestTopics.computeIfAbsent(method,
+        m -> topicName(config.topicPrefix + m.replace('/', '-')));
   }
 
   /** The dead-letter topic of {@code method}. */
@@ -128,19 +132,43 @@ public final class KafkaQueue implements QueueTransport {
 
   private CompletableFuture<Void> publish(String topic, QueueMessage message, int partitions) {
     CompletableFuture<Void> result = new CompletableFuture<>();
+    // Who depends on the future is unknown (a dependent may publish again, and block in send if the
+    // producer's buffer is full): complete it on the callback thread, never on the I/O thread.
+    send(topic, message, partitions, () -> callbacks.execute(() -> result.complete(null)),
+        result::completeExceptionally);
+    return result;
+  }
+
+  /**
+   * {@link #publishRequest(String, QueueMessage)} for this package's runtimes, whose only work after
+   * a successful publish is quick bookkeeping: {@code onPublished} runs on the producer's I/O thread
+   * (so it must not block or publish), which saves a hand-off to the callback thread per call.
+   * {@code onFailed} gets the {@code CourierException} on the callback thread (or, if the send is
+   * refused at once, on this one).
+   */
+  void publishRequest(String method, QueueMessage message, Runnable onPublished, Consumer<Throwable> onFailed) {
+    send(requestTopic(method), message, config.partitions, onPublished, onFailed);
+  }
+
+  /** {@link #publishReply(String, QueueMessage)} with callbacks as for the request variant above. */
+  void publishReply(String address, QueueMessage message, Runnable onPublished, Consumer<Throwable> onFailed) {
+    send(address, message, 1, onPublished, onFailed);
+  }
+
+  private void send(String topic, QueueMessage message, int partitions, Runnable onPublished,
+      Consumer<Throwable> onFailed) {
     try {
       ensureTopic(topic, partitions);
-      producer.send(KafkaRecords.toRecord(topic, message), (metadata, error) -> callbacks.execute(() -> {
+      producer.send(KafkaRecords.toRecord(topic, message), (metadata, error) -> {
         if (error == null) {
-          result.complete(null);
+          onPublished.run();
         } else {
-          result.completeExceptionally(unavailable("could not publish to " + topic, error));
+          callbacks.execute(() -> onFailed.accept(unavailable("could not publish to " + topic, error)));
         }
-      }));
+      });
     } catch (RuntimeException e) {
-      result.completeExceptionally(unavailable("could not publish to " + topic, e));
+      onFailed.accept(unavailable("could not publish to " + topic, e));
     }
-    return result;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.courier.runtime.queue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,6 +11,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /** Converts between {@link QueueMessage}s and Kafka records (headers as UTF-8 strings). */
 final class KafkaRecords {
+  private static final byte[] EMPTY = new byte[0];
+
   private KafkaRecords() {}
 
   static ProducerRecord<String, byte[]> toRecord(String topic, QueueMessage message) {
@@ -25,7 +28,8 @@ final class KafkaRecords {
         headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
       }
     }
-    byte[] body = record.value() == null ? new byte[0] : record.value();
-    return QueueMessage.of(record.key(), headers, body);
+    byte[] body = record.value() == null ? EMPTY : record.value();
+    // Built here and never changed: wrapped as it is rather than copied (one message per call).
+    return QueueMessage.wrap(record.key(), Collections.unmodifiableMap(headers), body);
   }
 }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -45,6 +46,8 @@ final class KafkaSubscription implements QueueSubscription {
   private volatile boolean aborted;
   private volatile long closeDeadlineNanos;
   private long lastCommitMs;
+  /** Whether the assigned partitions are paused because {@code maxInFlight} deliveries are unfinished. */
+  private boolean paused;
 
   KafkaSubscription(Properties consumerProps, Map<String, String> methodsByTopic, int maxInFlight,
       Consumer<QueueDelivery> handler) {
@@ -80,22 +83,28 @@ final class KafkaSubscription implements QueueSubscription {
     applyFinished();
     commit(false);
     boolean full = inFlight.get() >= maxInFlight;
-    if (full && consumer.paused().isEmpty()) {
-      consumer.pause(consumer.assignment());
-    } else if (!full && !consumer.paused().isEmpty()) {
-      consumer.resume(consumer.paused());
+    if (full != paused) {
+      if (full) {
+        consumer.pause(consumer.assignment());
+      } else {
+        consumer.resume(consumer.assignment());
+      }
+      paused = full;
     }
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+    // Partition by partition: one progress lookup per partition and poll, not per record.
+    for (TopicPartition tp : records.partitions()) {
       PartitionProgress p = progress.computeIfAbsent(tp, k -> new PartitionProgress());
-      p.dispatched(record.offset());
-      inFlight.incrementAndGet();
-      Delivery delivery = new Delivery(tp, p, record.offset(), methodsByTopic.get(record.topic()),
-          KafkaRecords.toMessage(record));
-      try {
-        handler.accept(delivery);
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "worker refused a request from " + tp + "; it is delivered again later", e);
+      String method = methodsByTopic.get(tp.topic());
+      for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
+        p.dispatched(record.offset());
+        inFlight.incrementAndGet();
+        Delivery delivery = new Delivery(p, record.offset(), method, KafkaRecords.toMessage(record));
+        try {
+          handler.accept(delivery);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "worker refused a request from " + tp + "; it is delivered again later", e);
+        }
       }
     }
   }
@@ -103,6 +112,7 @@ final class KafkaSubscription implements QueueSubscription {
   /** Stops fetching, waits for the deliveries in flight (to the deadline), commits. */
   private void drain() {
     consumer.pause(consumer.assignment());
+    paused = true;
     while (inFlight.get() > 0 && System.nanoTime() < closeDeadlineNanos) {
       consumer.poll(POLL);
       applyFinished();
@@ -208,7 +218,11 @@ final class KafkaSubscription implements QueueSubscription {
     }
 
     @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (paused) {
+        consumer.pause(partitions);
+      }
+    }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
@@ -218,16 +232,13 @@ final class KafkaSubscription implements QueueSubscription {
 
   /** One record handed to the worker. */
   private final class Delivery implements QueueDelivery {
-    final TopicPartition partition;
     final PartitionProgress progress;
     final long offset;
     private final String method;
     private final QueueMessage message;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    Delivery(TopicPartition partition, PartitionProgress progress, long offset, String method,
-        QueueMessage message) {
-      this.partition = partition;
+    Delivery(PartitionProgress progress, long offset, String method, QueueMessage message) {
       this.progress = progress;
       this.offset = offset;
       this.method = method;

@@ -5,11 +5,13 @@ import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
 import io.grpc.Status;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -96,20 +98,24 @@ public final class QueueClientRuntime implements AutoCloseable {
   /** What all views of one client share: the reply queue, the calls waiting and the counters. */
   private static final class Shared {
     private final QueueTransport transport;
+    private final Publisher publisher;
     private final ReplyQueue replies;
     private final ScheduledThreadPoolExecutor timer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
     /**
-     * A random 128-bit id of this client: with a counter it makes every request id unique across
-     * clients without a SecureRandom call (and its lock) per call.
+     * A random 96-bit id of this client (16 characters): with a counter it makes every request id
+     * unique across clients without a SecureRandom call (and its lock) per call. Ids are short
+     * because they travel as headers on every request and reply, and Kafka pays for header bytes
+     * in the producer, the broker and the consumer.
      */
-    private final String clientTag = UUID.randomUUID().toString();
+    private final String clientTag = randomTag();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     Shared(QueueTransport transport, CourierListener listener) {
       this.transport = transport;
+      this.publisher = Publisher.of(transport);
       this.counters = new QueueCounters(listener);
       this.timer = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "courier-queue-client-timer");
@@ -127,7 +133,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         result.completeExceptionally(closedError());
         return result;
       }
-      String correlationId = clientTag + '-' + nextCorrelation.incrementAndGet();
+      String correlationId = nextId();
       Map<String, String> headers = headers(method, correlationId);
       headers.put(QueueHeaders.REPLY_TO, replies.address());
       headers.put(QueueHeaders.DEADLINE,
@@ -137,19 +143,16 @@ public final class QueueClientRuntime implements AutoCloseable {
       p.timer = timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS);
       QueueMessage message;
       try {
-        message = QueueMessage.of(method.hashKeyOf(request).orElse(null), headers,
+        message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null), Collections.unmodifiableMap(headers),
             MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       } catch (RuntimeException e) {
         fail(correlationId, CourierException.from(e));
         return result;
       }
-      transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
-        if (error != null) {
-          fail(correlationId, CourierException.from(unwrap(error)));
-        } else {
-          counters.record(QueueEvent.SENT, method.fullName());
-        }
-      });
+      // Counting (and the listener, which must be fast) may run on the transport's I/O thread; a
+      // failure, which completes the caller's future and so runs the caller's code, never does.
+      publisher.request(method.fullName(), message, () -> counters.record(QueueEvent.SENT, method.fullName()),
+          error -> fail(correlationId, CourierException.from(unwrap(error))));
       return result;
     }
 
@@ -157,9 +160,9 @@ public final class QueueClientRuntime implements AutoCloseable {
       if (closed.get()) {
         return CompletableFuture.failedFuture(closedError());
       }
-      String correlationId = clientTag + '-' + nextCorrelation.incrementAndGet();
-      QueueMessage message = QueueMessage.of(method.hashKeyOf(request).orElse(null),
-          headers(method, correlationId),
+      String correlationId = nextId();
+      QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
+          Collections.unmodifiableMap(headers(method, correlationId)),
           MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       CompletableFuture<Void> result = new CompletableFuture<>();
       transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
@@ -171,6 +174,17 @@ public final class QueueClientRuntime implements AutoCloseable {
         }
       });
       return result;
+    }
+
+    private static String randomTag() {
+      byte[] bytes = new byte[12];
+      new SecureRandom().nextBytes(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** This client's tag, a dot and the call's number in base 36: {@code "q7Xb0dM2kQ9vT1aZ.2f9"}. */
+    private String nextId() {
+      return clientTag + '.' + Long.toString(nextCorrelation.incrementAndGet(), Character.MAX_RADIX);
     }
 
     private static Map<String, String> headers(RpcMethod<?, ?> method, String correlationId) {

@@ -5,8 +5,9 @@ package dev.courier.runtime.queue;
  *
  * <p>Requests carry {@link #REQUEST_ID}, {@link #CORRELATION_ID}, {@link #METHOD}, and, for calls
  * that wait for a reply, {@link #REPLY_TO} and {@link #DEADLINE}. Replies carry {@link
- * #CORRELATION_ID}, {@link #REQUEST_ID}, {@link #STATUS} and, for failures, {@link
- * #STATUS_MESSAGE}. Dead letters keep the request's headers and add {@link #ERROR} and {@link
+ * #CORRELATION_ID}, {@link #STATUS} and, for failures, {@link #STATUS_MESSAGE}. Courier's ids are
+ * short (a 16-character client tag, a dot, a base-36 counter) because Kafka pays for header bytes
+ * on every record. Dead letters keep the request's headers and add {@link #ERROR} and {@link
  * #ATTEMPTS}.
  */
 public final class QueueHeaders {

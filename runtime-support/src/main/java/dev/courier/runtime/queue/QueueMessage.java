@@ -29,6 +29,15 @@ public final class QueueMessage {
     return new QueueMessage(key, Map.copyOf(headers), body);
   }
 
+  /**
+   * A message on {@code headers} as they are, without the copy {@link #of} makes: for this
+   * package's own messages, built once per call. {@code headers} must be unmodifiable, hold no
+   * nulls, and not be changed by the caller afterwards.
+   */
+  static QueueMessage wrap(String key, Map<String, String> headers, byte[] body) {
+    return new QueueMessage(key, headers, body);
+  }
+
   /** The key, or {@code null} for none. */
   public String key() {
     return key;

@@ -7,6 +7,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger.Level;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ final class WorkerProcessor {
   record Binding<ReqT, RespT>(RpcMethod<ReqT, RespT> method, ServiceBindings.UnaryHandler<ReqT, RespT> handler) {}
 
   private final QueueTransport transport;
+  private final Publisher publisher;
   private final Map<String, Binding<?, ?>> bindings;
   private final int maxAttempts;
   private final DedupCache dedup;
@@ -33,6 +35,7 @@ final class WorkerProcessor {
   WorkerProcessor(QueueTransport transport, Map<String, Binding<?, ?>> bindings, int maxAttempts,
       DedupCache dedup, QueueCounters counters) {
     this.transport = transport;
+    this.publisher = Publisher.of(transport);
     this.bindings = Map.copyOf(bindings);
     this.maxAttempts = maxAttempts;
     this.dedup = dedup;
@@ -112,14 +115,10 @@ final class WorkerProcessor {
       delivery.complete();
       return;
     }
-    transport.publishReply(replyTo, reply).whenComplete((ok, error) -> {
-      if (error == null) {
-        delivery.complete();
-      } else {
-        LOG.log(Level.WARNING, "reply for " + delivery.method() + " could not be published; the request"
-            + " stays unacknowledged and is delivered again", error);
-      }
-    });
+    // complete() only records the delivery as done: quick enough for the transport's I/O thread.
+    publisher.reply(replyTo, reply, delivery::complete, error -> LOG.log(Level.WARNING, "reply for "
+        + delivery.method() + " could not be published; the request stays unacknowledged and is"
+        + " delivered again", error));
   }
 
   /** Dead-letters the message, answers the caller with {@code status} if it waits, then completes. */
@@ -163,15 +162,13 @@ final class WorkerProcessor {
     if (correlationId != null) {
       headers.put(QueueHeaders.CORRELATION_ID, correlationId);
     }
-    String requestId = request.header(QueueHeaders.REQUEST_ID);
-    if (requestId != null) {
-      headers.put(QueueHeaders.REQUEST_ID, requestId);
-    }
+    // Nothing else of the request: the client routes replies by correlation id alone, and every
+    // header byte is paid for on every reply.
     headers.put(QueueHeaders.STATUS, Integer.toString(status.getCode().value()));
     if (status.getDescription() != null) {
       headers.put(QueueHeaders.STATUS_MESSAGE, status.getDescription());
     }
-    return QueueMessage.of(null, headers, body == null ? new byte[0] : body);
+    return QueueMessage.wrap(null, Collections.unmodifiableMap(headers), body == null ? new byte[0] : body);
   }
 
   private static String describe(Throwable t) {
