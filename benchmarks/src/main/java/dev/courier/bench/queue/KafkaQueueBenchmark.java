@@ -14,9 +14,11 @@ import io.grpc.protobuf.ProtoUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * Queue-backed calls through Courier's {@link KafkaQueue} against a hand-written kafka-clients
@@ -38,6 +40,10 @@ public final class KafkaQueueBenchmark {
       MethodPolicy.DEFAULT,
       req -> req.getValue().substring(0, req.getValue().indexOf(':')));
   private static final int PARTITIONS = 4;
+  /** Measured rounds per side and level; the measured time is split among them. */
+  private static final int ROUNDS = 4;
+  /** Time for a round's calls to reach a steady state before it is measured. */
+  private static final long ROUND_WARMUP_MS = 500;
 
   private KafkaQueueBenchmark() {}
 
@@ -62,11 +68,25 @@ public final class KafkaQueueBenchmark {
           QueueClientRuntime client = QueueClientRuntime.create(clientQueue)) {
         raw.call("k0", request(0)).get(60, TimeUnit.SECONDS);
         client.call(ECHO, request(0)).get(60, TimeUnit.SECONDS);
+        LongFunction<CompletableFuture<?>> rawCall = i -> raw.call("k" + (i % 64), request(i));
+        LongFunction<CompletableFuture<?>> courierCall = i -> client.call(ECHO, request(i));
         for (int outstanding : new int[] {1, 256}) {
-          results.add(LoadLoop.run("raw kafka-clients loop", outstanding, warmup, measure,
-              i -> raw.call("k" + (i % 64), request(i)), reissue));
-          results.add(LoadLoop.run("Courier KafkaQueue", outstanding, warmup, measure,
-              i -> client.call(ECHO, request(i)), reissue));
+          // Warm both up (the JIT still compiles broker code for a while), then alternate short
+          // rounds, in turn starting with either side, so that the machine's ups and downs fall on
+          // both alike.
+          LoadLoop.run("warm-up", outstanding, warmup, 0, rawCall, reissue);
+          LoadLoop.run("warm-up", outstanding, warmup, 0, courierCall, reissue);
+          LoadLoop.Tally rawTally = new LoadLoop.Tally("raw kafka-clients loop", outstanding);
+          LoadLoop.Tally courierTally = new LoadLoop.Tally("Courier KafkaQueue", outstanding);
+          for (int round = 0; round < ROUNDS; round++) {
+            boolean rawFirst = round % 2 == 0;
+            LoadLoop.run(rawFirst ? rawTally : courierTally, ROUND_WARMUP_MS, measure / ROUNDS,
+                rawFirst ? rawCall : courierCall, reissue);
+            LoadLoop.run(rawFirst ? courierTally : rawTally, ROUND_WARMUP_MS, measure / ROUNDS,
+                rawFirst ? courierCall : rawCall, reissue);
+          }
+          results.add(rawTally.result());
+          results.add(courierTally.result());
         }
         print("Courier KafkaQueue client", client.stats());
         print("Courier KafkaQueue worker", worker.stats());
@@ -100,8 +120,9 @@ public final class KafkaQueueBenchmark {
   }
 
   private static void table(List<LoadLoop.Result> results, long warmup, long measure) {
-    System.out.printf(Locale.ROOT, "%nwarm-up %d ms, measured %d ms per scenario, %d cores%n%n",
-        warmup, measure, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "%nwarm-up %d ms per scenario, measured %d ms per scenario (Kafka: %d"
+        + " alternating rounds of raw and Courier), %d cores%n%n",
+        warmup, measure, ROUNDS, Runtime.getRuntime().availableProcessors());
     System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (LoadLoop.Result r : results) {

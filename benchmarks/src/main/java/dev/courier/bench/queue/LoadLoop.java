@@ -34,9 +34,17 @@ final class LoadLoop {
 
   static Result run(String name, int outstanding, long warmupMillis, long measureMillis,
       LongFunction<CompletableFuture<?>> caller, Executor reissue) throws InterruptedException {
+    Tally tally = new Tally(name, outstanding);
+    run(tally, warmupMillis, measureMillis, caller, reissue);
+    return tally.result();
+  }
+
+  /** Runs one warm-up and measured window and adds the window's figures to {@code tally}. */
+  static void run(Tally tally, long warmupMillis, long measureMillis,
+      LongFunction<CompletableFuture<?>> caller, Executor reissue) throws InterruptedException {
     LoadLoop loop = new LoadLoop(caller, reissue);
-    CountDownLatch stopped = new CountDownLatch(outstanding);
-    for (int i = 0; i < outstanding; i++) {
+    CountDownLatch stopped = new CountDownLatch(tally.outstanding);
+    for (int i = 0; i < tally.outstanding; i++) {
       loop.issue(stopped);
     }
     Thread.sleep(warmupMillis);
@@ -50,10 +58,38 @@ final class LoadLoop {
     loop.running = false;
     stopped.await(30, TimeUnit.SECONDS);
     int n = Math.min(loop.sampleCount.get(), loop.samples.length);
-    long[] sorted = Arrays.copyOf(loop.samples, n);
-    Arrays.sort(sorted);
-    return new Result(name, outstanding, calls * 1e9 / elapsed,
-        percentile(sorted, 0.50), percentile(sorted, 0.99), loop.errors.get());
+    tally.add(calls, elapsed, Arrays.copyOf(loop.samples, n), loop.errors.get());
+  }
+
+  /** The figures of one scenario over one or more measured windows. */
+  static final class Tally {
+    private final String name;
+    private final int outstanding;
+    private long calls;
+    private long nanos;
+    private long errors;
+    private long[] samples = new long[0];
+
+    Tally(String name, int outstanding) {
+      this.name = name;
+      this.outstanding = outstanding;
+    }
+
+    void add(long moreCalls, long moreNanos, long[] moreSamples, long moreErrors) {
+      calls += moreCalls;
+      nanos += moreNanos;
+      errors += moreErrors;
+      long[] all = Arrays.copyOf(samples, samples.length + moreSamples.length);
+      System.arraycopy(moreSamples, 0, all, samples.length, moreSamples.length);
+      samples = all;
+    }
+
+    Result result() {
+      long[] sorted = samples.clone();
+      Arrays.sort(sorted);
+      return new Result(name, outstanding, calls * 1e9 / nanos,
+          percentile(sorted, 0.50), percentile(sorted, 0.99), errors);
+    }
   }
 
   private void issue(CountDownLatch stopped) {
