@@ -134,7 +134,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         return result;
       }
       String correlationId = nextId();
-      Map<String, String> headers = headers(method, correlationId);
+      Map<String, String> headers = headers(correlationId);
       headers.put(QueueHeaders.REPLY_TO, replies.address());
       headers.put(QueueHeaders.DEADLINE,
           Long.toString(System.currentTimeMillis() + timeout.toMillis()));
@@ -162,7 +162,7 @@ public final class QueueClientRuntime implements AutoCloseable {
       }
       String correlationId = nextId();
       QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
-          Collections.unmodifiableMap(headers(method, correlationId)),
+          Collections.unmodifiableMap(headers(correlationId)),
           MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       CompletableFuture<Void> result = new CompletableFuture<>();
       transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
@@ -187,12 +187,11 @@ public final class QueueClientRuntime implements AutoCloseable {
       return clientTag + '.' + Long.toString(nextCorrelation.incrementAndGet(), Character.MAX_RADIX);
     }
 
-    private static Map<String, String> headers(RpcMethod<?, ?> method, String correlationId) {
+    private static Map<String, String> headers(String correlationId) {
       Map<String, String> headers = new HashMap<>(8);
       // The correlation id is already unique (client id + counter); the request id can share it.
       headers.put(QueueHeaders.REQUEST_ID, correlationId);
       headers.put(QueueHeaders.CORRELATION_ID, correlationId);
-      headers.put(QueueHeaders.METHOD, method.fullName());
       return headers;
     }
 
@@ -200,8 +199,8 @@ public final class QueueClientRuntime implements AutoCloseable {
       String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
       Pending p = correlationId == null ? null : pending.remove(correlationId);
       if (p == null) {
-        String method = reply.header(QueueHeaders.METHOD);
-        counters.record(QueueEvent.LATE_REPLY, method == null ? "" : method);
+        // The call is gone, and with it its method: a reply carries only the correlation id.
+        counters.record(QueueEvent.LATE_REPLY, "");
         return;
       }
       p.timer.cancel(false);

@@ -124,6 +124,7 @@ final class WorkerProcessor {
   /** Dead-letters the message, answers the caller with {@code status} if it waits, then completes. */
   private void deadLetter(QueueDelivery delivery, String error, int attempts, Status status) {
     QueueMessage message = delivery.message()
+        .withHeader(QueueHeaders.METHOD, delivery.method())
         .withHeader(QueueHeaders.ERROR, error)
         .withHeader(QueueHeaders.ATTEMPTS, Integer.toString(attempts));
     try {

@@ -197,6 +197,7 @@ abstract class QueueContractTest {
     List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
     assertThat(dead.get(0).header(QueueHeaders.ERROR)).startsWith("request could not be decoded");
     assertThat(dead.get(0).header(QueueHeaders.REQUEST_ID)).isEqualTo("bad-1");
+    assertThat(dead.get(0).header(QueueHeaders.METHOD)).isEqualTo(ECHO.fullName());
     assertThat(dead.get(0).body()).containsExactly(0xff, 0xff, 0xff);
     await("the caller's answer", WAIT, () -> replies.size() == 1);
     assertThat(replies.get(0).header(QueueHeaders.STATUS))
