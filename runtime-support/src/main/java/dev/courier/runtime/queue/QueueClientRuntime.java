@@ -286,9 +286,10 @@ public final class QueueClientRuntime implements AutoCloseable {
       }
     }
 
+    /** The reply's status code: none means OK; one that does not parse, INTERNAL. */
     private static int parseStatus(String value) {
       if (value == null) {
-        return Status.Code.INTERNAL.value();
+        return Status.Code.OK.value();
       }
       try {
         return Integer.parseInt(value);

@@ -5,7 +5,7 @@ package dev.courier.runtime.queue;
  *
  * <p>Requests carry {@link #REQUEST_ID}, {@link #CORRELATION_ID}, and, for calls that wait for a
  * reply, {@link #REPLY_TO} and {@link #DEADLINE}. Replies carry {@link
- * #CORRELATION_ID}, {@link #STATUS} and, for failures, {@link #STATUS_MESSAGE}. Courier's ids are
+ * #CORRELATION_ID} and, for failures only, {@link #STATUS} and {@link #STATUS_MESSAGE}. Courier's ids are
  * short (a 16-character client tag, a dot, a base-36 counter) because Kafka pays for header bytes
  * on every record. The request's topic (or in-memory queue) names its method, so requests
  * do not repeat it. Dead letters keep the request's headers and add {@link #METHOD}, {@link #ERROR}
@@ -22,7 +22,7 @@ public final class QueueHeaders {
   public static final String REPLY_TO = "courier-reply-to";
   /** When the caller stops waiting, in milliseconds since the epoch. Absent for none. */
   public static final String DEADLINE = "courier-deadline";
-  /** The gRPC status code of a reply, as a number ({@code 0} for OK). */
+  /** The gRPC status code of a failed reply, as a number; a reply without it is a success. */
   public static final String STATUS = "courier-status";
   /** The gRPC status description of a failed reply. */
   public static final String STATUS_MESSAGE = "courier-status-message";

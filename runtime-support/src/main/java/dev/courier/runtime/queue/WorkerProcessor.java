@@ -165,7 +165,10 @@ final class WorkerProcessor {
     }
     // Nothing else of the request: the client routes replies by correlation id alone, and every
     // header byte is paid for on every reply.
-    headers.put(QueueHeaders.STATUS, Integer.toString(status.getCode().value()));
+    if (!status.isOk()) {
+      // A success, by far the common reply, goes without: one header less on every call.
+      headers.put(QueueHeaders.STATUS, Integer.toString(status.getCode().value()));
+    }
     if (status.getDescription() != null) {
       headers.put(QueueHeaders.STATUS_MESSAGE, status.getDescription());
     }
