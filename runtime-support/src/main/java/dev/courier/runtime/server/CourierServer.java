@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -146,6 +147,7 @@ public final class CourierServer implements AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ServerTls tls;
     private boolean standardServices = true;
+    private Executor executor;
 
     private Builder() {}
 
@@ -227,6 +229,19 @@ public final class CourierServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where service methods run. Default: grpc-java's shared cached thread pool, so a method may
+     * block. For services whose methods never block (they answer from memory, or hand work to
+     * their own threads and answer asynchronously), {@code Runnable::run} runs them on the network
+     * thread and saves a thread hand-off per call, which on small machines is a large share of a
+     * call's cost (Courier's benchmarks run their echo servers so). A method that blocks there
+     * stalls every call on its connection.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
     /** Serves TLS (or mutual TLS, see {@link ServerTls#requireClientCertificates}); default plaintext. */
     public Builder tls(ServerTls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
@@ -271,6 +286,9 @@ public final class CourierServer implements AutoCloseable {
       checkMaxConcurrencyMethods();
       NettyServerBuilder netty = netty();
       netty.maxInboundMessageSize(maxInboundMessageSize);
+      if (executor != null) {
+        netty.executor(executor);
+      }
       services.forEach(service ->
           netty.addService(RequestParseGuard.apply(ConcurrencyLimit.forServer(service, maxConcurrency))));
       HealthStatusManager health = standardServices ? addStandardServices(netty) : null;
