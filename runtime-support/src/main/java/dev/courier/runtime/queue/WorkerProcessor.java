@@ -74,7 +74,8 @@ final class WorkerProcessor {
     try {
       request = MessageCodec.decode(binding.method().descriptor().getRequestMarshaller(), message.body());
     } catch (RuntimeException e) {
-      deadLetter(delivery, "request could not be decoded: " + describe(e), 0,
+      // protobuf's own reason sits under the marshaller's "INTERNAL: Invalid protobuf byte sequence".
+      deadLetter(delivery, "request could not be decoded: " + describe(rootCause(e)), 0,
           Status.INVALID_ARGUMENT.withDescription("request to " + delivery.method()
               + " could not be decoded; dead-lettered"));
       return;
@@ -173,6 +174,14 @@ final class WorkerProcessor {
       headers.put(QueueHeaders.STATUS_MESSAGE, status.getDescription());
     }
     return QueueMessage.wrap(null, Collections.unmodifiableMap(headers), body == null ? new byte[0] : body);
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private static String describe(Throwable t) {

@@ -195,7 +195,8 @@ abstract class QueueContractTest {
     get(transport.publishRequest(ECHO.fullName(), garbage));
 
     List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
-    assertThat(dead.get(0).header(QueueHeaders.ERROR)).startsWith("request could not be decoded");
+    assertThat(dead.get(0).header(QueueHeaders.ERROR))
+        .startsWith("request could not be decoded: com.google.protobuf.InvalidProtocolBufferException: ");
     assertThat(dead.get(0).header(QueueHeaders.REQUEST_ID)).isEqualTo("bad-1");
     assertThat(dead.get(0).header(QueueHeaders.METHOD)).isEqualTo(ECHO.fullName());
     assertThat(dead.get(0).body()).containsExactly(0xff, 0xff, 0xff);
