@@ -51,7 +51,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>{@code linger.ms=0}: a request is sent at once. Kafka 4's default of 5 ms puts up to 5 ms
  *       on each of the two hops of a call, and with one call outstanding that cuts throughput
- *       about tenfold. Under load, batches still form while earlier sends are in flight.
+ *       about tenfold. Under load, batches still form while the previous send is in flight.
+ *   <li>{@code max.in.flight.requests.per.connection=1}: while one produce request is out, the
+ *       next calls collect into one batch, so batches grow with the load without a linger. With
+ *       Kafka's 5 in flight they left about half as full, which halved queue-call throughput on a
+ *       busy broker.
  *   <li>{@code acks=all} with {@code enable.idempotence=true}: a request or reply is acknowledged
  *       only once it is on every in-sync replica, so "enqueued" means durable, and retries do not
  *       duplicate records. {@code batch.size=65536} lets those batches grow under load.
@@ -280,6 +284,11 @@ public final class KafkaQueue implements QueueTransport {
     p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("batch.size", "65536");
+    // One produce request in flight per broker: while it is out, the next calls collect into one
+    // batch, so batches grow with the load and need no linger (which would delay every call when
+    // the load is light). On a busy broker this doubled queue-call throughput here: per-request
+    // cost dominates, and with 5 requests in flight they left half as full.
+    p.put("max.in.flight.requests.per.connection", "1");
     p.putAll(config.properties);
     p.putAll(config.producerProperties);
     return p;
