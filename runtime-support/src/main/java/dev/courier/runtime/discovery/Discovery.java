@@ -1,6 +1,7 @@
 package dev.courier.runtime.discovery;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One discovery backend, both sides: {@link #endpointSource} for clients and {@link #register}
@@ -14,6 +15,21 @@ public interface Discovery extends ServiceRegistry, AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Checks a service name the way every backend does before it follows or registers it: a full
+   * gRPC service name ({@code package.Service}), not blank, without a {@code /}.
+   *
+   * @return {@code serviceName}
+   * @throws IllegalArgumentException naming the bad value
+   */
+  static String requireServiceName(String serviceName) {
+    Objects.requireNonNull(serviceName, "serviceName");
+    if (serviceName.isBlank() || serviceName.contains("/")) {
+      throw new IllegalArgumentException("serviceName: '" + serviceName + "' (expected: a gRPC service name)");
+    }
+    return serviceName;
+  }
 
   /**
    * A backend from a URI, so that switching registries is a configuration change:

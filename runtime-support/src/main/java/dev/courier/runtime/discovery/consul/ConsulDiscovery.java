@@ -1,8 +1,8 @@
 package dev.courier.runtime.discovery.consul;
 
+import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
-import dev.courier.runtime.discovery.Discovery;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -64,7 +64,7 @@ public final class ConsulDiscovery implements Discovery {
    */
   @Override
   public EndpointSource endpointSource(String serviceName) {
-    requireName(serviceName);
+    Discovery.requireServiceName(serviceName);
     return new ConsulEndpointSource(this, serviceName);
   }
 
@@ -77,7 +77,7 @@ public final class ConsulDiscovery implements Discovery {
    */
   @Override
   public Registration register(String serviceName, Endpoint endpoint) {
-    requireName(serviceName);
+    Discovery.requireServiceName(serviceName);
     ConsulRegistration registration = new ConsulRegistration(this, serviceName, endpoint);
     registration.start();
     return registration;
@@ -129,12 +129,6 @@ public final class ConsulDiscovery implements Discovery {
     open.remove(closeable);
   }
 
-  private static void requireName(String serviceName) {
-    Objects.requireNonNull(serviceName, "serviceName");
-    if (serviceName.isBlank() || serviceName.contains("/")) {
-      throw new IllegalArgumentException("serviceName: '" + serviceName + "' (expected: a gRPC service name)");
-    }
-  }
 
   /** Configures a {@link ConsulDiscovery}. Not thread-safe. */
   public static final class Builder {

@@ -1,9 +1,9 @@
 package dev.courier.runtime.discovery.zookeeper;
 
+import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.discovery.RegistrationException;
-import dev.courier.runtime.discovery.Discovery;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -132,13 +132,13 @@ public final class ZooKeeperDiscovery implements Discovery {
    */
   @Override
   public EndpointSource endpointSource(String serviceName) {
-    requireName(serviceName);
+    Discovery.requireServiceName(serviceName);
     return new ZooKeeperEndpointSource(this, serviceName);
   }
 
   @Override
   public Registration register(String serviceName, Endpoint endpoint) {
-    requireName(serviceName);
+    Discovery.requireServiceName(serviceName);
     Objects.requireNonNull(endpoint, "endpoint");
     InstancePayload payload = new InstancePayload();
     payload.setWeight(endpoint.weight());
@@ -219,12 +219,6 @@ public final class ZooKeeperDiscovery implements Discovery {
     }
   }
 
-  private static void requireName(String serviceName) {
-    Objects.requireNonNull(serviceName, "serviceName");
-    if (serviceName.isBlank() || serviceName.contains("/")) {
-      throw new IllegalArgumentException("serviceName: '" + serviceName + "' (expected: a gRPC service name)");
-    }
-  }
 
   /** Deletes its node once; does not wait when ZooKeeper cannot be reached. */
   private final class ZooKeeperRegistration implements Registration {
