@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** Drives a call under load for a warm-up and a measured period, and times every call. */
-final class Load {
+public final class Load {
   /** One blocking call; throws on failure. */
   @FunctionalInterface
   interface BlockingCall {
@@ -141,21 +141,21 @@ final class Load {
   }
 
   /** Gathers the latencies of every thread or chain, over one or more rounds. Thread-safe. */
-  static final class Recorder {
+  public static final class Recorder {
     private long[] all = new long[1 << 16];
     private int count;
     private double seconds;
 
-    synchronized void addTime(double roundSeconds) {
+    public synchronized void addTime(double roundSeconds) {
       seconds += roundSeconds;
     }
 
-    synchronized Result result(String name) {
+    public synchronized Result result(String name) {
       return result(name, seconds);
     }
     private final AtomicLong errors = new AtomicLong();
 
-    synchronized void add(long[] latencies, int n, long failed) {
+    public synchronized void add(long[] latencies, int n, long failed) {
       if (count + n > all.length) {
         all = Arrays.copyOf(all, Math.max(all.length * 2, count + n));
       }

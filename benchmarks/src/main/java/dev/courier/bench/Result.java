@@ -3,7 +3,7 @@ package dev.courier.bench;
 import java.util.Arrays;
 
 /** What one scenario measured. Immutable. */
-record Result(String name, long calls, long errors, double seconds, long p50Nanos, long p99Nanos, double attemptsPerCall) {
+public record Result(String name, long calls, long errors, double seconds, long p50Nanos, long p99Nanos, double attemptsPerCall) {
   static Result of(String name, long[] latencies, int count, long errors, double seconds, double attemptsPerCall) {
     long[] sorted = Arrays.copyOf(latencies, count);
     Arrays.sort(sorted);
@@ -12,7 +12,7 @@ record Result(String name, long calls, long errors, double seconds, long p50Nano
     return new Result(name, count + errors, errors, seconds, p50, p99, attemptsPerCall);
   }
 
-  double callsPerSecond() {
+  public double callsPerSecond() {
     return calls / seconds;
   }
 

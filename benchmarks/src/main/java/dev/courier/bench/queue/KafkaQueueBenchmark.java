@@ -1,6 +1,8 @@
 package dev.courier.bench.queue;
 
 import com.google.protobuf.StringValue;
+import dev.courier.bench.Load;
+import dev.courier.bench.Result;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.queue.EmbeddedKafka;
@@ -50,7 +52,7 @@ public final class KafkaQueueBenchmark {
   public static void main(String[] args) throws Exception {
     long warmup = Long.getLong("warmupMs", 3000);
     long measure = Long.getLong("measureMs", 5000);
-    List<LoadLoop.Result> results = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     ExecutorService reissue = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "bench-reissue");
       t.setDaemon(true);
@@ -74,19 +76,20 @@ public final class KafkaQueueBenchmark {
           // Warm both up (the JIT still compiles broker code for a while), then alternate short
           // rounds, in turn starting with either side, so that the machine's ups and downs fall on
           // both alike.
-          LoadLoop.run("warm-up", outstanding, warmup, 0, rawCall, reissue);
-          LoadLoop.run("warm-up", outstanding, warmup, 0, courierCall, reissue);
-          LoadLoop.Tally rawTally = new LoadLoop.Tally("raw kafka-clients loop", outstanding);
-          LoadLoop.Tally courierTally = new LoadLoop.Tally("Courier KafkaQueue", outstanding);
+          LoadLoop.run(new Load.Recorder(), outstanding, warmup, 0, rawCall, reissue);
+          LoadLoop.run(new Load.Recorder(), outstanding, warmup, 0, courierCall, reissue);
+          Load.Recorder rawRecorder = new Load.Recorder();
+          Load.Recorder courierRecorder = new Load.Recorder();
           for (int round = 0; round < ROUNDS; round++) {
             boolean rawFirst = round % 2 == 0;
-            LoadLoop.run(rawFirst ? rawTally : courierTally, ROUND_WARMUP_MS, measure / ROUNDS,
+            LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding, ROUND_WARMUP_MS, measure / ROUNDS,
                 rawFirst ? rawCall : courierCall, reissue);
-            LoadLoop.run(rawFirst ? courierTally : rawTally, ROUND_WARMUP_MS, measure / ROUNDS,
+            LoadLoop.run(rawFirst ? courierRecorder : rawRecorder, outstanding, ROUND_WARMUP_MS, measure / ROUNDS,
                 rawFirst ? courierCall : rawCall, reissue);
           }
-          results.add(rawTally.result());
-          results.add(courierTally.result());
+          Result rawResult = rawRecorder.result("raw kafka-clients loop");
+          rows.add(new Row(outstanding, rawResult, null));
+          rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult));
         }
         print("Courier KafkaQueue client", client.stats());
         print("Courier KafkaQueue worker", worker.stats());
@@ -97,13 +100,14 @@ public final class KafkaQueueBenchmark {
             .handle(ECHO, req -> StringValue.of(req.getValue())).start();
         QueueClientRuntime client = QueueClientRuntime.create(queue)) {
       for (int outstanding : new int[] {1, 256}) {
-        results.add(LoadLoop.run("Courier InMemoryQueue", outstanding, warmup, measure,
-            i -> client.call(ECHO, request(i)), reissue));
+        Load.Recorder recorder = new Load.Recorder();
+        LoadLoop.run(recorder, outstanding, warmup, measure, i -> client.call(ECHO, request(i)), reissue);
+        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null));
       }
       print("Courier InMemoryQueue worker", worker.stats());
     }
     reissue.shutdown();
-    table(results, warmup, measure);
+    table(rows, warmup, measure);
   }
 
   private static KafkaQueue kafkaQueue(String bootstrap, String clientId) {
@@ -119,21 +123,21 @@ public final class KafkaQueueBenchmark {
     System.out.println(what + ": " + stats);
   }
 
-  private static void table(List<LoadLoop.Result> results, long warmup, long measure) {
+  /** One line of the table: a result and, for Courier on Kafka, the raw loop's at the same level. */
+  private record Row(int outstanding, Result result, Result raw) {}
+
+  private static void table(List<Row> rows, long warmup, long measure) {
     System.out.printf(Locale.ROOT, "%nwarm-up %d ms per scenario, measured %d ms per scenario (Kafka: %d"
         + " alternating rounds of raw and Courier), %d cores%n%n",
         warmup, measure, ROUNDS, Runtime.getRuntime().availableProcessors());
     System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-    for (LoadLoop.Result r : results) {
-      String ratio = "";
-      for (LoadLoop.Result base : results) {
-        if (base.name().startsWith("raw") && base.outstanding() == r.outstanding() && r.name().contains("Kafka")) {
-          ratio = String.format(Locale.ROOT, "%.2fx", r.callsPerSecond() / base.callsPerSecond());
-        }
-      }
+    for (Row row : rows) {
+      Result r = row.result();
+      String ratio = row.raw() == null ? ""
+          : String.format(Locale.ROOT, "%.2fx", r.callsPerSecond() / row.raw().callsPerSecond());
       System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s |%n", r.name(),
-          r.outstanding(), r.callsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(), ratio);
+          row.outstanding(), r.callsPerSecond(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.errors(), ratio);
     }
   }
 }
