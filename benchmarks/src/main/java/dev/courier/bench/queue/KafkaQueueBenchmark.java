@@ -14,6 +14,7 @@ import dev.courier.runtime.queue.QueueWorkerRuntime;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +30,10 @@ import java.util.function.LongFunction;
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks exec:java
  * -Dexec.mainClass=dev.courier.bench.queue.KafkaQueueBenchmark} (system properties {@code
- * warmupMs}, default 3000, and {@code measureMs}, default 5000, per scenario).
+ * warmupMs}, default 15,000: each side's warm-up under load before the Kafka scenarios, and the
+ * InMemoryQueue's per scenario; {@code measureMs}, default 10,000, per scenario, and
+ * {@code rounds}, default 10: how many rounds the measured time of each Kafka scenario is split
+ * into, alternating raw and Courier).
  */
 public final class KafkaQueueBenchmark {
   static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(
@@ -42,16 +46,17 @@ public final class KafkaQueueBenchmark {
       MethodPolicy.DEFAULT,
       req -> req.getValue().substring(0, req.getValue().indexOf(':')));
   private static final int PARTITIONS = 4;
-  /** Measured rounds per side and level; the measured time is split among them. */
-  private static final int ROUNDS = 4;
+  /** Time for each side to settle at a new number of calls outstanding. */
+  private static final long LEVEL_WARMUP_MS = 2000;
   /** Time for a round's calls to reach a steady state before it is measured. */
   private static final long ROUND_WARMUP_MS = 500;
 
   private KafkaQueueBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long warmup = Long.getLong("warmupMs", 3000);
-    long measure = Long.getLong("measureMs", 5000);
+    long warmup = Long.getLong("warmupMs", 15_000);
+    long measure = Long.getLong("measureMs", 10_000);
+    int rounds = Integer.getInteger("rounds", 10);
     List<Row> rows = new ArrayList<>();
     ExecutorService reissue = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "bench-reissue");
@@ -72,24 +77,29 @@ public final class KafkaQueueBenchmark {
         client.call(ECHO, request(0)).get(60, TimeUnit.SECONDS);
         LongFunction<CompletableFuture<?>> rawCall = i -> raw.call("k" + (i % 64), request(i));
         LongFunction<CompletableFuture<?>> courierCall = i -> client.call(ECHO, request(i));
+        // Warm both up under load: the JIT compiles broker and client code for 20 s or so, and
+        // until it is done it takes much of a small machine's CPU from whichever side runs.
+        LoadLoop.run(new Load.Recorder(), 256, warmup, 0, rawCall, reissue);
+        LoadLoop.run(new Load.Recorder(), 256, warmup, 0, courierCall, reissue);
         for (int outstanding : new int[] {1, 256}) {
-          // Warm both up (the JIT still compiles broker code for a while), then alternate short
-          // rounds, in turn starting with either side, so that the machine's ups and downs fall on
-          // both alike.
-          LoadLoop.run(new Load.Recorder(), outstanding, warmup, 0, rawCall, reissue);
-          LoadLoop.run(new Load.Recorder(), outstanding, warmup, 0, courierCall, reissue);
+          // Alternate short rounds, in turn starting with either side, so that the machine's ups
+          // and downs fall on both alike.
+          LoadLoop.run(new Load.Recorder(), outstanding, LEVEL_WARMUP_MS, 0, rawCall, reissue);
+          LoadLoop.run(new Load.Recorder(), outstanding, LEVEL_WARMUP_MS, 0, courierCall, reissue);
           Load.Recorder rawRecorder = new Load.Recorder();
           Load.Recorder courierRecorder = new Load.Recorder();
-          for (int round = 0; round < ROUNDS; round++) {
+          double[] roundRatios = new double[rounds];
+          for (int round = 0; round < rounds; round++) {
             boolean rawFirst = round % 2 == 0;
-            LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding, ROUND_WARMUP_MS, measure / ROUNDS,
-                rawFirst ? rawCall : courierCall, reissue);
-            LoadLoop.run(rawFirst ? courierRecorder : rawRecorder, outstanding, ROUND_WARMUP_MS, measure / ROUNDS,
-                rawFirst ? courierCall : rawCall, reissue);
+            double first = LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding, ROUND_WARMUP_MS,
+                measure / rounds, rawFirst ? rawCall : courierCall, reissue);
+            double second = LoadLoop.run(rawFirst ? courierRecorder : rawRecorder, outstanding, ROUND_WARMUP_MS,
+                measure / rounds, rawFirst ? courierCall : rawCall, reissue);
+            roundRatios[round] = rawFirst ? second / first : first / second;
           }
           Result rawResult = rawRecorder.result("raw kafka-clients loop");
-          rows.add(new Row(outstanding, rawResult, null));
-          rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult));
+          rows.add(new Row(outstanding, rawResult, null, null));
+          rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult, roundRatios));
         }
         print("Courier KafkaQueue client", client.stats());
         print("Courier KafkaQueue worker", worker.stats());
@@ -102,12 +112,12 @@ public final class KafkaQueueBenchmark {
       for (int outstanding : new int[] {1, 256}) {
         Load.Recorder recorder = new Load.Recorder();
         LoadLoop.run(recorder, outstanding, warmup, measure, i -> client.call(ECHO, request(i)), reissue);
-        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null));
+        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null, null));
       }
       print("Courier InMemoryQueue worker", worker.stats());
     }
     reissue.shutdown();
-    table(rows, warmup, measure);
+    table(rows, warmup, measure, rounds);
   }
 
   private static KafkaQueue kafkaQueue(String bootstrap, String clientId) {
@@ -123,21 +133,37 @@ public final class KafkaQueueBenchmark {
     System.out.println(what + ": " + stats);
   }
 
-  /** One line of the table: a result and, for Courier on Kafka, the raw loop's at the same level. */
-  private record Row(int outstanding, Result result, Result raw) {}
+  /**
+   * One line of the table: a result and, for Courier on Kafka, the raw loop's at the same level and
+   * Courier's ratio to raw in each pair of adjacent rounds.
+   */
+  private record Row(int outstanding, Result result, Result raw, double[] roundRatios) {}
 
-  private static void table(List<Row> rows, long warmup, long measure) {
-    System.out.printf(Locale.ROOT, "%nwarm-up %d ms per scenario, measured %d ms per scenario (Kafka: %d"
-        + " alternating rounds of raw and Courier), %d cores%n%n",
-        warmup, measure, ROUNDS, Runtime.getRuntime().availableProcessors());
-    System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+  private static void table(List<Row> rows, long warmup, long measure, int rounds) {
+    System.out.printf(Locale.ROOT, "%nwarm-up %d ms per side, measured %d ms per scenario (Kafka:"
+        + " %d alternating rounds of raw and Courier), %d cores%n%n",
+        warmup, measure, rounds, Runtime.getRuntime().availableProcessors());
+    System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw | per round: median (min-max) |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Row row : rows) {
       Result r = row.result();
       String ratio = row.raw() == null ? ""
           : String.format(Locale.ROOT, "%.2fx", r.callsPerSecond() / row.raw().callsPerSecond());
-      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s |%n", r.name(),
-          row.outstanding(), r.callsPerSecond(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.errors(), ratio);
+      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s | %s |%n", r.name(),
+          row.outstanding(), r.callsPerSecond(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.errors(), ratio,
+          spread(row.roundRatios()));
     }
+  }
+
+  /** The median, lowest and highest of the per-round ratios, or nothing without them. */
+  private static String spread(double[] ratios) {
+    if (ratios == null) {
+      return "";
+    }
+    double[] sorted = ratios.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)", median, sorted[0], sorted[n - 1]);
   }
 }

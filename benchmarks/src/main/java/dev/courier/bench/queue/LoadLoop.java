@@ -33,8 +33,10 @@ final class LoadLoop {
   /**
    * Runs {@code outstanding} calls for a warm-up and then a measured window, and adds the window
    * (its successful calls' latencies, its failures and its length) to {@code recorder}.
+   *
+   * @return the calls per second of the measured window, failures included
    */
-  static void run(Load.Recorder recorder, int outstanding, long warmupMillis, long measureMillis,
+  static double run(Load.Recorder recorder, int outstanding, long warmupMillis, long measureMillis,
       LongFunction<CompletableFuture<?>> caller, Executor reissue) throws InterruptedException {
     LoadLoop loop = new LoadLoop(caller, reissue);
     CountDownLatch stopped = new CountDownLatch(outstanding);
@@ -51,6 +53,7 @@ final class LoadLoop {
     stopped.await(30, TimeUnit.SECONDS);
     recorder.add(loop.samples, Math.min(loop.sampleCount.get(), loop.samples.length), loop.errors.get());
     recorder.addTime(elapsed / 1e9);
+    return (loop.sampleCount.get() + loop.errors.get()) / (elapsed / 1e9);
   }
 
   private void issue(CountDownLatch stopped) {

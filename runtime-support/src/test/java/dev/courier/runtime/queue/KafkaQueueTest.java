@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +100,10 @@ class KafkaQueueTest extends QueueContractTest {
     ConsumerRecord<String, byte[]> record = read(queue.requestTopic(ECHO.fullName()), 2, 1).get(0);
 
     assertThat(record.key()).isEqualTo("cart-7");
+    // The wire names, spelled out: other Courier versions and tools read them. Nothing else rides
+    // along, since every header costs on every record.
+    assertThat(record.headers()).extracting(Header::key)
+        .containsExactlyInAnyOrder("c-id", "c-corr", "c-reply", "c-deadline");
     Map<String, String> headers = KafkaRecords.toMessage(record).headers();
     assertThat(headers).containsKeys(QueueHeaders.REQUEST_ID, QueueHeaders.CORRELATION_ID);
     assertThat(headers).doesNotContainKey(QueueHeaders.METHOD); // the topic names it
