@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * returned future with the reply that comes back on this client's reply queue.
  *
  * <p>The timeout of a call is, in order: the one given to {@link #withTimeout}, the method's
- * declared timeout, or 30 seconds. A call without a reply by then fails with {@code
- * DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes the request
+ * declared timeout, or 30 seconds. A call without a reply by then (checked every 10 ms) fails with
+ * {@code DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes the request
  * later does not run it. A reply that comes after that is dropped and counted in {@link
  * QueueStats#lateReplies()}. A worker's failure arrives as a {@link CourierException} with the
  * worker's status.
@@ -100,7 +98,7 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final QueueTransport transport;
     private final Publisher publisher;
     private final ReplyQueue replies;
-    private final ScheduledThreadPoolExecutor timer;
+    private final TimeoutWheel timer;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
@@ -117,12 +115,8 @@ public final class QueueClientRuntime implements AutoCloseable {
       this.transport = transport;
       this.publisher = Publisher.of(transport);
       this.counters = new QueueCounters(listener);
-      this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "courier-queue-client-timer");
-        t.setDaemon(true);
-        return t;
-      });
-      timer.setRemoveOnCancelPolicy(true);
+      // Ticks of 10 ms: a queue call's timeout is seconds long, so 10 ms late at most is fine.
+      this.timer = new TimeoutWheel("courier-queue-client-timer", 10, TimeUnit.MILLISECONDS, 512);
       this.replies = transport.openReplyQueue(this::onReply);
     }
 
@@ -203,7 +197,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         counters.record(QueueEvent.LATE_REPLY, "");
         return;
       }
-      p.timer.cancel(false);
+      p.timer.cancel();
       counters.record(QueueEvent.REPLIED, p.method.fullName());
       p.complete(reply);
     }
@@ -221,7 +215,7 @@ public final class QueueClientRuntime implements AutoCloseable {
     private void fail(String correlationId, CourierException error) {
       Pending p = pending.remove(correlationId);
       if (p != null) {
-        p.timer.cancel(false);
+        p.timer.cancel();
         p.result.completeExceptionally(error);
       }
     }
@@ -233,7 +227,7 @@ public final class QueueClientRuntime implements AutoCloseable {
       try {
         replies.close();
       } finally {
-        timer.shutdownNow();
+        timer.close();
         for (String id : pending.keySet()) {
           fail(id, closedError());
         }
@@ -255,7 +249,7 @@ public final class QueueClientRuntime implements AutoCloseable {
     final RpcMethod<?, ?> method;
     final CompletableFuture<?> result;
     final Duration timeout;
-    volatile ScheduledFuture<?> timer;
+    volatile TimeoutWheel.Timeout timer;
 
     Pending(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
       this.method = method;
