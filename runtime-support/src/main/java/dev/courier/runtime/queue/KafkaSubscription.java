@@ -25,18 +25,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * A worker's consumer-group subscription to request topics, run by one daemon thread that alone
  * touches the consumer. Deliveries are acknowledged from any thread; the consumer thread commits,
  * per partition, the lowest offset not yet acknowledged (so a commit never passes a request whose
- * reply is not yet produced), at most every {@value #COMMIT_INTERVAL_MS} ms, and synchronously
+ * reply is not yet produced), at most once per commit interval, and synchronously
  * when partitions are revoked and on close. When {@code maxInFlight} deliveries are unfinished the
  * partitions are paused. Thread-safe.
  */
 final class KafkaSubscription implements QueueSubscription {
   private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
-  static final long COMMIT_INTERVAL_MS = 100;
   private static final Duration POLL = Duration.ofMillis(50);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, String> methodsByTopic;
   private final int maxInFlight;
+  private final long commitIntervalMs;
   private final Consumer<QueueDelivery> handler;
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
   private final ConcurrentLinkedQueue<Delivery> finished = new ConcurrentLinkedQueue<>();
@@ -50,10 +50,11 @@ final class KafkaSubscription implements QueueSubscription {
   private boolean paused;
 
   KafkaSubscription(Properties consumerProps, Map<String, String> methodsByTopic, int maxInFlight,
-      Consumer<QueueDelivery> handler) {
+      Duration commitInterval, Consumer<QueueDelivery> handler) {
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
     this.methodsByTopic = Map.copyOf(methodsByTopic);
     this.maxInFlight = maxInFlight;
+    this.commitIntervalMs = commitInterval.toMillis();
     this.handler = handler;
     this.thread = new Thread(this::run, "courier-kafka-worker-" + consumerProps.get("group.id"));
     thread.setDaemon(true);
@@ -130,7 +131,7 @@ final class KafkaSubscription implements QueueSubscription {
 
   private void commit(boolean sync) {
     long now = System.currentTimeMillis();
-    if (!sync && now - lastCommitMs < COMMIT_INTERVAL_MS) {
+    if (!sync && now - lastCommitMs < commitIntervalMs) {
       return;
     }
     lastCommitMs = now;

@@ -61,7 +61,9 @@ final class TimeoutWheel implements AutoCloseable {
 
   /** Runs {@code task} on the wheel thread once {@code delay} has passed, unless cancelled first. */
   Timeout schedule(Runnable task, long delay, TimeUnit unit) {
-    Entry entry = new Entry(System.nanoTime() + unit.toNanos(delay), task);
+    // Kept as time since the wheel started, so that a delay of years cannot overflow.
+    long dueNanos = System.nanoTime() - startNanos + Math.min(unit.toNanos(Math.max(0, delay)), Long.MAX_VALUE / 2);
+    Entry entry = new Entry(dueNanos, task);
     incoming.add(entry);
     if (sleeping) {
       LockSupport.unpark(thread);
@@ -120,7 +122,7 @@ final class TimeoutWheel implements AutoCloseable {
         continue; // cancelled before it was filed
       }
       // The first tick at or after the deadline, and never one already run.
-      long due = Math.max(tick, ceilDiv(e.deadlineNanos - startNanos, tickNanos));
+      long due = Math.max(tick, ceilDiv(e.dueNanos, tickNanos));
       e.rounds = (due - tick) / buckets.length;
       int index = (int) (due & mask);
       e.next = buckets[index];
@@ -162,15 +164,16 @@ final class TimeoutWheel implements AutoCloseable {
   }
 
   private static final class Entry implements Timeout {
-    final long deadlineNanos;
+    /** When it is due, in nanoseconds since the wheel started. */
+    final long dueNanos;
     /** The task, or {@code null} once cancelled or run. */
     volatile Runnable task;
     /** Wheel thread only: revolutions left before it is due, and the next entry of its bucket. */
     long rounds;
     Entry next;
 
-    Entry(long deadlineNanos, Runnable task) {
-      this.deadlineNanos = deadlineNanos;
+    Entry(long dueNanos, Runnable task) {
+      this.dueNanos = dueNanos;
       this.task = task;
     }
 

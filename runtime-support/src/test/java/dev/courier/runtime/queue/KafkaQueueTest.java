@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -60,6 +63,34 @@ class KafkaQueueTest extends QueueContractTest {
   @Override
   List<QueueMessage> awaitDeadLetters(String method, int count) {
     return read(queue.deadLetterTopic(method), 2, count).stream().map(KafkaRecords::toMessage).toList();
+  }
+
+  @Test
+  void answeredRequestsAreCommittedOncePerCommitIntervalAndAtClose() throws Exception {
+    int n = TEST.incrementAndGet();
+    String group = "commit-" + n;
+    KafkaQueue slowCommits = track(KafkaQueue.builder().bootstrapServers(kafka.bootstrapServers())
+        .topicPrefix("c" + n + ".").groupId(group).clientId("commit-" + n).partitions(2)
+        .commitInterval(Duration.ofMinutes(10)).build());
+    QueueWorkerRuntime worker = track(QueueWorkerRuntime.builder(slowCommits)
+        .handle(ECHO, req -> text("echo " + req.getValue())).start());
+    QueueClientRuntime calls = track(QueueClientRuntime.create(slowCommits));
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(calls.call(ECHO, text("k" + i + ":x"))).getValue()).isEqualTo("echo k" + i + ":x");
+    }
+
+    Thread.sleep(1_500); // longer than the default interval, far shorter than this queue's
+    assertThat(committedOffsets(group)).isZero();
+    worker.close();
+    assertThat(committedOffsets(group)).isEqualTo(5);
+  }
+
+  /** The sum of the offsets {@code group} has committed. */
+  private static long committedOffsets(String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+          .filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
   }
 
   /** Reads {@code count} records of {@code topic} from the beginning. */

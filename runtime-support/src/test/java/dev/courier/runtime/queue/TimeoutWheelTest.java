@@ -104,6 +104,21 @@ class TimeoutWheelTest {
   }
 
   @Test
+  void aTimeoutOfCenturiesDoesNotOverflowIntoThePast() throws InterruptedException {
+    try (TimeoutWheel wheel = new TimeoutWheel("test-wheel", 5, TimeUnit.MILLISECONDS, 64)) {
+      AtomicInteger runs = new AtomicInteger();
+      CountDownLatch control = new CountDownLatch(1);
+      wheel.schedule(runs::incrementAndGet, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+      wheel.schedule(runs::incrementAndGet, 300 * 365, TimeUnit.DAYS);
+      wheel.schedule(control::countDown, 50, TimeUnit.MILLISECONDS);
+
+      assertThat(control.await(5, TimeUnit.SECONDS)).isTrue();
+      Thread.sleep(50);
+      assertThat(runs).hasValue(0);
+    }
+  }
+
+  @Test
   void aFailingTaskDoesNotStopTheWheel() throws InterruptedException {
     try (TimeoutWheel wheel = new TimeoutWheel("test-wheel", 5, TimeUnit.MILLISECONDS, 64)) {
       CountDownLatch after = new CountDownLatch(1);
