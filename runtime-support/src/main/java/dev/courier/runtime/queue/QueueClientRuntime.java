@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * returned future with the reply that comes back on this client's reply queue.
  *
  * <p>The timeout of a call is, in order: the one given to {@link #withTimeout}, the method's
- * declared timeout, or 30 seconds. A call without a reply by then (checked every 10 ms) fails with
- * {@code DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes the request
- * later does not run it. A reply that comes after that is dropped and counted in {@link
+ * declared timeout, or 30 seconds. A call without a reply by then (checked every 10 ms) fails
+ * with {@code DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes
+ * the request later does not run it. A reply that comes after that is dropped and counted in {@link
  * QueueStats#lateReplies()}. A worker's failure arrives as a {@link CourierException} with the
  * worker's status.
  *
@@ -115,9 +115,10 @@ public final class QueueClientRuntime implements AutoCloseable {
       this.transport = transport;
       this.publisher = Publisher.of(transport);
       this.counters = new QueueCounters(listener);
+      this.replies = transport.openReplyQueue(this::onReply);
+      // After the reply queue, which may fail to open: the wheel starts its thread at once.
       // Ticks of 10 ms: a queue call's timeout is seconds long, so 10 ms late at most is fine.
       this.timer = new TimeoutWheel("courier-queue-client-timer", 10, TimeUnit.MILLISECONDS, 512);
-      this.replies = transport.openReplyQueue(this::onReply);
     }
 
     <ReqT, RespT> CompletableFuture<RespT> call(
