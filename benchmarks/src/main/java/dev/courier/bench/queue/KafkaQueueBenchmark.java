@@ -28,12 +28,12 @@ import java.util.function.LongFunction;
  * request/reply loop ({@link RawKafkaEcho}) doing the same work, on one embedded KRaft broker in
  * this JVM, with 1 and with 256 calls outstanding; and {@link InMemoryQueue} calls/s.
  *
- * <p>Run: {@code mvn -B -q -pl benchmarks exec:java
- * -Dexec.mainClass=dev.courier.bench.queue.KafkaQueueBenchmark} (system properties {@code
- * warmupMs}, default 15,000: each side's warm-up under load before the Kafka scenarios, and the
- * InMemoryQueue's per scenario; {@code measureMs}, default 10,000, per scenario, and
- * {@code rounds}, default 10: how many rounds the measured time of each Kafka scenario is split
- * into, alternating raw and Courier).
+ * <p>Run, after {@code mvn -B -q -pl benchmarks -am package -DskipTests}: {@code java -cp
+ * "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.queue.KafkaQueueBenchmark}
+ * (system properties {@code warmupMs}, default 15,000: each side's warm-up under load before the
+ * Kafka scenarios, and the InMemoryQueue's per scenario; {@code measureMs}, default 10,000, per
+ * scenario; {@code rounds}, default 10: how many rounds the measured time of each Kafka scenario is
+ * split into, alternating raw and Courier).
  */
 public final class KafkaQueueBenchmark {
   static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(
