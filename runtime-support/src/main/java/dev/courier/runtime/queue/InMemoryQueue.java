@@ -1,5 +1,8 @@
 package dev.courier.runtime.queue;
 
+import static dev.courier.runtime.queue.BuilderChecks.atLeastOne;
+import static dev.courier.runtime.queue.BuilderChecks.notNegative;
+
 import dev.courier.runtime.CourierException;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
@@ -163,12 +166,7 @@ public final class InMemoryQueue implements QueueTransport {
 
     /** How long a publisher waits for room in a full queue; zero fails at once. Default 10 s. */
     public Builder fullQueueTimeout(Duration fullQueueTimeout) {
-      Objects.requireNonNull(fullQueueTimeout, "fullQueueTimeout");
-      if (fullQueueTimeout.isNegative()) {
-        throw new IllegalArgumentException(
-            String.format("fullQueueTimeout: %s (expected: >= 0)", fullQueueTimeout));
-      }
-      this.fullQueueTimeout = fullQueueTimeout;
+      this.fullQueueTimeout = notNegative("fullQueueTimeout", fullQueueTimeout);
       return this;
     }
 
@@ -191,13 +189,6 @@ public final class InMemoryQueue implements QueueTransport {
 
     public InMemoryQueue build() {
       return new InMemoryQueue(this);
-    }
-
-    private static int atLeastOne(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(String.format("%s: %s (expected: >= 1)", name, value));
-      }
-      return value;
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.courier.runtime.queue;
 
+import static dev.courier.runtime.queue.BuilderChecks.atLeastOne;
+import static dev.courier.runtime.queue.BuilderChecks.notNegative;
+
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.tls.Secrets;
 import io.grpc.Status;
@@ -383,12 +386,7 @@ public final class KafkaQueue implements QueueTransport {
      * {@link QueueWorkerRuntime#close()} commit at once, whatever the interval.
      */
     public Builder commitInterval(Duration commitInterval) {
-      Objects.requireNonNull(commitInterval, "commitInterval");
-      if (commitInterval.isNegative()) {
-        throw new IllegalArgumentException(
-            String.format("commitInterval: %s (expected: >= 0)", commitInterval));
-      }
-      this.commitInterval = commitInterval;
+      this.commitInterval = notNegative("commitInterval", commitInterval);
       return this;
     }
 
@@ -442,13 +440,6 @@ public final class KafkaQueue implements QueueTransport {
       Objects.requireNonNull(value, name);
       if (value.isBlank()) {
         throw new IllegalArgumentException(String.format("%s: '%s' (expected: not blank)", name, value));
-      }
-      return value;
-    }
-
-    private static int atLeastOne(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(String.format("%s: %s (expected: >= 1)", name, value));
       }
       return value;
     }

@@ -1,5 +1,8 @@
 package dev.courier.runtime.queue;
 
+import static dev.courier.runtime.queue.BuilderChecks.atLeastOne;
+import static dev.courier.runtime.queue.BuilderChecks.notNegative;
+
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.server.ServiceBindings;
@@ -176,12 +179,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
 
     /** How long {@link #close()} waits for calls in flight; default 30 seconds. */
     public Builder shutdownTimeout(Duration shutdownTimeout) {
-      Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-      if (shutdownTimeout.isNegative()) {
-        throw new IllegalArgumentException(
-            String.format("shutdownTimeout: %s (expected: >= 0)", shutdownTimeout));
-      }
-      this.shutdownTimeout = shutdownTimeout;
+      this.shutdownTimeout = notNegative("shutdownTimeout", shutdownTimeout);
       return this;
     }
 
@@ -191,13 +189,6 @@ public final class QueueWorkerRuntime implements AutoCloseable {
         throw new IllegalStateException("no handlers (expected: at least one handle(method, handler))");
       }
       return new QueueWorkerRuntime(this);
-    }
-
-    private static int atLeastOne(String name, int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException(String.format("%s: %s (expected: >= 1)", name, value));
-      }
-      return value;
     }
   }
 }

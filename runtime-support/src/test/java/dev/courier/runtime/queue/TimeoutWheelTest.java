@@ -15,17 +15,8 @@ class TimeoutWheelTest {
   @Test
   void aTimeoutRunsAfterItsDeadlineAndSoonAfter() throws InterruptedException {
     try (TimeoutWheel wheel = new TimeoutWheel("test-wheel", 10, TimeUnit.MILLISECONDS, 64)) {
-      AtomicLong ranAt = new AtomicLong();
-      CountDownLatch ran = new CountDownLatch(1);
-      long scheduledAt = System.nanoTime();
-      wheel.schedule(() -> {
-        ranAt.set(System.nanoTime());
-        ran.countDown();
-      }, 80, TimeUnit.MILLISECONDS);
-
-      assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(ranAt.get() - scheduledAt);
-      assertThat(elapsedMs).isBetween(80L, 80L + 500L); // one tick late at most, plus a slow machine
+      // One tick late at most, plus a slow machine.
+      assertThat(millisUntilRun(wheel, 80)).isBetween(80L, 80L + 500L);
     }
   }
 
@@ -47,16 +38,7 @@ class TimeoutWheelTest {
   void aTimeoutLongerThanOneRevolutionWaitsItsRounds() throws InterruptedException {
     // 8 ticks of 2 ms: a revolution is 16 ms, the timeout 100 ms, about six revolutions.
     try (TimeoutWheel wheel = new TimeoutWheel("test-wheel", 2, TimeUnit.MILLISECONDS, 8)) {
-      AtomicLong ranAt = new AtomicLong();
-      CountDownLatch ran = new CountDownLatch(1);
-      long scheduledAt = System.nanoTime();
-      wheel.schedule(() -> {
-        ranAt.set(System.nanoTime());
-        ran.countDown();
-      }, 100, TimeUnit.MILLISECONDS);
-
-      assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(ranAt.get() - scheduledAt)).isGreaterThanOrEqualTo(100);
+      assertThat(millisUntilRun(wheel, 100)).isGreaterThanOrEqualTo(100);
     }
   }
 
@@ -90,16 +72,10 @@ class TimeoutWheelTest {
   @Test
   void anIdleWheelWakesForANewTimeout() throws InterruptedException {
     try (TimeoutWheel wheel = new TimeoutWheel("test-wheel", 5, TimeUnit.MILLISECONDS, 64)) {
-      CountDownLatch first = new CountDownLatch(1);
-      wheel.schedule(first::countDown, 10, TimeUnit.MILLISECONDS);
-      assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(millisUntilRun(wheel, 10)).isGreaterThanOrEqualTo(10);
       Thread.sleep(200); // nothing held: the wheel thread sleeps
 
-      CountDownLatch second = new CountDownLatch(1);
-      long scheduledAt = System.nanoTime();
-      wheel.schedule(second::countDown, 20, TimeUnit.MILLISECONDS);
-      assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scheduledAt)).isGreaterThanOrEqualTo(20);
+      assertThat(millisUntilRun(wheel, 20)).isGreaterThanOrEqualTo(20);
     }
   }
 
@@ -139,6 +115,19 @@ class TimeoutWheelTest {
     wheel.close();
     Thread.sleep(150);
     assertThat(runs).hasValue(0);
+  }
+
+  /** Schedules a timeout of {@code delayMs} and returns how long after scheduling it ran. */
+  private static long millisUntilRun(TimeoutWheel wheel, long delayMs) throws InterruptedException {
+    AtomicLong ranAt = new AtomicLong();
+    CountDownLatch ran = new CountDownLatch(1);
+    long scheduledAt = System.nanoTime();
+    wheel.schedule(() -> {
+      ranAt.set(System.nanoTime());
+      ran.countDown();
+    }, delayMs, TimeUnit.MILLISECONDS);
+    assertThat(ran.await(5, TimeUnit.SECONDS)).as("ran within 5 s").isTrue();
+    return TimeUnit.NANOSECONDS.toMillis(ranAt.get() - scheduledAt);
   }
 
   @Test
