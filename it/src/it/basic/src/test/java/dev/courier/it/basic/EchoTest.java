@@ -2,6 +2,8 @@ package dev.courier.it.basic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.runtime.queue.InMemoryQueue;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.server.CourierServer;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -12,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The generated server and client talk over a real loopback port, in all four RPC kinds. */
+/**
+ * The generated server and client talk over a real loopback port, in all four RPC kinds; the
+ * generated queue client and worker over the embedded queue.
+ */
 class EchoTest {
 
   private CourierServer server;
@@ -34,6 +39,16 @@ class EchoTest {
   void unary() throws Exception {
     assertThat(client.say(text("hi")).getText()).isEqualTo("hi");
     assertThat(client.sayAsync(text("async")).get(10, TimeUnit.SECONDS).getText()).isEqualTo("async");
+  }
+
+  @Test
+  void unaryOverTheEmbeddedQueue() throws Exception {
+    try (InMemoryQueue queue = InMemoryQueue.create();
+        QueueWorkerRuntime worker = EchoQueueWorker.start(new EchoService(), queue);
+        EchoQueueClient queued = EchoQueueClient.create(queue)) {
+      assertThat(queued.say(text("queued")).get(10, TimeUnit.SECONDS).getText()).isEqualTo("queued");
+      assertThat(worker.stats().executed()).isEqualTo(1);
+    }
   }
 
   @Test
