@@ -58,8 +58,8 @@ public final class DocModelBuilder {
       methods.add(new MethodDoc(m.protoName(), m.fullName(), m.javaName(), m.kind().name(), m.comment(),
           message(m.request()), message(m.response()), policy(m), m.deprecated()));
     }
-    return new ServiceDoc(s.protoName(), s.fullName(), s.protoFile(), s.comment(), s.javaPackage(), s.baseName(),
-        s.baseName() + "Client", List.copyOf(methods), s.deprecated());
+    return new ServiceDoc(s.protoName(), s.fullName(), s.protoFile(), s.comment(), s.javaPackage(),
+        s.names().serviceInterface(), s.names().client(), List.copyOf(methods), s.deprecated());
   }
 
   private MessageDoc message(TypeRef type) throws CodegenException {

@@ -5,6 +5,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.courier.codegen.model.CallKind;
+import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
 import javax.lang.model.element.Modifier;
@@ -17,11 +18,12 @@ final class ClientGenerator {
   private ClientGenerator() {}
 
   static TypeSpec generate(ServiceModel service) {
-    ClassName self = ClassName.get(service.javaPackage(), service.baseName() + "Client");
-    ClassName methods = ClassName.get(service.javaPackage(), MethodsGenerator.name(service));
+    GeneratedNames names = service.names();
+    ClassName self = ClassName.get(service.javaPackage(), names.client());
+    ClassName methods = ClassName.get(service.javaPackage(), names.methods());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addSuperinterface(ClassName.get(service.javaPackage(), service.baseName()))
+        .addSuperinterface(ClassName.get(service.javaPackage(), names.serviceInterface()))
         .addSuperinterface(AutoCloseable.class)
         .addJavadoc("Calls {@code $L} on remote servers, through Courier's call pipeline: the deadline,\n"
             + "retries, balancing and hedging declared in {@code $L}, overridable in {@link #builder()}.\n"

@@ -3,6 +3,7 @@ package dev.courier.codegen.java;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
 import javax.lang.model.element.Modifier;
@@ -15,14 +16,15 @@ final class InterfaceGenerator {
   private InterfaceGenerator() {}
 
   static TypeSpec generate(ServiceModel service) {
-    TypeSpec.Builder type = TypeSpec.interfaceBuilder(service.baseName())
+    GeneratedNames names = service.names();
+    TypeSpec.Builder type = TypeSpec.interfaceBuilder(names.serviceInterface())
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("$L", Javadoc.paragraph(service.comment()))
         .addJavadoc("The gRPC service {@code $L}. Implement it and serve it with {@link $L};\n"
             + "call a remote one through {@link $L}, which implements it too.\n"
             + "\n<p>To fail a call with a chosen status, throw a {@code CourierException} or a grpc\n"
             + "{@code StatusRuntimeException}; status, message and trailers reach the client unchanged.\n",
-            service.fullName(), service.baseName() + "Server", service.baseName() + "Client");
+            service.fullName(), names.server(), names.client());
     GeneratedTypes.decorate(type, service);
     if (service.deprecated()) {
       type.addAnnotation(Deprecated.class);

@@ -16,12 +16,8 @@ import javax.lang.model.element.Modifier;
 final class MethodsGenerator {
   private MethodsGenerator() {}
 
-  static String name(ServiceModel service) {
-    return service.baseName() + "Methods";
-  }
-
   static TypeSpec generate(ServiceModel service) {
-    TypeSpec.Builder type = TypeSpec.classBuilder(name(service))
+    TypeSpec.Builder type = TypeSpec.classBuilder(service.names().methods())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("The methods of {@code $L}, as gRPC names them: wire-compatible with every gRPC\n"
             + "implementation. Each constant carries the grpc {@code MethodDescriptor} (see\n"

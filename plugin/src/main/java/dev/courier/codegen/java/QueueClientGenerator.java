@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
 import java.util.HashSet;
@@ -22,8 +23,9 @@ final class QueueClientGenerator {
   private QueueClientGenerator() {}
 
   static TypeSpec generate(ServiceModel service) {
-    ClassName self = ClassName.get(service.javaPackage(), service.baseName() + "QueueClient");
-    ClassName methods = ClassName.get(service.javaPackage(), MethodsGenerator.name(service));
+    GeneratedNames names = service.names();
+    ClassName self = ClassName.get(service.javaPackage(), names.queueClient());
+    ClassName methods = ClassName.get(service.javaPackage(), names.methods());
     TypeSpec.Builder type = TypeSpec.classBuilder(self)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(AutoCloseable.class)
@@ -31,7 +33,7 @@ final class QueueClientGenerator {
             + "published to the method's request topic and answered by a {@link $L} on the reply topic\n"
             + "of this client. Calls with the same hash key stay in order.\n"
             + "\n<p>Thread-safe: create one per transport and share it.\n",
-            service.fullName(), service.baseName() + "QueueWorker");
+            service.fullName(), names.queueWorker());
     GeneratedTypes.decorate(type, service);
     type.addField(Types.QUEUE_CLIENT_RUNTIME, "runtime", Modifier.PRIVATE, Modifier.FINAL);
     type.addMethod(MethodSpec.constructorBuilder()

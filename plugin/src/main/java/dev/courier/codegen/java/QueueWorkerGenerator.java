@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
 import javax.lang.model.element.Modifier;
@@ -16,9 +17,10 @@ final class QueueWorkerGenerator {
   private QueueWorkerGenerator() {}
 
   static TypeSpec generate(ServiceModel service) {
-    ClassName iface = ClassName.get(service.javaPackage(), service.baseName());
-    ClassName methods = ClassName.get(service.javaPackage(), MethodsGenerator.name(service));
-    TypeSpec.Builder type = TypeSpec.classBuilder(service.baseName() + "QueueWorker")
+    GeneratedNames names = service.names();
+    ClassName iface = ClassName.get(service.javaPackage(), names.serviceInterface());
+    ClassName methods = ClassName.get(service.javaPackage(), names.methods());
+    TypeSpec.Builder type = TypeSpec.classBuilder(names.queueWorker())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("Serves the queue-backed methods of {@code $L} from a message queue, on an\n"
             + "implementation of {@link $T}: at-least-once delivery, duplicates answered without running\n"

@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
 import javax.lang.model.element.Modifier;
@@ -16,9 +17,10 @@ final class ServerGenerator {
   private ServerGenerator() {}
 
   static TypeSpec generate(ServiceModel service) {
-    ClassName iface = ClassName.get(service.javaPackage(), service.baseName());
-    ClassName methods = ClassName.get(service.javaPackage(), MethodsGenerator.name(service));
-    TypeSpec.Builder type = TypeSpec.classBuilder(service.baseName() + "Server")
+    GeneratedNames names = service.names();
+    ClassName iface = ClassName.get(service.javaPackage(), names.serviceInterface());
+    ClassName methods = ClassName.get(service.javaPackage(), names.methods());
+    TypeSpec.Builder type = TypeSpec.classBuilder(names.server())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("Serves an implementation of {@link $T} over gRPC: {@link #bind} gives the grpc\n"
             + "{@code ServerServiceDefinition} for any grpc server; {@link #builder} and {@link #start}\n"

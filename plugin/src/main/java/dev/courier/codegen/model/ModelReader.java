@@ -145,10 +145,11 @@ public final class ModelReader {
         String clash = taken.containsKey(type) ? taken.get(type) : mine.get(type);
         if (clash != null) {
           String pkg = service.javaPackage().isEmpty() ? "the default package" : "package " + service.javaPackage();
+          GeneratedNames fixed = GeneratedNames.of(service.baseName() + "Service");
           problems.add(service.protoFile() + ": Courier's type " + type + " for " + owner + " collides with "
               + clash + " in " + pkg + ". Fix: add option (courier.service) = { java_name: \""
-              + service.baseName() + "Service\" }; to the service (Courier then names its types "
-              + service.baseName() + "Service, " + service.baseName() + "ServiceClient, ...), or rename one"
+              + fixed.serviceInterface() + "\" }; to the service (Courier then names its types "
+              + fixed.serviceInterface() + ", " + fixed.client() + ", ...), or rename one"
               + " side, or give the files different java_package options");
         } else {
           mine.put(type, "Courier's type " + type + " for " + owner);

@@ -3,13 +3,13 @@ package dev.courier.codegen.model;
 import java.util.List;
 
 /**
- * One service as Courier generates it.
+ * One service as Courier generates it. Immutable.
  *
  * @param protoFile the {@code .proto} path as protoc names it ({@code shop/inventory.proto})
  * @param protoName the service's simple name ({@code Inventory})
  * @param fullName the gRPC service name ({@code shop.Inventory})
  * @param javaPackage the package of the generated types, possibly empty
- * @param baseName the base of the generated type names ({@code Inventory})
+ * @param baseName the base of the generated type names ({@code Inventory}); see {@link #names()}
  * @param fileClass the protoc outer class of the file, for its {@code getDescriptor()}
  * @param comment the {@code .proto} comment, possibly empty
  * @param methods in declaration order
@@ -44,14 +44,16 @@ public record ServiceModel(
         || methods.stream().anyMatch(m -> m.deprecated() || m.request().deprecated() || m.response().deprecated());
   }
 
-  /** The simple names of the Java types generated for this service. */
+  /** The simple names of the Java types generated for this service, made from {@link #baseName()}. */
+  public GeneratedNames names() {
+    return GeneratedNames.of(baseName);
+  }
+
+  /**
+   * The simple names of the Java types generated for this service, as {@link GeneratedNames#all}
+   * lists them: the queue client and worker only when it has queue-backed methods.
+   */
   public List<String> generatedTypeNames() {
-    List<String> names = new java.util.ArrayList<>(List.of(
-        baseName, baseName + "Client", baseName + "Server", baseName + "Methods"));
-    if (!queueMethods().isEmpty()) {
-      names.add(baseName + "QueueClient");
-      names.add(baseName + "QueueWorker");
-    }
-    return names;
+    return names().all(!queueMethods().isEmpty());
   }
 }
