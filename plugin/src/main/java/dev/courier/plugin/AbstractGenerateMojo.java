@@ -5,7 +5,6 @@ import dev.courier.codegen.build.CodegenOutcome;
 import dev.courier.codegen.build.CodegenPipeline;
 import dev.courier.codegen.build.CodegenRequest;
 import dev.courier.codegen.build.ProtocSource;
-import dev.courier.codegen.build.SourceGenerator;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,7 +146,7 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
     ide.clearMarkers(request);
     CodegenOutcome outcome;
     try {
-      outcome = new CodegenPipeline(SourceGenerator.courier(), log).run(request);
+      outcome = new CodegenPipeline(log).run(request);
     } catch (BuildException e) {
       e.details().forEach(log::error);
       ide.mark(e, request);

@@ -3,6 +3,9 @@ package dev.courier.codegen.build;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import dev.courier.codegen.CodegenException;
 import dev.courier.codegen.GeneratedFile;
+import dev.courier.codegen.docs.DocsGenerator;
+import dev.courier.codegen.model.CodegenModel;
+import dev.courier.codegen.model.ModelReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,32 +19,27 @@ import java.util.stream.Stream;
 
 /**
  * One code generation run: find the protos, skip when nothing changed, lay out the import path,
- * run protoc once for the whole set, generate the service sources and, when asked, render the
- * reference docs; then write the sources and the docs through two {@link OutputWriter}s, each with
- * its own manifest. Nothing is written until both have been generated, so a template error
- * leaves the previous outputs in place. Knows nothing about Maven. Thread-safe if the generator is; two runs must
- * not share a work folder.
+ * run protoc once for the whole set, read the services into one {@link CodegenModel}, and generate
+ * from that one model the service sources and, when asked, the reference docs; then write the
+ * sources and the docs through two {@link OutputWriter}s, each with its own manifest. Nothing is
+ * written until both have been generated, so a template error leaves the previous outputs in
+ * place. Knows nothing about Maven. Thread-safe; two runs must not share a work folder.
  *
  * @since 0.1.0
  */
 public final class CodegenPipeline {
 
   private final SourceGenerator generator;
-  private final DocsGenerator docsGenerator;
   private final BuildLog log;
 
-  /**
-   * A pipeline that generates service sources with {@code generator}, renders docs with Courier's
-   * templates and reports to {@code log}.
-   */
-  public CodegenPipeline(SourceGenerator generator, BuildLog log) {
-    this(generator, DocsGenerator.courier(), log);
+  /** A pipeline that generates with Courier's Java generators and templates and reports to {@code log}. */
+  public CodegenPipeline(BuildLog log) {
+    this(SourceGenerator.courier(), log);
   }
 
-  /** A pipeline with its own docs renderer (tests). */
-  public CodegenPipeline(SourceGenerator generator, DocsGenerator docsGenerator, BuildLog log) {
+  /** A pipeline with its own source generator (tests). */
+  CodegenPipeline(SourceGenerator generator, BuildLog log) {
     this.generator = generator;
-    this.docsGenerator = docsGenerator;
     this.log = log;
   }
 
@@ -89,31 +87,53 @@ public final class CodegenPipeline {
     }
     log.debug("Courier: generating because " + stale.get());
     cache.invalidate();
+    Written written = write(request, protos.size(), generate(request, protos), writer, docsWriter);
+    cache.store(fingerprint);
+    log.info(written.summary());
+    return written.outcome();
+  }
 
+  /** The files of one run, generated and not yet written. */
+  private record Generated(List<OutputFile> sources, List<OutputFile> docs) {}
+
+  /** What writing them did, and the line that says so. */
+  private record Written(CodegenOutcome outcome, String summary) {}
+
+  /** Runs protoc, reads the model once, and generates the sources and the docs from it. */
+  private Generated generate(CodegenRequest request, List<String> protos) throws BuildException, IOException {
     FileDescriptorSet set = runProtoc(request, protos);
-    List<OutputFile> files = new ArrayList<>();
+    List<OutputFile> sources = new ArrayList<>();
     if (request.generateMessages()) {
-      files.addAll(collect(work.resolve("java-out")));
+      sources.addAll(collect(request.workDirectory().resolve("java-out")));
     }
-    for (GeneratedFile file : generateServices(set, protos)) {
-      files.add(OutputFile.of(file));
+    CodegenModel model = readModel(set, protos);
+    for (GeneratedFile file : generator.generate(model.services())) {
+      sources.add(OutputFile.of(file));
     }
-    List<OutputFile> docs = request.docs().isPresent() ? renderDocs(set, protos, request.docs().get()) : List.of();
+    List<OutputFile> docs = request.docs().isPresent() ? renderDocs(model, request.docs().get()) : List.of();
+    return new Generated(sources, docs);
+  }
+
+  /** Writes the sources, then the docs when asked, each folder through its own writer and manifest. */
+  private static Written write(CodegenRequest request, int protoFiles, Generated generated, OutputWriter writer,
+      Optional<OutputWriter> docsWriter) throws BuildException, IOException {
+    List<OutputFile> files = generated.sources();
     OutputWriter.Result result = writer.write(files);
     String summary = String.format("Courier: %d files from %d proto files in %s (%d written, %d unchanged, %d deleted)",
-        files.size(), protos.size(), request.outputDirectory(), result.written(), result.unchanged(), result.deleted());
+        files.size(), protoFiles, request.outputDirectory(), result.written(), result.unchanged(), result.deleted());
     int written = result.written();
     int deleted = result.deleted();
     if (docsWriter.isPresent()) {
+      List<OutputFile> docs = generated.docs();
       OutputWriter.Result docsResult = docsWriter.get().write(docs);
       written += docsResult.written();
       deleted += docsResult.deleted();
       summary += String.format("; %d docs in %s (%d written, %d unchanged, %d deleted)", docs.size(),
           request.docs().get().outputDirectory(), docsResult.written(), docsResult.unchanged(), docsResult.deleted());
     }
-    cache.store(fingerprint);
-    log.info(summary);
-    return new CodegenOutcome(protos.size(), false, files.size(), written, deleted, docs.size());
+    CodegenOutcome outcome = new CodegenOutcome(protoFiles, false, files.size(), written, deleted,
+        generated.docs().size());
+    return new Written(outcome, summary);
   }
 
   private FileDescriptorSet runProtoc(CodegenRequest request, List<String> protos)
@@ -137,20 +157,19 @@ public final class CodegenPipeline {
     return FileDescriptorSet.parseFrom(Files.readAllBytes(descriptorSet));
   }
 
-  private List<GeneratedFile> generateServices(FileDescriptorSet set, List<String> protos) throws BuildException {
+  private static CodegenModel readModel(FileDescriptorSet set, List<String> protos) throws BuildException {
     try {
-      return generator.generate(set, protos);
+      return ModelReader.read(set, protos);
     } catch (CodegenException e) {
       throw new BuildException(String.format("Courier: %d problem(s) in .proto files; fix the lines above and build again",
           e.problems().size()), e.problems());
     }
   }
 
-  private List<OutputFile> renderDocs(FileDescriptorSet set, List<String> protos, DocsRequest docs)
-      throws BuildException {
+  private static List<OutputFile> renderDocs(CodegenModel model, DocsRequest docs) throws BuildException {
     List<GeneratedFile> rendered;
     try {
-      rendered = docsGenerator.generate(set, protos, docs.templateDirectory().orElse(null), docs.generator());
+      rendered = DocsGenerator.generate(model, docs.templateDirectory().orElse(null), docs.generator());
     } catch (CodegenException e) {
       String where = docs.templateDirectory().map(d -> " (templateDirectory " + d + ")").orElse("");
       throw new BuildException(String.format("Courier: %d problem(s) in templates%s; fix the lines above and build "

@@ -1,26 +1,22 @@
 package dev.courier.codegen.build;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
-import dev.courier.codegen.CodegenException;
 import dev.courier.codegen.GeneratedFile;
-import dev.courier.codegen.ServiceCodeGenerator;
-import java.util.Collection;
+import dev.courier.codegen.java.JavaSourceGenerator;
+import dev.courier.codegen.model.ServiceModel;
 import java.util.List;
 
 /**
- * The code generator as the pipeline sees it: descriptor set in, files out, no IO.
- *
- * @since 0.1.0
+ * The Java source generator as the pipeline sees it: the services the pipeline read once in, files
+ * out, no IO. A seam for tests, which count calls and write marker files instead of Java.
  */
 @FunctionalInterface
-public interface SourceGenerator {
+interface SourceGenerator {
 
-  /** Generates files for the services of {@code filesToGenerate}. */
-  List<GeneratedFile> generate(FileDescriptorSet set, Collection<String> filesToGenerate)
-      throws CodegenException;
+  /** Generates the files for {@code services}, sorted by path. */
+  List<GeneratedFile> generate(List<ServiceModel> services);
 
-  /** Courier's service generator. */
+  /** Courier's Java generators. */
   static SourceGenerator courier() {
-    return (set, files) -> new ServiceCodeGenerator().generate(set, files);
+    return JavaSourceGenerator::generate;
   }
 }

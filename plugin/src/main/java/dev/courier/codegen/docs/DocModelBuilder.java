@@ -24,19 +24,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the templates' {@link DocModel} from the validated services and protoc's descriptors. */
-public final class DocModelBuilder {
+/**
+ * Builds the templates' {@link DocModel} from the validated services and protoc's descriptors.
+ * Immutable.
+ */
+final class DocModelBuilder {
   private static final int MESSAGE_FIELD = 4;
   private static final int NESTED_FIELD = 3;
   private static final int FIELD_FIELD = 2;
 
   private final Map<String, FileDescriptor> files;
 
-  public DocModelBuilder(Map<String, FileDescriptor> files) {
+  /** @param files every file of the descriptor set as a linked descriptor, by path */
+  DocModelBuilder(Map<String, FileDescriptor> files) {
     this.files = Map.copyOf(files);
   }
 
-  public BuildDoc build(List<ServiceModel> services, String generator) throws CodegenException {
+  /**
+   * The data model of {@code services}, grouped by file in the order they come.
+   *
+   * @throws CodegenException when a request or response message is missing from the descriptors
+   */
+  BuildDoc build(List<ServiceModel> services, String generator) throws CodegenException {
     Map<String, List<ServiceDoc>> byFile = new LinkedHashMap<>();
     List<ServiceDoc> all = new ArrayList<>();
     for (ServiceModel service : services) {

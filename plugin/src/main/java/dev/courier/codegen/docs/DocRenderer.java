@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  * first: a template there replaces Courier's default of the same path, and any other template adds
  * an output.
  */
-public final class DocRenderer {
+final class DocRenderer {
   /** Courier's default templates, inside the courier-templates jar. */
   static final String DEFAULTS = "courier/templates";
   private static final String INDEX = DEFAULTS + "/templates.list";
@@ -50,13 +50,13 @@ public final class DocRenderer {
   private final Configuration freemarker;
 
   /** @param userTemplates the user's template directory, or {@code null} for the defaults only */
-  public DocRenderer(Path userTemplates) throws CodegenException {
+  DocRenderer(Path userTemplates) throws CodegenException {
     this.userTemplates = userTemplates;
     this.freemarker = configuration(userTemplates);
   }
 
   /** Every output of every template, sorted by path. */
-  public List<GeneratedFile> render(BuildDoc build) throws CodegenException {
+  List<GeneratedFile> render(BuildDoc build) throws CodegenException {
     List<GeneratedFile> out = new ArrayList<>();
     for (String name : templateNames()) {
       Template template = load(name);

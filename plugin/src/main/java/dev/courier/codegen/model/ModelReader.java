@@ -22,8 +22,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads protoc's descriptor set into validated {@link ServiceModel}s. Every problem is collected
- * (not only the first), each naming the {@code .proto} file and line, the service and the method.
+ * Reads protoc's descriptor set into a validated {@link CodegenModel}, once per build. Every
+ * problem is collected (not only the first), each naming the {@code .proto} file and line, the
+ * service and the method. Stateless.
  */
 public final class ModelReader {
   private static final int SERVICE_FIELD = 6;
@@ -32,11 +33,14 @@ public final class ModelReader {
   private ModelReader() {}
 
   /**
-   * The services declared in {@code filesToGenerate}, in file then declaration order.
+   * The model of the services declared in {@code filesToGenerate}, in file then declaration order,
+   * with the linked descriptors of every file of {@code set}.
    *
+   * @param set protoc's output with {@code --include_imports --include_source_info}
+   * @param filesToGenerate proto paths as protoc names them ({@code shop/inventory.proto})
    * @throws CodegenException listing every problem found
    */
-  public static List<ServiceModel> read(FileDescriptorSet set, Collection<String> filesToGenerate)
+  public static CodegenModel read(FileDescriptorSet set, Collection<String> filesToGenerate)
       throws CodegenException {
     List<String> problems = new ArrayList<>();
     Map<String, FileDescriptor> files = fileDescriptors(set);
@@ -55,7 +59,7 @@ public final class ModelReader {
     if (!problems.isEmpty()) {
       throw new CodegenException(problems);
     }
-    return withPackageTypeNames(services, index);
+    return new CodegenModel(withPackageTypeNames(services, index), files);
   }
 
   /**
@@ -63,7 +67,7 @@ public final class ModelReader {
    *
    * @throws CodegenException when the set is incomplete or inconsistent
    */
-  public static Map<String, FileDescriptor> fileDescriptors(FileDescriptorSet set) throws CodegenException {
+  private static Map<String, FileDescriptor> fileDescriptors(FileDescriptorSet set) throws CodegenException {
     Map<String, FileDescriptor> built = new LinkedHashMap<>();
     for (FileDescriptorProto proto : set.getFileList()) {
       List<FileDescriptor> deps = new ArrayList<>();

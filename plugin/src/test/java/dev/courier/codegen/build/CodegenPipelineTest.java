@@ -3,9 +3,8 @@ package dev.courier.codegen.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import dev.courier.codegen.CodegenException;
 import dev.courier.codegen.GeneratedFile;
+import dev.courier.codegen.model.ServiceModel;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,10 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the whole pipeline with the real protoc and a test double for the service generator. */
+/**
+ * Runs the whole pipeline with the real protoc and the real model reader, and a test double for
+ * the Java source generator.
+ */
 class CodegenPipelineTest {
 
   @TempDir Path temp;
@@ -26,15 +28,12 @@ class CodegenPipelineTest {
   private final List<String> logged = new ArrayList<>();
   private final AtomicInteger generatorCalls = new AtomicInteger();
 
-  /** Writes one marker file per service, naming the proto files it was asked for. */
-  private final SourceGenerator fakeGenerator = (set, files) -> {
+  /** Writes one marker file per service the pipeline read, naming the proto file it came from. */
+  private final SourceGenerator fakeGenerator = services -> {
     generatorCalls.incrementAndGet();
     List<GeneratedFile> out = new ArrayList<>();
-    for (FileDescriptorProto file : set.getFileList()) {
-      if (files.contains(file.getName())) {
-        file.getServiceList().forEach(s -> out.add(new GeneratedFile(
-            "services/" + s.getName() + ".txt", "from " + file.getName())));
-      }
+    for (ServiceModel service : services) {
+      out.add(new GeneratedFile("services/" + service.protoName() + ".txt", "from " + service.protoFile()));
     }
     return out;
   };
@@ -245,17 +244,29 @@ class CodegenPipelineTest {
   }
 
   @Test
-  void generatorProblemsBecomeDetailLinesAndASummary() throws Exception {
-    proto("shop/inventory.proto", SHOP);
-    SourceGenerator failing = (set, files) -> {
-      throw new CodegenException(List.of("shop/inventory.proto: service Inventory: first", "second"));
-    };
+  void modelProblemsBecomeDetailLinesAndASummaryAndNothingIsGenerated() throws Exception {
+    proto("shop/inventory.proto", """
+        syntax = "proto3";
+        package shop;
+        import "courier/options.proto";
+        message Req { string sku = 1; repeated string tags = 2; }
+        service Inventory {
+          rpc Find (Req) returns (Req) { option (courier.method) = { hash_key: "skux" }; }
+          rpc Tag (Req) returns (Req) { option (courier.method) = { hash_key: "tags" }; }
+        }
+        """);
 
-    assertThatThrownBy(() -> new CodegenPipeline(failing, log).run(request(List.of())))
+    assertThatThrownBy(this::run)
         .isInstanceOfSatisfying(BuildException.class, e -> {
-          assertThat(e.details()).containsExactly("shop/inventory.proto: service Inventory: first", "second");
-          assertThat(e.getMessage()).contains("2 problem(s)");
+          assertThat(e.details()).containsExactly(
+              "shop/inventory.proto:6: service shop.Inventory, method Find: hash_key \"skux\": no field \"skux\""
+                  + " in shop.Req (fields: sku, tags)",
+              "shop/inventory.proto:7: service shop.Inventory, method Tag: hash_key \"tags\": field tags of"
+                  + " shop.Req is repeated (expected: a singular scalar, string or enum field)");
+          assertThat(e.getMessage())
+              .isEqualTo("Courier: 2 problem(s) in .proto files; fix the lines above and build again");
         });
+    assertThat(generatorCalls).hasValue(0);
   }
 
   @Test

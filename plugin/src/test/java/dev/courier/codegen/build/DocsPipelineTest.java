@@ -23,7 +23,7 @@ class DocsPipelineTest {
 
   private final List<String> logged = new ArrayList<>();
 
-  private final SourceGenerator noSources = (set, files) -> List.<GeneratedFile>of();
+  private final SourceGenerator noSources = services -> List.<GeneratedFile>of();
 
   private final BuildLog log = new BuildLog() {
     @Override

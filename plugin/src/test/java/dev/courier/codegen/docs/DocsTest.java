@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.courier.codegen.CodegenException;
 import dev.courier.codegen.GeneratedFile;
-import dev.courier.codegen.ServiceCodeGenerator;
+import dev.courier.codegen.model.ModelReader;
 import dev.courier.codegen.testing.TestProtoc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ class DocsTest {
 
   private List<GeneratedFile> render(Path templates) throws Exception {
     TestProtoc.Output protoc = TestProtoc.run(PROTOS, Files.createTempDirectory(work, "protoc"), "shop/inventory.proto");
-    return new ServiceCodeGenerator().generateDocs(protoc.descriptorSet(), protoc.files(), templates, GENERATOR);
+    return DocsGenerator.generate(ModelReader.read(protoc.descriptorSet(), protoc.files()), templates, GENERATOR);
   }
 
   private static Map<String, String> contents(List<GeneratedFile> files) {

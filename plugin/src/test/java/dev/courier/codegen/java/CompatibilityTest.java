@@ -5,7 +5,7 @@ import dev.courier.codegen.testing.TestProtoc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.codegen.GeneratedFile;
-import dev.courier.codegen.ServiceCodeGenerator;
+import dev.courier.codegen.model.ModelReader;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -35,7 +35,7 @@ class CompatibilityTest {
     protoc = TestProtoc.run(PROTOS, work,
         "legacy/orders.proto", "modern/editions.proto", "alpha/echo.proto", "beta/echo.proto",
         "wkt/clock.proto", "names/collisions.proto", "shadow/shadow.proto");
-    files = new ServiceCodeGenerator().generate(protoc.descriptorSet(), protoc.files());
+    files = JavaSourceGenerator.generate(ModelReader.read(protoc.descriptorSet(), protoc.files()).services());
     byPath = files.stream().collect(Collectors.toMap(GeneratedFile::relativePath, GeneratedFile::content));
   }
 

@@ -5,7 +5,7 @@ import dev.courier.codegen.testing.TestProtoc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.codegen.GeneratedFile;
-import dev.courier.codegen.ServiceCodeGenerator;
+import dev.courier.codegen.model.ModelReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,8 @@ class GoldenFilesTest {
   @Test
   void generatedFilesCompileWithoutWarnings() throws Exception {
     TestProtoc.Output protoc = TestProtoc.run(PROTOS, work, "shop/inventory.proto");
-    List<GeneratedFile> files = new ServiceCodeGenerator().generate(protoc.descriptorSet(), protoc.files());
+    List<GeneratedFile> files =
+        JavaSourceGenerator.generate(ModelReader.read(protoc.descriptorSet(), protoc.files()).services());
     TestCompiler.Result result = TestCompiler.compile(work, protoc.javaOut(), files);
     assertThat(result.allErrors()).isEmpty();
     assertThat(result.courierDiagnostics()).isEmpty();
@@ -71,6 +72,6 @@ class GoldenFilesTest {
   private List<GeneratedFile> generate() throws Exception {
     Path dir = Files.createTempDirectory(work, "run");
     TestProtoc.Output protoc = TestProtoc.run(PROTOS, dir, "shop/inventory.proto");
-    return new ServiceCodeGenerator().generate(protoc.descriptorSet(), protoc.files());
+    return JavaSourceGenerator.generate(ModelReader.read(protoc.descriptorSet(), protoc.files()).services());
   }
 }

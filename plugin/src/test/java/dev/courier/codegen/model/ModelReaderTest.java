@@ -47,7 +47,7 @@ class ModelReaderTest {
         service S { rpc M (Req) returns (Req) { option (courier.method) = { hash_key: "item.sku" }; } }
         """);
     TestProtoc.Output keys = TestProtoc.run(fixture, Files.createTempDirectory(work, "out"), "k.proto");
-    MethodModel method = ModelReader.read(keys.descriptorSet(), keys.files()).get(0).methods().get(0);
+    MethodModel method = ModelReader.read(keys.descriptorSet(), keys.files()).services().get(0).methods().get(0);
 
     assertThat(method.hashKey().getters()).containsExactly("getItem", "getSku");
     assertThat(method.hashKey().conversion()).isEqualTo(HashKeyModel.Conversion.STRING);
@@ -85,7 +85,7 @@ class ModelReaderTest {
   @Test
   void methodOptionsOverrideServiceOptionsFieldByField() throws Exception {
     TestProtoc.Output out = TestProtoc.run(PROTOS, work, "good_policies.proto");
-    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).get(0);
+    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).services().get(0);
 
     PolicyModel plain = service.methods().get(0).policy();
     assertThat(plain.idempotent()).isTrue();
@@ -116,7 +116,7 @@ class ModelReaderTest {
   @Test
   void javaNameResolvesACollision() throws Exception {
     TestProtoc.Output out = TestProtoc.run(PROTOS, work, "collides_fixed.proto");
-    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).get(0);
+    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).services().get(0);
 
     assertThat(service.generatedTypeNames())
         .containsExactly("InventoryService", "InventoryServiceClient", "InventoryServiceServer", "InventoryServiceMethods");
