@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * @param parts part name to hex digest, sorted by name
  * @since 0.1.0
  */
-public record Fingerprint(Map<String, String> parts) {
+record Fingerprint(Map<String, String> parts) {
 
   /** Bumped whenever what goes into a part changes, so old state files rebuild. */
   public static final String FORMAT = "2";

@@ -23,7 +23,7 @@ import java.util.List;
  *
  * @since 0.1.0
  */
-public final class ImportPathLayout {
+final class ImportPathLayout {
 
   /** Where the plugin jar keeps {@code courier/options.proto}. */
   static final String OPTIONS_RESOURCE = "META-INF/courier/proto/courier/options.proto";

@@ -21,7 +21,7 @@ import java.util.TreeSet;
  *
  * @since 0.1.0
  */
-public final class IncrementalCache {
+final class IncrementalCache {
 
   private final Path stateFile;
 

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param content the bytes to write
  * @since 0.1.0
  */
-public record OutputFile(String relativePath, byte[] content) {
+record OutputFile(String relativePath, byte[] content) {
 
   public OutputFile {
     Objects.requireNonNull(relativePath, "relativePath");

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  *
  * @since 0.1.0
  */
-public final class OutputWriter {
+final class OutputWriter {
 
   private static final String HEADER = "# Courier output manifest v1: ";
 

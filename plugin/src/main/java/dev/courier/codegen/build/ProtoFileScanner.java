@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  *
  * @since 0.1.0
  */
-public final class ProtoFileScanner {
+final class ProtoFileScanner {
 
   private final List<Pattern> includes;
   private final List<Pattern> excludes;

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * @since 0.1.0
  */
-public final class ProtocDiagnostics {
+final class ProtocDiagnostics {
 
   private static final Pattern LOCATED = Pattern.compile("^(.+?):(\\d+):(\\d+): (.*)$");
   private static final Pattern NOT_FOUND = Pattern.compile("^(.+): File not found\\.$");

@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param javaOut where {@code --java_out} writes message classes; empty to skip them
  * @since 0.1.0
  */
-public record ProtocInvocation(
+record ProtocInvocation(
     List<Path> importPath, List<Path> inputs, Path descriptorSetOut, Optional<Path> javaOut) {
 
   public ProtocInvocation {

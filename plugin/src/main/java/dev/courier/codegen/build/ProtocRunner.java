@@ -14,7 +14,7 @@ import java.util.List;
  *
  * @since 0.1.0
  */
-public final class ProtocRunner {
+final class ProtocRunner {
 
   private final Path protoc;
   private final BuildLog log;
