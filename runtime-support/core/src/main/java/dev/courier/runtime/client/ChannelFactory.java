@@ -1,6 +1,8 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.tls.ClientTls;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.Objects;
@@ -45,6 +47,25 @@ public interface ChannelFactory {
         channels.add(base.create(endpoint));
       }
       return new PooledChannel(channels);
+    };
+  }
+
+  /**
+   * Netty channels with the credentials of {@code tls} (and its authority override, if any) and a
+   * direct executor, like {@link #plaintext()} otherwise.
+   */
+  static ChannelFactory tls(ClientTls tls) {
+    Objects.requireNonNull(tls, "tls");
+    ChannelCredentials credentials = tls.credentials();
+    String authority = tls.authority().orElse(null);
+    return endpoint -> {
+      NettyChannelBuilder builder = NettyChannelBuilder
+          .forAddress(endpoint.host(), endpoint.port(), credentials)
+          .directExecutor();
+      if (authority != null) {
+        builder.overrideAuthority(authority);
+      }
+      return builder.build();
     };
   }
 

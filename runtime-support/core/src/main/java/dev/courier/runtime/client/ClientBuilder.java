@@ -95,11 +95,11 @@ public final class ClientBuilder<C> {
 
   /**
    * TLS to every endpoint (mutual TLS when {@code tls} has a client certificate): shorthand for
-   * {@code channelFactory(tls.channelFactory())}. Default: plaintext.
+   * {@code channelFactory(ChannelFactory.tls(tls))}. Default: plaintext.
    */
   public ClientBuilder<C> tls(ClientTls tls) {
     Objects.requireNonNull(tls, "tls");
-    return channelFactory(tls.channelFactory());
+    return channelFactory(ChannelFactory.tls(tls));
   }
 
   /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */

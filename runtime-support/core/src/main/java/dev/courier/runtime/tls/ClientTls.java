@@ -1,15 +1,14 @@
 package dev.courier.runtime.tls;
 
-import dev.courier.runtime.client.ChannelFactory;
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -125,21 +124,9 @@ public final class ClientTls {
     return builder.build();
   }
 
-  /**
-   * Netty channels with these credentials and a direct executor, like {@link
-   * ChannelFactory#plaintext()} otherwise.
-   */
-  public ChannelFactory channelFactory() {
-    ChannelCredentials credentials = credentials();
-    return endpoint -> {
-      NettyChannelBuilder builder = NettyChannelBuilder
-          .forAddress(endpoint.host(), endpoint.port(), credentials)
-          .directExecutor();
-      if (authority != null) {
-        builder.overrideAuthority(authority);
-      }
-      return builder.build();
-    };
+  /** The authority to check the server's certificate against instead of the endpoint's host, if set. */
+  public Optional<String> authority() {
+    return Optional.ofNullable(authority);
   }
 
   private static InputStream stream(byte[] bytes) {
