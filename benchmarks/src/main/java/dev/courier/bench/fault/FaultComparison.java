@@ -2,8 +2,8 @@ package dev.courier.bench.fault;
 
 import com.google.protobuf.StringValue;
 import dev.courier.bench.StaticResolverProvider;
-import dev.courier.runtime.ClientBuilder;
-import dev.courier.runtime.ClientRuntime;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.Endpoint;

@@ -24,8 +24,8 @@ final class Types {
 
   static final ClassName RPC_METHOD = ClassName.get("dev.courier.runtime", "RpcMethod");
   static final ClassName METHOD_POLICY = ClassName.get("dev.courier.runtime", "MethodPolicy");
-  static final ClassName CLIENT_BUILDER = ClassName.get("dev.courier.runtime", "ClientBuilder");
-  static final ClassName CLIENT_RUNTIME = ClassName.get("dev.courier.runtime", "ClientRuntime");
+  static final ClassName CLIENT_BUILDER = ClassName.get("dev.courier.runtime.client", "ClientBuilder");
+  static final ClassName CLIENT_RUNTIME = ClassName.get("dev.courier.runtime.client", "ClientRuntime");
   static final ClassName PROTO_SCHEMA = ClassName.get("dev.courier.runtime", "ProtoSchema");
   static final ClassName RETRY_POLICY = ClassName.get("dev.courier.runtime.retry", "RetryPolicy");
   static final ClassName HEDGE_POLICY = ClassName.get("dev.courier.runtime.retry", "HedgePolicy");

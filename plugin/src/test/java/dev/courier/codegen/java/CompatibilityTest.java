@@ -92,7 +92,7 @@ class CompatibilityTest {
         .contains("getClassAsync(")
         .contains("withHashKey(java.lang.String hashKey)")
         .contains("@java.lang.Override")
-        .contains("private final dev.courier.runtime.ClientRuntime runtime;")
+        .contains("private final dev.courier.runtime.client.ClientRuntime runtime;")
         .doesNotContain("import java.lang");
     assertThat(byPath.get("dev/courier/compat/names/TrickyMethods.java"))
         .contains("SERVICE_ =")

@@ -2,7 +2,7 @@ package dev.courier.it.basic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.courier.runtime.queue.InMemoryQueue;
+import dev.courier.runtime.queue.memory.InMemoryQueue;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.server.CourierServer;
 import io.grpc.stub.StreamObserver;

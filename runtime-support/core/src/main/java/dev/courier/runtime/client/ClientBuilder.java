@@ -1,0 +1,299 @@
+package dev.courier.runtime.client;
+
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.balance.Randoms;
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.retry.RetryBudget;
+import dev.courier.runtime.retry.RetryPolicy;
+import dev.courier.runtime.tls.ClientTls;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * Configures a generated client: where its servers are, how calls are balanced, and run-time
+ * overrides of the policies declared in the {@code .proto}.
+ *
+ * <p>Generated clients expose it as {@code XxxClient.builder()}. Not thread-safe; the client it
+ * builds is.
+ *
+ * @param <C> the generated client type
+ */
+public final class ClientBuilder<C> {
+  private final String serviceName;
+  private final Function<ClientRuntime, C> factory;
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
+  private UnaryOperator<MethodPolicy.Builder> serviceOverride = UnaryOperator.identity();
+  private final Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides = new LinkedHashMap<>();
+  private EndpointSource endpointSource;
+  private ChannelFactory channelFactory = ChannelFactory.plaintext();
+  private PassiveHealth passiveHealth = PassiveHealth.DEFAULT;
+  private RetryBudget retryBudget;
+  private Executor callbackExecutor;
+  private CourierListener listener = CourierListener.NONE;
+  private LongSupplier nanoClock = System::nanoTime;
+  private RandomGenerator random = Randoms.threadLocal();
+  private ScheduledExecutorService scheduler;
+
+  private ClientBuilder(String serviceName, Function<ClientRuntime, C> factory) {
+    this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
+    this.factory = Objects.requireNonNull(factory, "factory");
+  }
+
+  /** For generated code: a builder for the service {@code serviceName}. */
+  public static <C> ClientBuilder<C> forService(String serviceName, Function<ClientRuntime, C> factory) {
+    return new ClientBuilder<>(serviceName, factory);
+  }
+
+  /** Servers to call, as {@code host:port[,host:port...]} (each optionally {@code ;weight=N}). */
+  public ClientBuilder<C> target(String targets) {
+    Objects.requireNonNull(targets, "targets");
+    for (String part : targets.split(",")) {
+      if (!part.isBlank()) {
+        endpoints.add(Endpoint.parse(part));
+      }
+    }
+    return this;
+  }
+
+  /** Servers to call. */
+  public ClientBuilder<C> endpoints(List<Endpoint> list) {
+    endpoints.addAll(List.copyOf(list));
+    return this;
+  }
+
+  /**
+   * Where the endpoints come from when they change at run time (a registry); replaces what
+   * {@link #target} and {@link #endpoints} gave. Channels to endpoints that leave the set are shut
+   * down gracefully: their calls in flight finish.
+   */
+  public ClientBuilder<C> endpointSource(EndpointSource source) {
+    this.endpointSource = Objects.requireNonNull(source, "source");
+    return this;
+  }
+
+  /** How a channel to one endpoint is opened; default {@link ChannelFactory#plaintext()}. The TLS hook. */
+  public ClientBuilder<C> channelFactory(ChannelFactory factory) {
+    this.channelFactory = Objects.requireNonNull(factory, "factory");
+    return this;
+  }
+
+  /**
+   * TLS to every endpoint (mutual TLS when {@code tls} has a client certificate): shorthand for
+   * {@code channelFactory(ChannelFactory.tls(tls))}. Default: plaintext.
+   */
+  public ClientBuilder<C> tls(ClientTls tls) {
+    Objects.requireNonNull(tls, "tls");
+    return channelFactory(ChannelFactory.tls(tls));
+  }
+
+  /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */
+  public ClientBuilder<C> passiveHealth(PassiveHealth health) {
+    this.passiveHealth = Objects.requireNonNull(health, "health");
+    return this;
+  }
+
+  /**
+   * The retry budget shared by every call of the built client (pass a new instance per client);
+   * default {@link RetryBudget#defaults()} on this builder's clock. {@link RetryBudget#unlimited()}
+   * turns it off.
+   */
+  public ClientBuilder<C> retryBudget(RetryBudget budget) {
+    this.retryBudget = Objects.requireNonNull(budget, "budget");
+    return this;
+  }
+
+  /**
+   * Where futures from {@code asyncUnary} are completed. Default: none, so they complete on the
+   * gRPC thread that received the answer (fastest; continuations must not block). Set one when
+   * callers attach blocking continuations with the non-async {@code CompletableFuture} methods.
+   */
+  public ClientBuilder<C> callbackExecutor(Executor executor) {
+    this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /** The clock for deadlines, backoff, budget and health, in nanoseconds; default {@code System::nanoTime}. */
+  public ClientBuilder<C> nanoClock(LongSupplier clock) {
+    this.nanoClock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** Randomness for balancers and jitter; default thread-local randomness. Must be thread-safe. */
+  public ClientBuilder<C> random(RandomGenerator random) {
+    this.random = Objects.requireNonNull(random, "random");
+    return this;
+  }
+
+  /**
+   * Runs retries after their backoff; default a shared daemon thread. The caller owns an executor
+   * given here (the client does not shut it down).
+   */
+  public ClientBuilder<C> scheduler(ScheduledExecutorService scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    return this;
+  }
+
+  /** The balancer for methods that declare none; default {@code ROUND_ROBIN}. */
+  public ClientBuilder<C> balancer(BalancerKind kind) {
+    this.balancer = Objects.requireNonNull(kind, "kind");
+    return this;
+  }
+
+  /** A deadline for every call of every method, all attempts included. */
+  public ClientBuilder<C> deadline(Duration deadline) {
+    return policy(p -> p.timeout(deadline));
+  }
+
+  /** A retry policy for every method. */
+  public ClientBuilder<C> retry(RetryPolicy retry) {
+    Objects.requireNonNull(retry, "retry");
+    return policy(p -> p.retry(retry));
+  }
+
+  /** Overrides the declared policy of every method of the service. */
+  public ClientBuilder<C> policy(UnaryOperator<MethodPolicy.Builder> override) {
+    Objects.requireNonNull(override, "override");
+    UnaryOperator<MethodPolicy.Builder> before = serviceOverride;
+    serviceOverride = b -> override.apply(before.apply(b));
+    return this;
+  }
+
+  /**
+   * Overrides the declared policy of one method, named as in the {@code .proto} ({@code GetStock})
+   * or in full ({@code pkg.Inventory/GetStock}). Applied after the service-wide overrides.
+   */
+  public ClientBuilder<C> policy(String method, UnaryOperator<MethodPolicy.Builder> override) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(override, "override");
+    String full = method.indexOf('/') >= 0 ? method : serviceName + "/" + method;
+    methodOverrides.merge(full, override, (a, b) -> x -> b.apply(a.apply(x)));
+    return this;
+  }
+
+  /**
+   * Tells {@code added} about this client's calls, attempts, retries, spent budget and ejections
+   * (see {@link CourierListener}); several listeners are told in the order they were added.
+   */
+  public ClientBuilder<C> listener(CourierListener added) {
+    Objects.requireNonNull(added, "listener");
+    listener = listener == CourierListener.NONE ? added : CourierListener.all(List.of(listener, added));
+    return this;
+  }
+
+  /**
+   * Applies run-time overrides from {@code properties}, in the format of the
+   * {@code <Service>-config.properties} skeleton the plugin writes: {@code courier.<service>.targets},
+   * {@code courier.<service>.<setting>} for every method, {@code courier.<service>/<Method>.<setting>}
+   * for one. Keys of other services are ignored.
+   *
+   * @throws IllegalArgumentException naming the key, when a setting is unknown or a value does not parse
+   */
+  public ClientBuilder<C> configure(java.util.Properties properties) {
+    Objects.requireNonNull(properties, "properties");
+    ClientProperties.apply(this, serviceName, properties);
+    return this;
+  }
+
+  /** Builds the client; fails when no endpoint and no endpoint source was given. */
+  public C build() {
+    if (endpoints.isEmpty() && endpointSource == null) {
+      throw new IllegalStateException(
+          "no endpoints for " + serviceName + " (expected: target(\"host:port,...\") or endpoints(...))");
+    }
+    return factory.apply(new ClientRuntime(this));
+  }
+
+  String serviceName() {
+    return serviceName;
+  }
+
+  List<Endpoint> endpoints() {
+    return List.copyOf(endpoints);
+  }
+
+  BalancerKind balancer() {
+    return balancer;
+  }
+
+  MethodPolicy effectivePolicy(RpcMethod<?, ?> method) {
+    return policySnapshot().apply(method);
+  }
+
+  /** The overrides as they are now; later changes to this builder do not affect it. */
+  Function<RpcMethod<?, ?>, MethodPolicy> policySnapshot() {
+    UnaryOperator<MethodPolicy.Builder> service = serviceOverride;
+    Map<String, UnaryOperator<MethodPolicy.Builder>> methods = Map.copyOf(methodOverrides);
+    return method -> {
+      MethodPolicy.Builder b = service.apply(method.policy().toBuilder());
+      UnaryOperator<MethodPolicy.Builder> own = methods.get(method.fullName());
+      return (own == null ? b : own.apply(b)).build();
+    };
+  }
+
+  EndpointSource endpointSource() {
+    return endpointSource != null ? endpointSource : EndpointSource.of(endpoints);
+  }
+
+  ChannelFactory channelFactory() {
+    return channelFactory;
+  }
+
+  PassiveHealth passiveHealth() {
+    return passiveHealth;
+  }
+
+  RetryBudget retryBudget() {
+    return retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), nanoClock);
+  }
+
+  CourierListener listener() {
+    return listener;
+  }
+
+  Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  LongSupplier nanoClock() {
+    return nanoClock;
+  }
+
+  RandomGenerator random() {
+    return random;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler != null ? scheduler : SharedScheduler.INSTANCE;
+  }
+
+  /** The default retry scheduler: one daemon thread for every client of the JVM. */
+  private static final class SharedScheduler {
+    static final ScheduledExecutorService INSTANCE = create();
+
+    private static ScheduledExecutorService create() {
+      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "courier-retry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.courier.runtime.client;
+
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.ClientCall;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Runs the calls of one generated client. Generated code calls one method per RPC kind; the
+ * runtime applies the effective policy and owns the channels. A unary call goes through:
+ * <pre>
+ *   deadline (covers every attempt)
+ *     → attempts: retry only what {@link dev.courier.runtime.retry.Retryability} allows, up to
+ *       maxAttempts, with exponential backoff and jitter, within the retry budget; a retry goes
+ *       to an endpoint not tried yet when there is one
+ *       → balancer pick among healthy endpoints (passive health ejects failing ones)
+ *         → the endpoint's own gRPC channel
+ * </pre>
+ * A call that fails raises {@link CourierException} with every attempt (endpoint and status) and
+ * what stopped it. Streaming calls get the pick and the deadline, not retries.
+ *
+ * <p><b>Threads.</b> Thread-safe. By default (see {@link ChannelFactory#plaintext()}) gRPC runs
+ * callbacks on its Netty event-loop threads, and futures returned by {@link #asyncUnary} complete
+ * there: continuations attached with {@code thenApply}/{@code whenComplete} run on an event loop
+ * and must not block (use the {@code ...Async} variants, or set {@link
+ * ClientBuilder#callbackExecutor}). Stream observers are called on the same threads, one call at
+ * a time per stream.
+ *
+ * <p>{@link #withDeadline} and {@link #withHashKey} return views that share the channels;
+ * {@link #close} on any view closes them all.
+ */
+public final class ClientRuntime implements AutoCloseable {
+  private final CallPipeline pipeline;
+  private final Duration deadline;
+  private final String hashKey;
+
+  ClientRuntime(ClientBuilder<?> builder) {
+    this(new CallPipeline(builder), null, null);
+  }
+
+  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey) {
+    this.pipeline = pipeline;
+    this.deadline = deadline;
+    this.hashKey = hashKey;
+  }
+
+  /** A view whose calls use {@code deadline} for the whole call instead of the declared one. */
+  public ClientRuntime withDeadline(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
+    }
+    return new ClientRuntime(pipeline, deadline, hashKey);
+  }
+
+  /** A view whose calls use {@code key} as the hash key instead of the request's field. */
+  public ClientRuntime withHashKey(String key) {
+    Objects.requireNonNull(key, "key");
+    return new ClientRuntime(pipeline, deadline, key);
+  }
+
+  /**
+   * A unary call that waits for its answer.
+   *
+   * @throws CourierException when the call fails; an interrupt cancels the call and fails it
+   *     with {@code CANCELLED} (the thread's interrupt flag is set again)
+   */
+  public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
+    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline).start();
+    try {
+      return call.future().get();
+    } catch (InterruptedException e) {
+      call.cancel("interrupted");
+      Thread.currentThread().interrupt();
+      throw new CourierException(
+          Status.CANCELLED.withDescription("interrupted").withCause(e), null, List.of(), "cancelled");
+    } catch (ExecutionException e) {
+      throw CourierException.from(e.getCause());
+    }
+  }
+
+  /**
+   * A unary call whose outcome completes the returned future: the response, or a {@link
+   * CourierException}. Cancelling the future cancels the call. See the class comment for the
+   * thread that completes it.
+   */
+  public <ReqT, RespT> CompletableFuture<RespT> asyncUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
+    return new UnaryCall<>(pipeline, method, request, hashKey, deadline).start().future();
+  }
+
+  /** A server-streaming call: responses arrive on {@code responses}. */
+  public <ReqT, RespT> void serverStreaming(
+      RpcMethod<ReqT, RespT> method, ReqT request, StreamObserver<RespT> responses) {
+    String key = hashKey != null ? hashKey : method.hashKeyOf(request).orElse(null);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return;
+    }
+    ClientCalls.asyncServerStreamingCall(call, request, responses);
+  }
+
+  /** A client-streaming call: write requests to the returned observer. */
+  public <ReqT, RespT> StreamObserver<ReqT> clientStreaming(
+      RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return Discarding.instance();
+    }
+    return ClientCalls.asyncClientStreamingCall(call, responses);
+  }
+
+  /** A bidirectional-streaming call: write requests to the returned observer. */
+  public <ReqT, RespT> StreamObserver<ReqT> bidiStreaming(
+      RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    if (call == null) {
+      responses.onError(noEndpoints());
+      return Discarding.instance();
+    }
+    return ClientCalls.asyncBidiStreamingCall(call, responses);
+  }
+
+  private CourierException noEndpoints() {
+    return new CourierException(
+        Status.UNAVAILABLE.withDescription(pipeline.noEndpoints), null, List.of(), null);
+  }
+
+  /** Closes every channel; calls in flight get up to 5 s to finish, then are cancelled. */
+  @Override
+  public void close() {
+    pipeline.close();
+  }
+
+  /** The request observer of a stream that could not start: drops what it is given. */
+  private static final class Discarding<T> implements StreamObserver<T> {
+    private static final Discarding<Object> INSTANCE = new Discarding<>();
+
+    @SuppressWarnings("unchecked")
+    static <T> StreamObserver<T> instance() {
+      return (StreamObserver<T>) INSTANCE;
+    }
+
+    @Override
+    public void onNext(T value) {}
+
+    @Override
+    public void onError(Throwable t) {}
+
+    @Override
+    public void onCompleted() {}
+  }
+}

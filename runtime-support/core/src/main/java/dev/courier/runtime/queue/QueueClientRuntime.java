@@ -1,0 +1,296 @@
+package dev.courier.runtime.queue;
+
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueEvent;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.Status;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes queue-backed calls: publishes each request on its method's queue and completes the
+ * returned future with the reply that comes back on this client's reply queue.
+ *
+ * <p>The timeout of a call is, in order: the one given to {@link #withTimeout}, the method's
+ * declared timeout, or 30 seconds. A call without a reply by then (checked every 10 ms) fails
+ * with {@code DEADLINE_EXCEEDED}; the deadline travels with the request, and a worker that takes
+ * the request later does not run it. A reply that comes after that is dropped and counted in {@link
+ * QueueStats#lateReplies()}. A worker's failure arrives as a {@link CourierException} with the
+ * worker's status.
+ *
+ * <p>Thread-safe. Futures complete on a transport thread (or the timer thread): use the {@code
+ * *Async} stages for slow work. {@link #close()} on any view closes the shared reply queue and fails
+ * the calls still waiting with {@code UNAVAILABLE}; it does not close the transport.
+ */
+public final class QueueClientRuntime implements AutoCloseable {
+  /** The timeout of a call whose method declares none. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Shared shared;
+  private final Duration timeout;
+
+  private QueueClientRuntime(Shared shared, Duration timeout) {
+    this.shared = shared;
+    this.timeout = timeout;
+  }
+
+  /** A client on {@code transport}; opens its reply queue at once. */
+  public static QueueClientRuntime create(QueueTransport transport) {
+    return create(transport, CourierListener.NONE);
+  }
+
+  /** A client on {@code transport} that tells {@code listener} what happens to its calls. */
+  public static QueueClientRuntime create(QueueTransport transport, CourierListener listener) {
+    return new QueueClientRuntime(new Shared(Objects.requireNonNull(transport, "transport"),
+        Objects.requireNonNull(listener, "listener")), null);
+  }
+
+  /** A view with another timeout for every call, sharing this client's reply queue. */
+  public QueueClientRuntime withTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+    return new QueueClientRuntime(shared, timeout);
+  }
+
+  /** Calls {@code method} through the queue; see the class comment for timeouts and failures. */
+  public <ReqT, RespT> CompletableFuture<RespT> call(RpcMethod<ReqT, RespT> method, ReqT request) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    Duration callTimeout = timeout != null ? timeout : method.policy().timeout().orElse(DEFAULT_TIMEOUT);
+    return shared.call(method, request, callTimeout);
+  }
+
+  /**
+   * Enqueues {@code request} without waiting for a reply; the future completes once the queue has
+   * accepted it durably. A worker runs it at least once; its failures are dead-lettered.
+   */
+  public <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    return shared.send(method, request);
+  }
+
+  /** This client's counters (shared by all views). */
+  public QueueStats stats() {
+    return shared.counters.snapshot();
+  }
+
+  @Override
+  public void close() {
+    shared.close();
+  }
+
+  /** What all views of one client share: the reply queue, the calls waiting and the counters. */
+  private static final class Shared {
+    private final QueueTransport transport;
+    private final QueueTransport publisher;
+    private final ReplyQueue replies;
+    private final TimeoutWheel timer;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final QueueCounters counters;
+    private final AtomicLong nextCorrelation = new AtomicLong();
+    /**
+     * A random 96-bit id of this client (16 characters): with a counter it makes every request id
+     * unique across clients without a SecureRandom call (and its lock) per call. Ids are short
+     * because they travel as headers on every request and reply, and Kafka pays for header bytes
+     * in the producer, the broker and the consumer.
+     */
+    private final String clientTag = randomTag();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    Shared(QueueTransport transport, CourierListener listener) {
+      this.transport = transport;
+      this.publisher = transport;
+      this.counters = new QueueCounters(listener);
+      this.replies = transport.openReplyQueue(this::onReply);
+      // After the reply queue, which may fail to open: the wheel starts its thread at once.
+      // Ticks of 10 ms: a queue call's timeout is seconds long, so 10 ms late at most is fine.
+      this.timer = new TimeoutWheel("courier-queue-client-timer", 10, TimeUnit.MILLISECONDS, 512);
+    }
+
+    <ReqT, RespT> CompletableFuture<RespT> call(
+        RpcMethod<ReqT, RespT> method, ReqT request, Duration timeout) {
+      CompletableFuture<RespT> result = new CompletableFuture<>();
+      if (closed.get()) {
+        result.completeExceptionally(closedError());
+        return result;
+      }
+      String correlationId = nextId();
+      Map<String, String> headers = headers(correlationId);
+      headers.put(QueueHeaders.REPLY_TO, replies.address());
+      headers.put(QueueHeaders.DEADLINE,
+          Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+      Pending p = new Pending(method, result, timeout);
+      pending.put(correlationId, p);
+      p.timer = timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      QueueMessage message;
+      try {
+        message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null), Collections.unmodifiableMap(headers),
+            MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+      } catch (RuntimeException e) {
+        fail(correlationId, CourierException.from(e));
+        return result;
+      }
+      // Counting (and the listener, which must be fast) may run on the transport's I/O thread; a
+      // failure, which completes the caller's future and so runs the caller's code, never does.
+      publisher.publishRequest(method.fullName(), message, () -> counters.record(QueueEvent.SENT, method.fullName()),
+          error -> fail(correlationId, CourierException.from(unwrap(error))));
+      return result;
+    }
+
+    <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
+      if (closed.get()) {
+        return CompletableFuture.failedFuture(closedError());
+      }
+      String correlationId = nextId();
+      QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
+          Collections.unmodifiableMap(headers(correlationId)),
+          MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+      CompletableFuture<Void> result = new CompletableFuture<>();
+      transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
+        if (error != null) {
+          result.completeExceptionally(CourierException.from(unwrap(error)));
+        } else {
+          counters.record(QueueEvent.SENT, method.fullName());
+          result.complete(null);
+        }
+      });
+      return result;
+    }
+
+    private static String randomTag() {
+      byte[] bytes = new byte[12];
+      new SecureRandom().nextBytes(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** This client's tag, a dot and the call's number in base 36: {@code "q7Xb0dM2kQ9vT1aZ.2f9"}. */
+    private String nextId() {
+      return clientTag + '.' + Long.toString(nextCorrelation.incrementAndGet(), Character.MAX_RADIX);
+    }
+
+    private static Map<String, String> headers(String correlationId) {
+      Map<String, String> headers = new HashMap<>(8);
+      // The correlation id is already unique (client id + counter); the request id can share it.
+      headers.put(QueueHeaders.REQUEST_ID, correlationId);
+      headers.put(QueueHeaders.CORRELATION_ID, correlationId);
+      return headers;
+    }
+
+    private void onReply(QueueMessage reply) {
+      String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
+      Pending p = correlationId == null ? null : pending.remove(correlationId);
+      if (p == null) {
+        // The call is gone, and with it its method: a reply carries only the correlation id.
+        counters.record(QueueEvent.LATE_REPLY, "");
+        return;
+      }
+      p.timer.cancel();
+      counters.record(QueueEvent.REPLIED, p.method.fullName());
+      p.complete(reply);
+    }
+
+    private void onTimeout(String correlationId) {
+      Pending p = pending.remove(correlationId);
+      if (p != null) {
+        counters.record(QueueEvent.TIMED_OUT, p.method.fullName());
+        p.result.completeExceptionally(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
+            "no reply from the queue worker for " + p.method.fullName() + " within "
+                + p.timeout.toMillis() + " ms (correlation id " + correlationId + ")"));
+      }
+    }
+
+    private void fail(String correlationId, CourierException error) {
+      Pending p = pending.remove(correlationId);
+      if (p != null) {
+        p.timer.cancel();
+        p.result.completeExceptionally(error);
+      }
+    }
+
+    void close() {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        replies.close();
+      } finally {
+        timer.close();
+        for (String id : pending.keySet()) {
+          fail(id, closedError());
+        }
+      }
+    }
+
+    private static CourierException closedError() {
+      return CourierException.of(Status.Code.UNAVAILABLE, "queue client closed");
+    }
+
+    private static Throwable unwrap(Throwable t) {
+      return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+          ? t.getCause() : t;
+    }
+  }
+
+  /** A call waiting for its reply. */
+  private static final class Pending {
+    final RpcMethod<?, ?> method;
+    final CompletableFuture<?> result;
+    final Duration timeout;
+    volatile TimeoutWheel.Timeout timer;
+
+    Pending(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
+      this.method = method;
+      this.result = result;
+      this.timeout = timeout;
+    }
+
+    @SuppressWarnings("unchecked")
+    void complete(QueueMessage reply) {
+      complete((RpcMethod<Object, Object>) method, (CompletableFuture<Object>) result, reply);
+    }
+
+    private static <RespT> void complete(
+        RpcMethod<?, RespT> method, CompletableFuture<RespT> result, QueueMessage reply) {
+      int code = parseStatus(reply.header(QueueHeaders.STATUS));
+      if (code != Status.Code.OK.value()) {
+        result.completeExceptionally(CourierException.of(
+            Status.fromCodeValue(code).withDescription(reply.header(QueueHeaders.STATUS_MESSAGE)),
+            null));
+        return;
+      }
+      try {
+        result.complete(MessageCodec.decode(method.descriptor().getResponseMarshaller(), reply.body()));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(CourierException.of(Status.INTERNAL
+            .withDescription("reply for " + method.fullName() + " could not be decoded: " + e.getMessage())
+            .withCause(e), null));
+      }
+    }
+
+    /** The reply's status code: none means OK; one that does not parse, INTERNAL. */
+    private static int parseStatus(String value) {
+      if (value == null) {
+        return Status.Code.OK.value();
+      }
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        return Status.Code.INTERNAL.value();
+      }
+    }
+  }
+}

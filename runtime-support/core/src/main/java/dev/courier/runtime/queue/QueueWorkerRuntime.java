@@ -1,0 +1,194 @@
+package dev.courier.runtime.queue;
+
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.notNegative;
+
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.server.ServiceBindings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Takes calls off the request queues of its methods and runs the same handlers a gRPC server runs.
+ *
+ * <p>Calls run on {@code concurrency} lanes, each one thread. A call goes to the lane of its hash
+ * key (or, without one, of its request id), so calls with one key run one after the other, in
+ * queue order. For each call the worker: answers a duplicate request id from a bounded cache of
+ * recent outcomes without running the handler; answers a call whose deadline has passed with
+ * {@code DEADLINE_EXCEEDED} without running it; dead-letters a request that cannot be decoded;
+ * runs the handler, and again (up to {@code maxDeliveryAttempts} in all) when it throws anything
+ * but a status exception, then dead-letters it. A status exception is the handler's answer and is
+ * sent to the caller as it is. The request is acknowledged only after its reply (or dead letter)
+ * has been published.
+ *
+ * <p>Thread-safe. {@link #close()} is graceful: it stops taking calls, lets the calls in flight
+ * finish and acknowledges them; {@link #abort()} stops at once and leaves them to be delivered
+ * again.
+ */
+public final class QueueWorkerRuntime implements AutoCloseable {
+  private final QueueSubscription subscription;
+  private final ExecutorService[] lanes;
+  private final QueueCounters counters;
+  private final Duration shutdownTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private QueueWorkerRuntime(Builder b) {
+    this.counters = new QueueCounters(b.listener);
+    this.shutdownTimeout = b.shutdownTimeout;
+    int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
+    WorkerProcessor processor = new WorkerProcessor(
+        b.transport, b.bindings, attempts, new DedupCache(b.dedupCapacity), counters);
+    this.lanes = new ExecutorService[b.concurrency];
+    for (int i = 0; i < lanes.length; i++) {
+      String name = "courier-queue-worker-" + i;
+      lanes[i] = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    this.subscription = b.transport.subscribe(b.bindings.keySet(), b.maxInFlight, delivery -> {
+      String key = delivery.message().key();
+      if (key == null) {
+        key = Objects.requireNonNullElse(delivery.message().header(QueueHeaders.REQUEST_ID), "");
+      }
+      try {
+        lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(() -> processor.process(delivery));
+      } catch (RejectedExecutionException e) {
+        // Aborted: the delivery stays unacknowledged and is delivered again.
+      }
+    });
+  }
+
+  /** A builder for a worker on {@code transport}. */
+  public static Builder builder(QueueTransport transport) {
+    return new Builder(Objects.requireNonNull(transport, "transport"));
+  }
+
+  /** This worker's counters. */
+  public QueueStats stats() {
+    return counters.snapshot();
+  }
+
+  /**
+   * Stops taking calls, waits (up to the shutdown timeout) for the calls in flight to finish and be
+   * acknowledged, then stops the lanes. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    subscription.close(shutdownTimeout);
+    stopLanes();
+  }
+
+  /**
+   * Stops at once, like a worker process that dies: handlers are interrupted, nothing more is
+   * acknowledged, and every call not yet acknowledged is delivered again to another worker.
+   */
+  public void abort() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (ExecutorService lane : lanes) {
+      lane.shutdownNow();
+    }
+    subscription.abort();
+  }
+
+  private void stopLanes() {
+    for (ExecutorService lane : lanes) {
+      lane.shutdown();
+    }
+    try {
+      for (ExecutorService lane : lanes) {
+        if (!lane.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          lane.shutdownNow();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Builds a {@link QueueWorkerRuntime}; setters validate at once. Not thread-safe. */
+  public static final class Builder {
+    private final QueueTransport transport;
+    private final Map<String, WorkerProcessor.Binding<?, ?>> bindings = new LinkedHashMap<>();
+    private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int maxDeliveryAttempts;
+    private int maxInFlight = 1024;
+    private int dedupCapacity = 10_000;
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private CourierListener listener = CourierListener.NONE;
+
+    private Builder(QueueTransport transport) {
+      this.transport = transport;
+    }
+
+    /** Tells {@code listener} about every call the worker runs, skips, deduplicates or dead-letters. */
+    public Builder listener(CourierListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Runs {@code handler} for calls to {@code method}. */
+    public <ReqT, RespT> Builder handle(
+        RpcMethod<ReqT, RespT> method, ServiceBindings.UnaryHandler<ReqT, RespT> handler) {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(handler, "handler");
+      if (bindings.putIfAbsent(method.fullName(), new WorkerProcessor.Binding<>(method, handler)) != null) {
+        throw new IllegalArgumentException(
+            String.format("method: %s (expected: one handler per method)", method.fullName()));
+      }
+      return this;
+    }
+
+    /** How many calls run at once (lanes); default: the number of processors, at least 2. */
+    public Builder concurrency(int concurrency) {
+      this.concurrency = atLeastOne("concurrency", concurrency);
+      return this;
+    }
+
+    /** How many times a failing handler runs before the call is dead-lettered; default: the transport's. */
+    public Builder maxDeliveryAttempts(int maxDeliveryAttempts) {
+      this.maxDeliveryAttempts = atLeastOne("maxDeliveryAttempts", maxDeliveryAttempts);
+      return this;
+    }
+
+    /** How many calls may be taken off the queue and not yet finished; default 1024. */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = atLeastOne("maxInFlight", maxInFlight);
+      return this;
+    }
+
+    /** How many recent request ids are remembered to drop duplicates; default 10,000. */
+    public Builder dedupCapacity(int dedupCapacity) {
+      this.dedupCapacity = atLeastOne("dedupCapacity", dedupCapacity);
+      return this;
+    }
+
+    /** How long {@link #close()} waits for calls in flight; default 30 seconds. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = notNegative("shutdownTimeout", shutdownTimeout);
+      return this;
+    }
+
+    /** Subscribes to the queues of the registered methods and starts taking calls. */
+    public QueueWorkerRuntime start() {
+      if (bindings.isEmpty()) {
+        throw new IllegalStateException("no handlers (expected: at least one handle(method, handler))");
+      }
+      return new QueueWorkerRuntime(this);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.courier.runtime.client;
+
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.runtime.retry.RetryPolicy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ClientBuilderTest {
+  private static final RpcMethod<com.google.protobuf.StringValue, com.google.protobuf.StringValue> ECHO =
+      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().timeout(Duration.ofSeconds(3)).build());
+
+  @Test
+  void buildWithoutEndpointsOrSourceFails() {
+    assertThatThrownBy(() -> ClientBuilder.forService("test.Echo", runtime -> runtime).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no endpoints for test.Echo");
+  }
+
+  @Test
+  void methodOverrideWinsOverServiceOverrideWhichWinsOverTheDeclaredPolicy() {
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime)
+        .target("127.0.0.1:1")
+        .deadline(Duration.ofSeconds(5))
+        .retry(RetryPolicy.NONE)
+        .policy("Echo", p -> p.timeout(Duration.ofSeconds(7)));
+    MethodPolicy effective = builder.effectivePolicy(ECHO);
+    assertThat(effective.timeout()).contains(Duration.ofSeconds(7));
+    assertThat(effective.retry()).isEqualTo(RetryPolicy.NONE);
+  }
+
+  @Test
+  void laterBuilderChangesDoNotReachABuiltClient() {
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime)
+        .target("127.0.0.1:1");
+    var snapshot = builder.policySnapshot();
+    builder.deadline(Duration.ofSeconds(1));
+    assertThat(snapshot.apply(ECHO).timeout()).contains(Duration.ofSeconds(3));
+  }
+}

@@ -1,0 +1,325 @@
+package dev.courier.runtime.queue;
+
+import static dev.courier.runtime.queue.TestMethods.ECHO;
+import static dev.courier.runtime.queue.TestMethods.NOTIFY;
+import static dev.courier.runtime.queue.TestMethods.await;
+import static dev.courier.runtime.queue.TestMethods.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.Empty;
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.CourierException;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link QueueTransport} must show, run against each one by a subclass. Each
+ * test gets a fresh transport (on Kafka: fresh topics and group), and everything it starts is
+ * closed after it.
+ */
+public abstract class QueueContractTest {
+  protected static final Duration WAIT = Duration.ofSeconds(20);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  protected QueueTransport transport;
+  protected QueueClientRuntime client;
+
+  /** A fresh transport, isolated from those of other tests. */
+  protected abstract QueueTransport newTransport();
+
+  /** The dead letters of {@code method} once there are {@code count} of them. */
+  protected abstract List<QueueMessage> awaitDeadLetters(String method, int count);
+
+  @BeforeEach
+  void openClient() {
+    transport = track(newTransport());
+    client = track(QueueClientRuntime.create(transport));
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      resources.get(i).close();
+    }
+  }
+
+  protected <T extends AutoCloseable> T track(T resource) {
+    resources.add(resource);
+    return resource;
+  }
+
+  protected QueueWorkerRuntime.Builder worker() {
+    return QueueWorkerRuntime.builder(transport).concurrency(4);
+  }
+
+  protected static <T> T get(CompletableFuture<T> future) throws Exception {
+    return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  protected static CourierException failure(CompletableFuture<?> future) {
+    try {
+      future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(CourierException.class);
+      return (CourierException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected the call to fail");
+  }
+
+  @Test
+  void callCompletesWithTheWorkersReply() throws Exception {
+    track(worker().handle(ECHO, req -> text("echo " + req.getValue())).start());
+
+    assertThat(get(client.call(ECHO, text("k:hello"))).getValue()).isEqualTo("echo k:hello");
+    assertThat(client.stats().sent()).isEqualTo(1);
+    assertThat(client.stats().replied()).isEqualTo(1);
+  }
+
+  @Test
+  void handlerStatusReachesTheCallerUnchanged() throws Exception {
+    track(worker().handle(ECHO, req -> {
+      throw CourierException.of(Status.Code.NOT_FOUND, "no such item: " + req.getValue());
+    }).start());
+
+    CourierException e = failure(client.call(ECHO, text("k:42")));
+
+    assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.description()).isEqualTo("no such item: k:42");
+  }
+
+  @Test
+  void callsWithOneHashKeyRunInSendOrder() throws Exception {
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    track(worker().handle(ECHO, req -> {
+      String[] parts = req.getValue().split(":");
+      seen.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(parts[1]));
+      return req;
+    }).start());
+
+    List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      calls.add(client.call(ECHO, text("key" + (i % 5) + ":" + i)));
+    }
+    CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+
+    assertThat(seen).hasSize(5);
+    seen.values().forEach(list -> assertThat(list).hasSize(40).isSorted());
+  }
+
+  @Test
+  void sameRequestDeliveredTwiceRunsOnceAndIsAnsweredTwice() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> {
+      runs.incrementAndGet();
+      return text("ran " + req.getValue());
+    }).start());
+    List<QueueMessage> replies = new CopyOnWriteArrayList<>();
+    ReplyQueue replyQueue = track(transport.openReplyQueue(replies::add));
+    QueueMessage request = QueueMessage.of("k", Map.of(
+        QueueHeaders.REQUEST_ID, UUID.randomUUID().toString(),
+        QueueHeaders.CORRELATION_ID, "c1",
+        QueueHeaders.REPLY_TO, replyQueue.address()), text("k:once").toByteArray());
+
+    get(transport.publishRequest(ECHO.fullName(), request));
+    get(transport.publishRequest(ECHO.fullName(), request));
+    await("two replies", WAIT, () -> replies.size() == 2);
+
+    assertThat(runs).hasValue(1);
+    assertThat(worker.stats().deduplicated()).isEqualTo(1);
+    for (QueueMessage reply : replies) {
+      assertThat(reply.header(QueueHeaders.STATUS)).as("a success carries no status header").isNull();
+      assertThat(StringValue.parseFrom(reply.body()).getValue()).isEqualTo("ran k:once");
+    }
+  }
+
+  @Test
+  void callWhoseDeadlinePassedInTheQueueIsNotRun() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    CompletableFuture<StringValue> call = client.withTimeout(Duration.ofMillis(300)).call(ECHO, text("k:late"));
+
+    CourierException e = failure(call);
+    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(client.stats().timedOut()).isEqualTo(1);
+
+    QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> {
+      runs.incrementAndGet();
+      return req;
+    }).start());
+    await("the worker to see the expired call", WAIT, () -> worker.stats().expired() == 1);
+    await("the worker's late answer", WAIT, () -> client.stats().lateReplies() == 1);
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
+  void replyAfterTheTimeoutGivesDeadlineExceededAndIsCountedLate() throws Exception {
+    track(worker().handle(ECHO, req -> {
+      Thread.sleep(700);
+      return req;
+    }).start());
+
+    CourierException e = failure(client.withTimeout(Duration.ofMillis(200)).call(ECHO, text("k:slow")));
+
+    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(e.description()).contains("test.Echo/Echo", "200 ms");
+    await("the late reply", WAIT, () -> client.stats().lateReplies() == 1);
+    assertThat(client.stats().replied()).isZero();
+  }
+
+  @Test
+  void undecodableRequestIsDeadLetteredWithTheError() throws Exception {
+    QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> req).start());
+    List<QueueMessage> replies = new CopyOnWriteArrayList<>();
+    ReplyQueue replyQueue = track(transport.openReplyQueue(replies::add));
+    QueueMessage garbage = QueueMessage.of(null, Map.of(
+        QueueHeaders.REQUEST_ID, "bad-1",
+        QueueHeaders.CORRELATION_ID, "c-bad",
+        QueueHeaders.REPLY_TO, replyQueue.address()), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+
+    get(transport.publishRequest(ECHO.fullName(), garbage));
+
+    List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
+    assertThat(dead.get(0).header(QueueHeaders.ERROR))
+        .startsWith("request could not be decoded: com.google.protobuf.InvalidProtocolBufferException: ");
+    assertThat(dead.get(0).header(QueueHeaders.REQUEST_ID)).isEqualTo("bad-1");
+    assertThat(dead.get(0).header(QueueHeaders.METHOD)).isEqualTo(ECHO.fullName());
+    assertThat(dead.get(0).body()).containsExactly(0xff, 0xff, 0xff);
+    await("the caller's answer", WAIT, () -> replies.size() == 1);
+    assertThat(replies.get(0).header(QueueHeaders.STATUS))
+        .isEqualTo(Integer.toString(Status.Code.INVALID_ARGUMENT.value()));
+    assertThat(worker.stats().deadLettered()).isEqualTo(1);
+  }
+
+  @Test
+  void handlerThatKeepsFailingIsDeadLetteredAfterMaxAttempts() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    QueueWorkerRuntime worker = track(worker().maxDeliveryAttempts(3).handle(ECHO, req -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("database down");
+    }).start());
+
+    CourierException e = failure(client.call(ECHO, text("k:doomed")));
+
+    assertThat(e.code()).isEqualTo(Status.Code.UNKNOWN);
+    assertThat(e.description()).contains("failed 3 times; dead-lettered");
+    assertThat(runs).hasValue(3);
+    List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
+    assertThat(dead.get(0).header(QueueHeaders.ERROR)).contains("IllegalStateException", "database down");
+    assertThat(dead.get(0).header(QueueHeaders.ATTEMPTS)).isEqualTo("3");
+    assertThat(StringValue.parseFrom(dead.get(0).body()).getValue()).isEqualTo("k:doomed");
+    assertThat(worker.stats().deadLettered()).isEqualTo(1);
+  }
+
+  @Test
+  void handlerThatFailsOnceIsRunAgainAndAnswers() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    track(worker().handle(ECHO, req -> {
+      if (runs.incrementAndGet() == 1) {
+        throw new IllegalStateException("flaky");
+      }
+      return req;
+    }).start());
+
+    assertThat(get(client.call(ECHO, text("k:flaky"))).getValue()).isEqualTo("k:flaky");
+    assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  void sendCompletesWhenEnqueuedAndTheWorkerRunsIt() throws Exception {
+    List<String> got = new CopyOnWriteArrayList<>();
+    track(worker().handle(NOTIFY, req -> {
+      got.add(req.getValue());
+      return Empty.getDefaultInstance();
+    }).start());
+
+    get(client.send(NOTIFY, text("fire")));
+
+    await("the notification", WAIT, () -> got.size() == 1);
+    assertThat(got).containsExactly("fire");
+    assertThat(client.stats().sent()).isEqualTo(1);
+  }
+
+  @Test
+  void gracefulCloseFinishesCallsInFlightAndAcknowledgesThem() throws Exception {
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    QueueWorkerRuntime first = worker().concurrency(2).handle(ECHO, req -> {
+      runs.computeIfAbsent(req.getValue(), k -> new AtomicInteger()).incrementAndGet();
+      Thread.sleep(150);
+      return req;
+    }).start();
+    List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      calls.add(client.call(ECHO, text("key" + i + ":" + i)));
+    }
+    await("the first calls to start", WAIT, () -> !runs.isEmpty());
+
+    first.close();
+    Set<String> startedBeforeClose = Set.copyOf(runs.keySet());
+    for (int i = 0; i < calls.size(); i++) {
+      if (startedBeforeClose.contains("key" + i + ":" + i)) {
+        assertThat(get(calls.get(i)).getValue()).isEqualTo("key" + i + ":" + i);
+      }
+    }
+    track(worker().handle(ECHO, req -> {
+      runs.computeIfAbsent(req.getValue(), k -> new AtomicInteger()).incrementAndGet();
+      return req;
+    }).start());
+
+    CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+    assertThat(runs).hasSize(12);
+    runs.forEach((value, count) -> assertThat(count).as(value).hasValue(1));
+  }
+
+  @Test
+  void workerKilledMidStreamLosesNoCall() throws Exception {
+    Set<String> ran = ConcurrentHashMap.newKeySet();
+    QueueWorkerRuntime doomed = worker().concurrency(2).handle(ECHO, req -> {
+      Thread.sleep(100);
+      ran.add(req.getValue());
+      return req;
+    }).start();
+    List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      calls.add(client.call(ECHO, text("key" + i + ":" + i)));
+    }
+    await("a few calls to run", WAIT, () -> ran.size() >= 3);
+
+    doomed.abort();
+    assertThat(calls.stream().filter(CompletableFuture::isDone).count()).isLessThan(30);
+    track(worker().handle(ECHO, req -> {
+      ran.add(req.getValue());
+      return req;
+    }).start());
+
+    CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+    for (int i = 0; i < 30; i++) {
+      assertThat(calls.get(i).get().getValue()).isEqualTo("key" + i + ":" + i);
+    }
+    assertThat(ran).hasSize(30);
+  }
+
+  @Test
+  void closedClientFailsNewCallsWithUnavailable() {
+    client.close();
+
+    assertThatThrownBy(() -> get(client.call(ECHO, text("k:closed"))))
+        .hasCauseInstanceOf(CourierException.class)
+        .hasMessageContaining("UNAVAILABLE");
+  }
+}

@@ -1,0 +1,152 @@
+package dev.courier.runtime.queue.kafka;
+
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueContractTest;
+import dev.courier.runtime.queue.QueueHeaders;
+import dev.courier.runtime.queue.QueueMessage;
+import dev.courier.runtime.queue.QueueTransport;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
+import static dev.courier.runtime.queue.TestMethods.ECHO;
+import static dev.courier.runtime.queue.TestMethods.await;
+import static dev.courier.runtime.queue.TestMethods.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.runtime.CourierException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue contract on {@link KafkaQueue} with a real KRaft broker in this JVM (one per class),
+ * and the Kafka record layout. Each test has its own topic prefix and consumer group.
+ */
+class KafkaQueueTest extends QueueContractTest {
+  private static final AtomicInteger TEST = new AtomicInteger();
+  private static EmbeddedKafka kafka;
+  private KafkaQueue queue;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Override
+  protected QueueTransport newTransport() {
+    int n = TEST.incrementAndGet();
+    queue = KafkaQueue.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .topicPrefix("t" + n + ".")
+        .groupId("workers-" + n)
+        .clientId("test-" + n)
+        .partitions(2)
+        .build();
+    return queue;
+  }
+
+  @Override
+  protected List<QueueMessage> awaitDeadLetters(String method, int count) {
+    return read(queue.deadLetterTopic(method), 2, count).stream().map(KafkaRecords::toMessage).toList();
+  }
+
+  @Test
+  void answeredRequestsAreCommittedOncePerCommitIntervalAndAtClose() throws Exception {
+    int n = TEST.incrementAndGet();
+    String group = "commit-" + n;
+    KafkaQueue slowCommits = track(KafkaQueue.builder().bootstrapServers(kafka.bootstrapServers())
+        .topicPrefix("c" + n + ".").groupId(group).clientId("commit-" + n).partitions(2)
+        .commitInterval(Duration.ofMinutes(10)).build());
+    QueueWorkerRuntime worker = track(QueueWorkerRuntime.builder(slowCommits)
+        .handle(ECHO, req -> text("echo " + req.getValue())).start());
+    QueueClientRuntime calls = track(QueueClientRuntime.create(slowCommits));
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(calls.call(ECHO, text("k" + i + ":x"))).getValue()).isEqualTo("echo k" + i + ":x");
+    }
+
+    Thread.sleep(1_500); // longer than the default interval, far shorter than this queue's
+    assertThat(committedOffsets(group)).isZero();
+    worker.close();
+    assertThat(committedOffsets(group)).isEqualTo(5);
+  }
+
+  /** The sum of the offsets {@code group} has committed. */
+  private static long committedOffsets(String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+          .filter(Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+  }
+
+  /** Reads {@code count} records of {@code topic} from the beginning. */
+  private static List<ConsumerRecord<String, byte[]>> read(String topic, int partitions, int count) {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        tps.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      await(count + " records on " + topic, WAIT, () -> {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        return records.size() >= count;
+      });
+    }
+    return records;
+  }
+
+  @Test
+  void requestTopicIsNamedFromTheFullMethodNameWithThePrefix() {
+    assertThat(queue.requestTopic("pkg.v1.Inventory/Reserve")).matches("t\\d+\\.pkg\\.v1\\.Inventory-Reserve");
+    assertThat(queue.deadLetterTopic("pkg.v1.Inventory/Reserve")).endsWith("pkg.v1.Inventory-Reserve.dlq");
+    assertThat(KafkaQueue.topicName("a b/c")).isEqualTo("a_b_c");
+    assertThat(KafkaQueue.topicName("x".repeat(300))).hasSize(249);
+  }
+
+  @Test
+  void requestRecordIsKeyedByHashKeyAndCarriesTheCallHeaders() {
+    long before = System.currentTimeMillis();
+    CourierException e = failure(client.withTimeout(Duration.ofMillis(100)).call(ECHO, text("cart-7:add")));
+    assertThat(e.code()).isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED);
+
+    ConsumerRecord<String, byte[]> record = read(queue.requestTopic(ECHO.fullName()), 2, 1).get(0);
+
+    assertThat(record.key()).isEqualTo("cart-7");
+    // The wire names, spelled out: other Courier versions and tools read them. Nothing else rides
+    // along, since every header costs on every record.
+    assertThat(record.headers()).extracting(Header::key)
+        .containsExactlyInAnyOrder("c-id", "c-corr", "c-reply", "c-deadline");
+    Map<String, String> headers = KafkaRecords.toMessage(record).headers();
+    assertThat(headers).containsKeys(QueueHeaders.REQUEST_ID, QueueHeaders.CORRELATION_ID);
+    assertThat(headers).doesNotContainKey(QueueHeaders.METHOD); // the topic names it
+    assertThat(headers.get(QueueHeaders.CORRELATION_ID)).matches("[A-Za-z0-9_-]{16}\\.[0-9a-z]+");
+    assertThat(headers.get(QueueHeaders.REPLY_TO)).contains(".reply.test-");
+    assertThat(Long.parseLong(headers.get(QueueHeaders.DEADLINE))).isBetween(before, before + 5_000);
+    assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("cart-7:add");
+  }
+}

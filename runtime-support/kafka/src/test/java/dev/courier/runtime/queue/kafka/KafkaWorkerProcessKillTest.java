@@ -1,0 +1,118 @@
+package dev.courier.runtime.queue.kafka;
+
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
+import static dev.courier.runtime.queue.TestMethods.ECHO;
+import static dev.courier.runtime.queue.TestMethods.await;
+import static dev.courier.runtime.queue.TestMethods.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * At-least-once with a real kill: a worker in its own JVM is killed with SIGKILL while calls are
+ * in flight (no graceful close, no offset commit of what it was doing); a worker started
+ * afterwards in the same group answers every call, and every caller gets its own reply.
+ */
+class KafkaWorkerProcessKillTest {
+  /** The group notices a dead member after this long; the broker's minimum is 6 s. */
+  private static final String SESSION_TIMEOUT_MS = "6000";
+  private static final int CALLS = 60;
+  private static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static KafkaQueue queue(String bootstrap, String prefix, String group, String clientId) {
+    return KafkaQueue.builder()
+        .bootstrapServers(bootstrap)
+        .topicPrefix(prefix)
+        .groupId(group)
+        .clientId(clientId)
+        .partitions(2)
+        .consumerProperty("session.timeout.ms", SESSION_TIMEOUT_MS)
+        .consumerProperty("heartbeat.interval.ms", "1000")
+        .build();
+  }
+
+  @Test
+  void workerKilledWithSigkillMidStreamLosesNoCall() throws Exception {
+    Set<String> ranInDoomed = ConcurrentHashMap.newKeySet();
+    Process doomed = new ProcessBuilder(
+            Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"),
+            KafkaWorkerProcess.class.getName(), kafka.bootstrapServers(), "kill.", "kill-workers")
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    Thread reader = readLines(doomed, ranInDoomed);
+    try (KafkaQueue clientQueue = queue(kafka.bootstrapServers(), "kill.", "kill-workers", "caller");
+         QueueClientRuntime client = QueueClientRuntime.create(clientQueue).withTimeout(Duration.ofSeconds(60))) {
+      await("the worker process to start", Duration.ofSeconds(60), () -> ranInDoomed.contains("READY"));
+      List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+      for (int i = 0; i < CALLS; i++) {
+        calls.add(client.call(ECHO, text("key" + (i % 6) + ":" + i)));
+      }
+      await("a few calls to run in the worker process", Duration.ofSeconds(60), () -> ranInDoomed.size() > 6);
+
+      doomed.destroyForcibly();
+      assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      int doneAtKill = (int) calls.stream().filter(CompletableFuture::isDone).count();
+      assertThat(doneAtKill).as("calls answered before the kill").isLessThan(CALLS);
+
+      Set<String> ranInSuccessor = ConcurrentHashMap.newKeySet();
+      try (KafkaQueue workerQueue = queue(kafka.bootstrapServers(), "kill.", "kill-workers", "successor");
+           QueueWorkerRuntime successor = QueueWorkerRuntime.builder(workerQueue).handle(ECHO, req -> {
+             ranInSuccessor.add(req.getValue());
+             return req;
+           }).start()) {
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < CALLS; i++) {
+          assertThat(calls.get(i).get().getValue()).isEqualTo("key" + (i % 6) + ":" + i);
+        }
+        assertThat(ranInSuccessor).as("the successor ran what the killed worker had not answered").isNotEmpty();
+        assertThat(successor.stats().executed()).isEqualTo(ranInSuccessor.size());
+      }
+    } finally {
+      doomed.destroyForcibly();
+      reader.join(5_000);
+    }
+  }
+
+  private static Thread readLines(Process process, Set<String> ran) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+          ran.add(line.startsWith("RAN ") ? line.substring(4) : line);
+        }
+      } catch (java.io.IOException e) {
+        // The process was killed: its output ends here.
+      }
+    }, "worker-process-output");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.courier.runtime.observe.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
+import dev.courier.runtime.client.Replicas;
+import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link MicrometerListener} on real calls to real servers on loopback. */
+class MicrometerListenerTest {
+  private static final RpcMethod<com.google.protobuf.StringValue, com.google.protobuf.StringValue> IDEMPOTENT =
+      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  @Test
+  void micrometerGetsTimersAndCountersPerMethodAndStatus() {
+    Replicas replicas = Replicas.start(2);
+    toClose.add(replicas);
+    replicas.get(0).failWith = Status.UNAVAILABLE.withDescription("down");
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ClientRuntime client = client(List.of(replicas.get(0).endpoint(), replicas.get(1).endpoint()),
+        new MicrometerListener(registry));
+
+    client.blockingUnary(IDEMPOTENT, Replicas.text("a"));
+
+    assertThat(registry.get("courier.client.calls").tags("method", "test.Echo/Echo", "status", "OK").timer().count())
+        .isEqualTo(1);
+    assertThat(registry.get("courier.client.attempts").tags("status", "UNAVAILABLE").counter().count()).isEqualTo(1);
+    assertThat(registry.get("courier.client.attempts").tags("status", "OK").counter().count()).isEqualTo(1);
+    assertThat(registry.get("courier.client.retries").counter().count()).isEqualTo(1);
+  }
+
+  private ClientRuntime client(List<dev.courier.runtime.discovery.Endpoint> endpoints, MicrometerListener listener) {
+    ClientBuilder<ClientRuntime> b = ClientBuilder.forService("test.Echo", runtime -> {
+      toClose.add(runtime);
+      return runtime;
+    }).endpoints(endpoints).listener(listener);
+    return b.build();
+  }
+}

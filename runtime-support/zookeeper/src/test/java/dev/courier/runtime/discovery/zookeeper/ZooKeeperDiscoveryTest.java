@@ -1,0 +1,227 @@
+package dev.courier.runtime.discovery.zookeeper;
+
+import static dev.courier.runtime.discovery.EchoFleet.await;
+import static dev.courier.runtime.discovery.EchoFleet.awaitAnswers;
+import static dev.courier.runtime.discovery.EchoFleet.ports;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import dev.courier.runtime.client.ClientRuntime;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.discovery.EchoFleet;
+import dev.courier.runtime.discovery.EchoFleet.Recording;
+import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.server.CourierServer;
+import io.grpc.Status;
+import java.io.File;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ZooKeeper discovery against a real ZooKeeper server in this JVM (Curator's TestingServer on
+ * 127.0.0.1, tick 100 ms, so sessions may be 0.1 to 2 s) and real Courier gRPC servers.
+ */
+@Timeout(60)
+class ZooKeeperDiscoveryTest {
+  private static final Duration SESSION = Duration.ofSeconds(1);
+
+  @TempDir Path dataDir;
+  private TestingServer zookeeper;
+  private final Deque<AutoCloseable> cleanup = new ArrayDeque<>();
+
+  @BeforeEach
+  void startZooKeeper() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    InstanceSpec spec = new InstanceSpec(new File(dataDir.toFile(), "zk"), port, -1, -1, true, -1, 100, -1,
+        Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"));
+    zookeeper = new TestingServer(spec, true);
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    while (!cleanup.isEmpty()) {
+      cleanup.pop().close();
+    }
+    zookeeper.close();
+  }
+
+  private <T extends AutoCloseable> T closeLater(T closeable) {
+    cleanup.push(closeable);
+    return closeable;
+  }
+
+  private ZooKeeperDiscovery discovery(String connectString) {
+    return closeLater(ZooKeeperDiscovery.builder()
+        .connectString(connectString)
+        .sessionTimeout(SESSION)
+        .connectionTimeout(Duration.ofSeconds(1))
+        .removalDelay(Duration.ofMillis(300))
+        .build());
+  }
+
+  @Test
+  void clientsFollowServersThatRegisterCrashJoinAndLeave() throws Exception {
+    ZooKeeperDiscovery clientSide = discovery(zookeeper.getConnectString());
+    CourierServer s0 = closeLater(EchoFleet.server("s0", discovery(zookeeper.getConnectString())));
+    // s1 reaches ZooKeeper through a proxy, so that cutting it looks like a crashed process.
+    TcpProxy s1Link = closeLater(new TcpProxy(zookeeper.getPort()));
+    AtomicBoolean s1Crashed = new AtomicBoolean();
+    ServiceRegistry s1Registry = EchoFleet.crashable(discovery(s1Link.connectString()), s1Crashed);
+    CourierServer s1 = closeLater(EchoFleet.server("s1", s1Registry));
+
+    CourierServer s2 = closeLater(EchoFleet.server("s2", discovery(zookeeper.getConnectString())));
+    Recording source = new Recording(clientSide.endpointSource(EchoFleet.SERVICE));
+    ClientRuntime client = closeLater(EchoFleet.client(source));
+    assertThat(source.ports()).isEqualTo(ports(s0, s1, s2));
+    awaitAnswers(client, "s0", "s1", "s2");
+
+    try (Caller caller = new Caller(client)) {
+      s1Crashed.set(true);
+      s1Link.close(); // no close-session request: ZooKeeper expires the session
+      s1.shutdownNow();
+      Duration gone = await(Duration.ofSeconds(10), "s1 leaves the set", () -> source.ports().equals(ports(s0, s2)));
+      assertThat(gone).isLessThan(Duration.ofSeconds(10));
+
+      CourierServer s3 = closeLater(EchoFleet.server("s3", discovery(zookeeper.getConnectString())));
+      await(Duration.ofSeconds(5), "s3 joins", () -> source.ports().equals(ports(s0, s2, s3)));
+      awaitAnswers(client, "s0", "s2", "s3");
+
+      s0.close(); // graceful: deregistered before draining, no session expiry needed
+      Duration left = await(Duration.ofSeconds(2), "s0 deregistered", () -> source.ports().equals(ports(s2, s3)));
+      assertThat(left).isLessThan(SESSION);
+      caller.assertKeptSucceeding();
+    }
+  }
+
+  @Test
+  void callsGoOnWhileZooKeeperIsDownAndTheSetRecoversWhenItReturns() throws Exception {
+    ZooKeeperDiscovery clientSide = discovery(zookeeper.getConnectString());
+    CourierServer s0 = closeLater(EchoFleet.server("s0", discovery(zookeeper.getConnectString())));
+    CourierServer s1 = closeLater(EchoFleet.server("s1", discovery(zookeeper.getConnectString())));
+    Recording source = new Recording(clientSide.endpointSource(EchoFleet.SERVICE));
+    ClientRuntime client = closeLater(EchoFleet.client(source));
+    assertThat(source.ports()).isEqualTo(ports(s0, s1));
+
+    try (Caller caller = new Caller(client)) {
+      zookeeper.stop();
+      Thread.sleep(1500); // longer than the session timeout: the registry is really gone
+      awaitAnswers(client, "s0", "s1");
+      assertThat(source.ports()).isEqualTo(ports(s0, s1));
+
+      zookeeper.restart(); // same port, same data directory
+      CourierServer s2 = closeLater(EchoFleet.server("s2", discovery(zookeeper.getConnectString())));
+      await(Duration.ofSeconds(15), "the set recovers and follows again",
+          () -> source.ports().equals(ports(s0, s1, s2)));
+      awaitAnswers(client, "s0", "s1", "s2");
+      caller.assertKeptSucceeding();
+    }
+    assertThat(source.history()).noneMatch(List::isEmpty);
+  }
+
+  @Test
+  void aClientThatNeverSawAnEndpointFailsWithUnavailableNamingTheService() {
+    ZooKeeperDiscovery clientSide = discovery(zookeeper.getConnectString());
+    ClientRuntime client = closeLater(EchoFleet.client(clientSide.endpointSource(EchoFleet.SERVICE)));
+
+    assertThatThrownBy(() -> client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who")))
+        .isInstanceOfSatisfying(CourierException.class, e -> {
+          assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("no endpoints for " + EchoFleet.SERVICE + " from zookeeper:" + EchoFleet.SERVICE + "@" + zookeeper.getConnectString() + "/courier/services");
+        });
+  }
+
+  @Test
+  void credentialsProtectTheNodesAndNeverShow() throws Exception {
+    ZooKeeperDiscovery secured = closeLater(ZooKeeperDiscovery.builder()
+        .connectString(zookeeper.getConnectString())
+        .basePath("/secured")
+        .credentials("courier", "s3cret")
+        .build());
+    CourierServer s0 = closeLater(EchoFleet.server("s0", secured));
+    Recording source = new Recording(secured.endpointSource(EchoFleet.SERVICE));
+    assertThat(closeLater(EchoFleet.client(source))).isNotNull();
+    await(Duration.ofSeconds(5), "s0 seen with credentials", () -> ports(s0).equals(source.ports()));
+
+    assertThat(secured.toString()).contains("digest:****").doesNotContain("s3cret");
+    try (CuratorFramework anonymous = CuratorFrameworkFactory.newClient(
+        zookeeper.getConnectString(), new RetryOneTime(100))) {
+      anonymous.start();
+      assertThatThrownBy(() -> anonymous.getChildren().forPath("/secured/" + EchoFleet.SERVICE))
+          .isInstanceOf(KeeperException.NoAuthException.class);
+    }
+  }
+
+  @Test
+  void builderChecksItsValues() {
+    assertThatThrownBy(() -> ZooKeeperDiscovery.builder().sessionTimeout(Duration.ZERO))
+        .hasMessage("sessionTimeout: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> ZooKeeperDiscovery.builder().basePath("courier"))
+        .hasMessage("basePath: 'courier' (expected: /a/path without trailing /)");
+    assertThatThrownBy(() -> ZooKeeperDiscovery.builder().build())
+        .hasMessage("connectString: null (expected: host:port[,host:port...])");
+  }
+
+  /** Calls in a loop on its own thread and remembers the first failure. */
+  static final class Caller implements AutoCloseable {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Thread thread;
+
+    Caller(ClientRuntime client) {
+      thread = new Thread(() -> {
+        while (running.get()) {
+          try {
+            client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who"));
+            calls.incrementAndGet();
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        }
+      }, "caller");
+      thread.start();
+    }
+
+    void assertKeptSucceeding() {
+      assertThat(failure.get()).as("a call failed").isNull();
+      assertThat(calls.get()).isPositive();
+    }
+
+    @Override
+    public void close() {
+      running.set(false);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
