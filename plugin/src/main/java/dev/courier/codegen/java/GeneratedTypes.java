@@ -7,11 +7,8 @@ import dev.courier.codegen.model.ServiceModel;
 
 /** What every generated type shares: {@code @Generated}, the file comment, and safe imports. */
 final class GeneratedTypes {
-  /**
-   * The {@code @Generated} value of every generated type. It names the generator's former entry
-   * class and stays as it is, so that a refactoring of the generator changes no generated file.
-   */
-  static final String GENERATOR = "dev.courier.codegen.ServiceCodeGenerator";
+  /** The {@code @Generated} value of every generated type: the generator's entry class. */
+  static final String GENERATOR = "dev.courier.codegen.java.JavaSourceGenerator";
 
   private GeneratedTypes() {}
 
