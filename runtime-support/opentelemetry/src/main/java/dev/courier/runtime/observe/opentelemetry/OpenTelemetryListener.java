@@ -1,0 +1,213 @@
+package dev.courier.runtime.observe.opentelemetry;
+
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueEvent;
+import io.grpc.Status;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Courier's events as OpenTelemetry metrics, recorded through a {@link Meter} of the user's
+ * {@link OpenTelemetry} (instrumentation scope {@value #SCOPE}). Register it with {@code
+ * ClientBuilder.listener(new OpenTelemetryListener(openTelemetry))}, or on a queue client or worker.
+ *
+ * <table>
+ *   <caption>Instruments</caption>
+ *   <tr><th>name</th><th>instrument</th><th>unit</th><th>attributes</th><th>recorded when</th></tr>
+ *   <tr><td>{@code courier.client.call.duration}</td><td>histogram (double)</td><td>{@code s}</td>
+ *       <td>S, M, C</td><td>a unary call ends, every attempt, backoff and hedge included</td></tr>
+ *   <tr><td>{@code courier.client.attempts}</td><td>counter</td><td>{@code {attempt}}</td>
+ *       <td>S, M, C</td><td>an attempt ends, hedges included</td></tr>
+ *   <tr><td>{@code courier.client.retries}</td><td>counter</td><td>{@code {retry}}</td>
+ *       <td>S, M</td><td>another attempt is scheduled after a failure</td></tr>
+ *   <tr><td>{@code courier.client.hedges}</td><td>counter</td><td>{@code {hedge}}</td>
+ *       <td>S, M</td><td>a hedged attempt starts</td></tr>
+ *   <tr><td>{@code courier.client.budget.exhausted}</td><td>counter</td><td>{@code {refusal}}</td>
+ *       <td>S, M</td><td>a retry or hedge is refused because the retry budget is spent</td></tr>
+ *   <tr><td>{@code courier.client.ejections}</td><td>counter</td><td>{@code {ejection}}</td>
+ *       <td>none</td><td>an endpoint is ejected by passive health</td></tr>
+ *   <tr><td>{@code courier.queue.events}</td><td>counter</td><td>{@code {event}}</td>
+ *       <td>M, E</td><td>something happens to a queue-backed call ({@link QueueEvent})</td></tr>
+ * </table>
+ *
+ * <p>Attributes, named after OpenTelemetry's RPC semantic conventions where one fits:
+ *
+ * <ul>
+ *   <li>S: {@code rpc.system.name} = {@code grpc};
+ *   <li>M: {@code rpc.method}, gRPC's full method name ({@code pkg.Service/Method});
+ *   <li>C: {@code rpc.response.status_code}, the gRPC status code's name ({@code OK},
+ *       {@code UNAVAILABLE}, ...);
+ *   <li>E: {@code courier.queue.event}, the {@link QueueEvent}'s name in lower case ({@code sent},
+ *       {@code dead_lettered}, ...).
+ * </ul>
+ *
+ * <p>Cardinality is bounded: no endpoint, peer, request or stop reason is ever an attribute. At most
+ * {@code maxMethods} distinct method names are recorded as they are (default {@value
+ * #DEFAULT_MAX_METHODS}, which keeps the worst case of the largest instrument within the SDK's
+ * default limit of 2000 points); later ones are recorded as {@code rpc.method = _OTHER}, as the
+ * semantic conventions ask for methods an instrumentation does not recognize.
+ *
+ * <p>The call-duration histogram advises explicit bucket boundaries from 5 ms to 10 s; a view in the
+ * SDK overrides them.
+ *
+ * <p>Thread-safe, and it does not block: OpenTelemetry's instruments are thread-safe, and the
+ * attributes of each method are computed once and then read from a concurrent map. One instance can
+ * serve any number of clients, queue clients and workers.
+ */
+public final class OpenTelemetryListener implements CourierListener {
+  /** The instrumentation scope name of the {@link Meter} this listener gets from an {@link OpenTelemetry}. */
+  public static final String SCOPE = "dev.courier.runtime.observe.opentelemetry";
+  /** Distinct method names recorded as they are, unless a constructor says otherwise. */
+  public static final int DEFAULT_MAX_METHODS = 100;
+
+  static final AttributeKey<String> RPC_SYSTEM_NAME = AttributeKey.stringKey("rpc.system.name");
+  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
+  static final AttributeKey<String> RPC_RESPONSE_STATUS_CODE = AttributeKey.stringKey("rpc.response.status_code");
+  static final AttributeKey<String> QUEUE_EVENT = AttributeKey.stringKey("courier.queue.event");
+  static final String OTHER_METHOD = "_OTHER";
+  static final List<Double> DURATION_BUCKETS =
+      List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
+  private static final Status.Code[] CODES = Status.Code.values();
+  private static final QueueEvent[] QUEUE_EVENTS = QueueEvent.values();
+
+  private final DoubleHistogram callDuration;
+  private final LongCounter attempts;
+  private final LongCounter retries;
+  private final LongCounter hedges;
+  private final LongCounter budgetExhausted;
+  private final LongCounter ejections;
+  private final LongCounter queueEvents;
+  private final int maxMethods;
+  private final AtomicInteger methodSlots = new AtomicInteger();
+  private final ConcurrentMap<String, MethodAttributes> byMethod = new ConcurrentHashMap<>();
+  private final MethodAttributes other = new MethodAttributes(OTHER_METHOD);
+
+  /** Records through {@code openTelemetry}'s meter for scope {@value #SCOPE}. */
+  public OpenTelemetryListener(OpenTelemetry openTelemetry) {
+    this(Objects.requireNonNull(openTelemetry, "openTelemetry").getMeter(SCOPE));
+  }
+
+  /** Records through {@code meter}, with at most {@value #DEFAULT_MAX_METHODS} method names. */
+  public OpenTelemetryListener(Meter meter) {
+    this(meter, DEFAULT_MAX_METHODS);
+  }
+
+  /**
+   * Records through {@code meter}; the first {@code maxMethods} distinct method names are recorded
+   * as they are, later ones as {@code _OTHER}.
+   */
+  public OpenTelemetryListener(Meter meter, int maxMethods) {
+    Objects.requireNonNull(meter, "meter");
+    if (maxMethods < 1) {
+      throw new IllegalArgumentException("maxMethods: " + maxMethods + " (expected: >= 1)");
+    }
+    this.maxMethods = maxMethods;
+    callDuration = meter.histogramBuilder("courier.client.call.duration")
+        .setDescription("Duration of unary calls, every attempt, backoff and hedge included")
+        .setUnit("s")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
+        .build();
+    attempts = counter(meter, "courier.client.attempts", "{attempt}", "Attempts of unary calls, hedges included");
+    retries = counter(meter, "courier.client.retries", "{retry}", "Attempts scheduled again after a failure");
+    hedges = counter(meter, "courier.client.hedges", "{hedge}", "Hedged attempts started");
+    budgetExhausted = counter(meter, "courier.client.budget.exhausted", "{refusal}",
+        "Retries or hedges refused because the retry budget was spent");
+    ejections = counter(meter, "courier.client.ejections", "{ejection}",
+        "Endpoints ejected by passive health after repeated failures");
+    queueEvents = counter(meter, "courier.queue.events", "{event}", "What happened to queue-backed calls");
+  }
+
+  private static LongCounter counter(Meter meter, String name, String unit, String description) {
+    return meter.counterBuilder(name).setUnit(unit).setDescription(description).build();
+  }
+
+  @Override
+  public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
+    if (hedged) {
+      hedges.add(1, attributes(method).rpc);
+    }
+  }
+
+  @Override
+  public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
+    attempts.add(1, attributes(method).status(code));
+  }
+
+  @Override
+  public void onRetry(String method, int nextAttempt, long backoffNanos) {
+    retries.add(1, attributes(method).rpc);
+  }
+
+  @Override
+  public void onBudgetExhausted(String method) {
+    budgetExhausted.add(1, attributes(method).rpc);
+  }
+
+  @Override
+  public void onEjection(String endpoint, long nanos) {
+    ejections.add(1);
+  }
+
+  @Override
+  public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+    callDuration.record(nanos / 1e9, attributes(method).status(code));
+  }
+
+  @Override
+  public void onQueueEvent(String method, QueueEvent event) {
+    queueEvents.add(1, attributes(method).queue(event));
+  }
+
+  @Override
+  public String toString() {
+    return "OpenTelemetryListener{maxMethods=" + maxMethods + ", methods=" + byMethod.size() + "}";
+  }
+
+  /** The attributes of {@code method}, or of {@code _OTHER} once {@code maxMethods} names are taken. */
+  private MethodAttributes attributes(String method) {
+    MethodAttributes known = byMethod.get(method);
+    if (known != null) {
+      return known;
+    }
+    MethodAttributes added = byMethod.computeIfAbsent(method, m ->
+        methodSlots.getAndUpdate(n -> n < maxMethods ? n + 1 : n) < maxMethods ? new MethodAttributes(m) : null);
+    return added != null ? added : other;
+  }
+
+  /** Every attribute set one method records with, built once. Immutable. */
+  private static final class MethodAttributes {
+    final Attributes rpc;
+    private final Attributes[] byCode = new Attributes[CODES.length];
+    private final Attributes[] byQueueEvent = new Attributes[QUEUE_EVENTS.length];
+
+    MethodAttributes(String method) {
+      rpc = Attributes.of(RPC_SYSTEM_NAME, "grpc", RPC_METHOD, method);
+      for (Status.Code code : CODES) {
+        byCode[code.ordinal()] = rpc.toBuilder().put(RPC_RESPONSE_STATUS_CODE, code.name()).build();
+      }
+      for (QueueEvent event : QUEUE_EVENTS) {
+        byQueueEvent[event.ordinal()] =
+            Attributes.of(RPC_METHOD, method, QUEUE_EVENT, event.name().toLowerCase(Locale.ROOT));
+      }
+    }
+
+    Attributes status(Status.Code code) {
+      return byCode[code.ordinal()];
+    }
+
+    Attributes queue(QueueEvent event) {
+      return byQueueEvent[event.ordinal()];
+    }
+  }
+}
