@@ -1,5 +1,7 @@
 package dev.courier.runtime.balance;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -21,9 +23,7 @@ final class ConsistentHashBalancer implements Balancer {
   private volatile Ring ring = new Ring(List.of(), new long[0], new int[0]);
 
   ConsistentHashBalancer(int virtualNodes, RandomGenerator random) {
-    if (virtualNodes < 1) {
-      throw new IllegalArgumentException("virtualNodes: " + virtualNodes + " (expected: >= 1)");
-    }
+    atLeastOne("virtualNodes", virtualNodes);
     this.virtualNodes = virtualNodes;
     this.noKey = new RandomBalancer(Objects.requireNonNull(random, "random"));
   }

@@ -1,5 +1,6 @@
 package dev.courier.runtime.discovery;
 
+import dev.courier.runtime.internal.Checks;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ public interface Discovery extends ServiceRegistry, AutoCloseable {
   static String requireServiceName(String serviceName) {
     Objects.requireNonNull(serviceName, "serviceName");
     if (serviceName.isBlank() || serviceName.contains("/")) {
-      throw new IllegalArgumentException("serviceName: '" + serviceName + "' (expected: a gRPC service name)");
+      throw Checks.invalid("serviceName", Checks.quoted(serviceName), "a gRPC service name");
     }
     return serviceName;
   }

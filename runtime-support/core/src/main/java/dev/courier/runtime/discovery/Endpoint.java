@@ -1,5 +1,9 @@
 package dev.courier.runtime.discovery;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.between;
+import static dev.courier.runtime.internal.Checks.notBlank;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,16 +18,9 @@ import java.util.Objects;
  */
 public record Endpoint(String host, int port, int weight, Map<String, String> metadata) {
   public Endpoint {
-    Objects.requireNonNull(host, "host");
-    if (host.isBlank()) {
-      throw new IllegalArgumentException("host: '" + host + "' (expected: not blank)");
-    }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 1 to 65535)");
-    }
-    if (weight < 1) {
-      throw new IllegalArgumentException("weight: " + weight + " (expected: >= 1)");
-    }
+    notBlank("host", host);
+    between("port", port, 1, 65535);
+    atLeastOne("weight", weight);
     metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
   }
 

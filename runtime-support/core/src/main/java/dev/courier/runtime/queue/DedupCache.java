@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +17,7 @@ final class DedupCache {
   private final Map<String, Outcome> entries;
 
   DedupCache(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException(String.format("dedupCapacity: %s (expected: >= 1)", capacity));
-    }
+    atLeastOne("dedupCapacity", capacity);
     this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 

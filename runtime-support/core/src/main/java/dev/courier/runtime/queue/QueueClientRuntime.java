@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue;
 
+import static dev.courier.runtime.internal.Checks.positive;
+
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.CourierException;
@@ -58,11 +60,7 @@ public final class QueueClientRuntime implements AutoCloseable {
 
   /** A view with another timeout for every call, sharing this client's reply queue. */
   public QueueClientRuntime withTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
-    }
-    return new QueueClientRuntime(shared, timeout);
+    return new QueueClientRuntime(shared, positive("timeout", timeout));
   }
 
   /** Calls {@code method} through the queue; see the class comment for timeouts and failures. */

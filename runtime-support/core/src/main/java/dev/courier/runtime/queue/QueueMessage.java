@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe, except that {@link #body()} returns the array itself, which callers
  * must not modify.
+ *
+ * <p>Part of the transport SPI: a {@link QueueTransport} carries these between the runtimes.
  */
 public final class QueueMessage {
   private final String key;
@@ -30,9 +32,11 @@ public final class QueueMessage {
   }
 
   /**
-   * A message on {@code headers} as they are, without the copy {@link #of} makes: for this
-   * package's own messages, built once per call. {@code headers} must be unmodifiable, hold no
-   * nulls, and not be changed by the caller afterwards.
+   * A message on {@code headers} as they are, without the copy {@link #of} makes. <b>Transport
+   * SPI</b>: for the queue runtimes and the transports ({@code queue.memory}, {@code queue.kafka}),
+   * which build one message per call or per record and would otherwise copy every header map
+   * twice. {@code headers} must be unmodifiable, hold no nulls, and not be changed by the caller
+   * afterwards; application code uses {@link #of}.
    */
   public static QueueMessage wrap(String key, Map<String, String> headers, byte[] body) {
     return new QueueMessage(key, headers, body);

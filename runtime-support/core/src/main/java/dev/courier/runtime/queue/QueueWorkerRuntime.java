@@ -3,6 +3,7 @@ package dev.courier.runtime.queue;
 import static dev.courier.runtime.internal.Checks.atLeastOne;
 import static dev.courier.runtime.internal.Checks.notNegative;
 
+import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.server.ServiceBindings;
@@ -147,8 +148,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(handler, "handler");
       if (bindings.putIfAbsent(method.fullName(), new WorkerProcessor.Binding<>(method, handler)) != null) {
-        throw new IllegalArgumentException(
-            String.format("method: %s (expected: one handler per method)", method.fullName()));
+        throw Checks.invalid("method", method.fullName(), "one handler per method");
       }
       return this;
     }

@@ -6,7 +6,16 @@
  * generated {@code XxxQueueWorker}s register handlers on a {@link
  * dev.courier.runtime.queue.QueueWorkerRuntime}. Both talk to a {@link
  * dev.courier.runtime.queue.QueueTransport}: {@link dev.courier.runtime.queue.memory.InMemoryQueue} (one
- * JVM, the default) or {@link dev.courier.runtime.queue.kafka.KafkaQueue} (Apache Kafka, many machines).
+ * JVM, the default) or {@code dev.courier.runtime.queue.kafka.KafkaQueue} (artifact {@code
+ * courier-kafka}: Apache Kafka, many machines).
+ *
+ * <p><b>The transport SPI</b> is what a transport implements and carries: {@link
+ * dev.courier.runtime.queue.QueueTransport}, {@link dev.courier.runtime.queue.QueueMessage}
+ * (including {@link dev.courier.runtime.queue.QueueMessage#wrap}, public for the transports in
+ * other packages), {@link dev.courier.runtime.queue.QueueHeaders}, {@link
+ * dev.courier.runtime.queue.QueueDelivery}, {@link dev.courier.runtime.queue.QueueSubscription} and
+ * {@link dev.courier.runtime.queue.ReplyQueue}. Everything else here (the worker's processing, the
+ * dedupe cache, the codec, the counters, the timeout wheel) is package-private.
  *
  * <p>Guarantees, the same on both transports: at-least-once delivery (a request is acknowledged
  * only after its reply is published); duplicates of one request id run the implementation once and

@@ -1,5 +1,8 @@
 package dev.courier.runtime.server;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.notNegative;
+
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -29,11 +32,8 @@ final class ConcurrencyLimit<ReqT, RespT> implements ServerCallHandler<ReqT, Res
   private final AtomicInteger inFlight = new AtomicInteger();
 
   ConcurrencyLimit(String fullMethodName, int limit, ServerCallHandler<ReqT, RespT> next) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("maxConcurrency: " + limit + " (expected: >= 1)");
-    }
     this.fullMethodName = fullMethodName;
-    this.limit = limit;
+    this.limit = atLeastOne("maxConcurrency", limit);
     this.next = next;
   }
 
@@ -43,9 +43,7 @@ final class ConcurrencyLimit<ReqT, RespT> implements ServerCallHandler<ReqT, Res
    */
   static <ReqT, RespT> ServerCallHandler<ReqT, RespT> apply(
       String fullMethodName, int limit, ServerCallHandler<ReqT, RespT> handler) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("maxConcurrency: " + limit + " (expected: >= 0)");
-    }
+    notNegative("maxConcurrency", limit);
     ServerCallHandler<ReqT, RespT> base = handler instanceof ConcurrencyLimit<ReqT, RespT> limited
         ? limited.next : handler;
     return limit == 0 ? base : new ConcurrencyLimit<>(fullMethodName, limit, base);

@@ -1,29 +1,30 @@
 package dev.courier.runtime.server;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.between;
+import static dev.courier.runtime.internal.Checks.notBlank;
+import static dev.courier.runtime.internal.Checks.notNegative;
+
 import dev.courier.runtime.discovery.AdvertisedHost;
-import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A started gRPC server for one or more Courier services.
@@ -53,10 +54,10 @@ public final class CourierServer implements AutoCloseable {
   private final Duration gracePeriod;
   private final ServiceRegistry.Registration registration; // null when not registered
   private final HealthStatusManager health; // null without standard services
-  private final java.util.concurrent.atomic.AtomicBoolean healthTerminated =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean healthTerminated = new AtomicBoolean();
 
-  private CourierServer(
+  /** A server that already listens; see {@link ServerLauncher}. */
+  CourierServer(
       Server server, Duration gracePeriod, ServiceRegistry.Registration registration, HealthStatusManager health) {
     this.server = server;
     this.gracePeriod = gracePeriod;
@@ -64,6 +65,7 @@ public final class CourierServer implements AutoCloseable {
     this.health = health;
   }
 
+  /** A builder with the defaults described on each setter. */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,8 +86,8 @@ public final class CourierServer implements AutoCloseable {
    * The gRPC health service's status, to mark a service (or {@code ""}, the whole server) {@code
    * NOT_SERVING} and back while the process stays up; empty when standard services are off.
    */
-  public java.util.Optional<HealthStatusManager> health() {
-    return java.util.Optional.ofNullable(health);
+  public Optional<HealthStatusManager> health() {
+    return Optional.ofNullable(health);
   }
 
   /** Blocks until the server has terminated. */
@@ -131,11 +133,13 @@ public final class CourierServer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link CourierServer}. Not thread-safe. */
+  /**
+   * Configures a {@link CourierServer}; setters validate at once, and {@link #start()} freezes the
+   * settings (later changes to the builder do not reach a started server). Not thread-safe.
+   */
   public static final class Builder {
     /** The default of {@link #maxInboundMessageSize}: 4 MiB, grpc-java's default. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
-    private static final System.Logger LOG = System.getLogger(CourierServer.class.getName());
 
     private String host;
     private int port;
@@ -170,30 +174,25 @@ public final class CourierServer implements AutoCloseable {
 
     /** Listen on {@code host} at {@code port} (0 picks a free port); {@code null} host: every interface. */
     public Builder address(String host, int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
-      }
+      this.port = between("port", port, 0, 65535);
       this.host = host;
-      this.port = port;
       return this;
     }
 
+    /** Serves {@code service}, behind the server's guards and limits; services are served in the order added. */
     public Builder addService(ServerServiceDefinition service) {
       services.add(Objects.requireNonNull(service, "service"));
       return this;
     }
 
+    /** Serves {@code service}'s {@link BindableService#bindService() definition}. */
     public Builder addService(BindableService service) {
       return addService(Objects.requireNonNull(service, "service").bindService());
     }
 
     /** How long {@link CourierServer#close()} waits for in-flight calls; default 10 s. */
     public Builder gracePeriod(Duration gracePeriod) {
-      Objects.requireNonNull(gracePeriod, "gracePeriod");
-      if (gracePeriod.isNegative()) {
-        throw new IllegalArgumentException("gracePeriod: " + gracePeriod + " (expected: >= 0)");
-      }
-      this.gracePeriod = gracePeriod;
+      this.gracePeriod = notNegative("gracePeriod", gracePeriod);
       return this;
     }
 
@@ -207,13 +206,9 @@ public final class CourierServer implements AutoCloseable {
     public Builder maxConcurrency(String fullMethodName, int limit) {
       Objects.requireNonNull(fullMethodName, "fullMethodName");
       if (fullMethodName.indexOf('/') <= 0) {
-        throw new IllegalArgumentException(
-            "fullMethodName: '" + fullMethodName + "' (expected: package.Service/Method)");
+        throw Checks.invalid("fullMethodName", Checks.quoted(fullMethodName), "package.Service/Method");
       }
-      if (limit < 0) {
-        throw new IllegalArgumentException(String.format("maxConcurrency: %s (expected: >= 0)", limit));
-      }
-      maxConcurrency.put(fullMethodName, limit);
+      maxConcurrency.put(fullMethodName, notNegative("maxConcurrency", limit));
       return this;
     }
 
@@ -222,10 +217,7 @@ public final class CourierServer implements AutoCloseable {
      * RESOURCE_EXHAUSTED}. Default {@value #DEFAULT_MAX_INBOUND_MESSAGE_SIZE} (4 MiB).
      */
     public Builder maxInboundMessageSize(int bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException(String.format("maxInboundMessageSize: %s (expected: >= 1)", bytes));
-      }
-      this.maxInboundMessageSize = bytes;
+      this.maxInboundMessageSize = atLeastOne("maxInboundMessageSize", bytes);
       return this;
     }
 
@@ -269,10 +261,7 @@ public final class CourierServer implements AutoCloseable {
      */
     public Builder advertisedHost(String host) {
       Objects.requireNonNull(host, "host");
-      if (host.isBlank()) {
-        throw new IllegalArgumentException("advertisedHost: '" + host + "' (expected: not blank)");
-      }
-      this.advertisedHost = host;
+      this.advertisedHost = notBlank("advertisedHost", host);
       return this;
     }
 
@@ -283,74 +272,8 @@ public final class CourierServer implements AutoCloseable {
      *     server is stopped
      */
     public CourierServer start() {
-      checkMaxConcurrencyMethods();
-      NettyServerBuilder netty = netty();
-      netty.maxInboundMessageSize(maxInboundMessageSize);
-      if (executor != null) {
-        netty.executor(executor);
-      }
-      services.forEach(service ->
-          netty.addService(RequestParseGuard.apply(ConcurrencyLimit.forServer(service, maxConcurrency))));
-      HealthStatusManager health = standardServices ? addStandardServices(netty) : null;
-      try {
-        Server started = netty.build().start();
-        LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + tls
-            + ", maxInboundMessageSize: " + maxInboundMessageSize + ", maxConcurrency: " + maxConcurrency);
-        return new CourierServer(started, gracePeriod, register(started), health);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot listen on " + (host == null ? "*" : host) + ":" + port + ": " + e.getMessage(), e);
-      }
-    }
-
-    @SuppressWarnings("deprecation") // v1alpha reflection: still the only one older tools speak
-    private HealthStatusManager addStandardServices(NettyServerBuilder netty) {
-      HealthStatusManager health = new HealthStatusManager();
-      for (ServerServiceDefinition service : services) {
-        health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
-      }
-      netty.addService(health.getHealthService());
-      netty.addService(ProtoReflectionServiceV1.newInstance());
-      netty.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
-      return health;
-    }
-
-    private NettyServerBuilder netty() {
-      if (tls == null) {
-        return host == null
-            ? NettyServerBuilder.forPort(port)
-            : NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
-      }
-      return host == null
-          ? NettyServerBuilder.forPort(port, tls.credentials())
-          : NettyServerBuilder.forAddress(new InetSocketAddress(host, port), tls.credentials());
-    }
-
-    private void checkMaxConcurrencyMethods() {
-      List<String> known = services.stream()
-          .flatMap(s -> s.getMethods().stream())
-          .map(m -> m.getMethodDescriptor().getFullMethodName())
-          .toList();
-      for (String method : maxConcurrency.keySet()) {
-        if (!known.contains(method)) {
-          throw new IllegalStateException(
-              "maxConcurrency: no added service has " + method + " (expected: one of " + known + ")");
-        }
-      }
-    }
-
-    private ServiceRegistry.Registration register(Server started) {
-      if (registry == null) {
-        return null;
-      }
-      String announced = advertisedHost != null ? advertisedHost : AdvertisedHost.forBindHost(host);
-      List<String> names = services.stream().map(s -> s.getServiceDescriptor().getName()).toList();
-      try {
-        return registry.registerAll(names, Endpoint.of(announced, started.getPort()));
-      } catch (RuntimeException e) {
-        started.shutdownNow();
-        throw e;
-      }
+      return ServerLauncher.start(new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost,
+          maxConcurrency, maxInboundMessageSize, tls, standardServices, executor));
     }
   }
 }

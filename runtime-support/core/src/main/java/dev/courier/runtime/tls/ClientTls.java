@@ -1,5 +1,7 @@
 package dev.courier.runtime.tls;
 
+import static dev.courier.runtime.internal.Checks.notBlank;
+
 import io.grpc.ChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import java.io.ByteArrayInputStream;
@@ -95,10 +97,7 @@ public final class ClientTls {
 
   /** A copy that checks the server certificate against {@code authority} instead of the dialled host. */
   public ClientTls withAuthority(String authority) {
-    Objects.requireNonNull(authority, "authority");
-    if (authority.isBlank()) {
-      throw new IllegalArgumentException("authority: '" + authority + "' (expected: not blank)");
-    }
+    notBlank("authority", authority);
     return new ClientTls(trustPem, trustManagers, certChainPem, privateKeyPem, keyPassword, keyManagers, authority);
   }
 

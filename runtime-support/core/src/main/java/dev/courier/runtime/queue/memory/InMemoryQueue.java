@@ -60,6 +60,7 @@ public final class InMemoryQueue implements QueueTransport {
     return builder().build();
   }
 
+  /** A builder with the defaults of {@link #create()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -193,6 +194,7 @@ public final class InMemoryQueue implements QueueTransport {
       return this;
     }
 
+    /** The queue; it holds nothing yet, and method queues appear on first use. */
     public InMemoryQueue build() {
       return new InMemoryQueue(this);
     }

@@ -1,0 +1,102 @@
+package dev.courier.runtime.server;
+
+import dev.courier.runtime.discovery.AdvertisedHost;
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.discovery.ServiceRegistry;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Turns a {@link ServerConfig} into a listening {@link CourierServer}: checks the concurrency
+ * overrides against the services, puts every service behind the same guards (request parsing,
+ * concurrency limits), adds the standard services, binds, and registers in the registry last.
+ * Stateless.
+ */
+final class ServerLauncher {
+  private static final System.Logger LOG = System.getLogger(CourierServer.class.getName());
+
+  private ServerLauncher() {}
+
+  static CourierServer start(ServerConfig config) {
+    checkMaxConcurrencyMethods(config);
+    NettyServerBuilder netty = netty(config);
+    netty.maxInboundMessageSize(config.maxInboundMessageSize());
+    if (config.executor() != null) {
+      netty.executor(config.executor());
+    }
+    config.services().forEach(service -> netty.addService(
+        RequestParseGuard.apply(ConcurrencyLimit.forServer(service, config.maxConcurrency()))));
+    HealthStatusManager health = config.standardServices() ? addStandardServices(netty, config) : null;
+    try {
+      Server started = netty.build().start();
+      LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + config.tls()
+          + ", maxInboundMessageSize: " + config.maxInboundMessageSize()
+          + ", maxConcurrency: " + config.maxConcurrency());
+      return new CourierServer(started, config.gracePeriod(), register(started, config), health);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("deprecation") // v1alpha reflection: still the only one older tools speak
+  private static HealthStatusManager addStandardServices(NettyServerBuilder netty, ServerConfig config) {
+    HealthStatusManager health = new HealthStatusManager();
+    for (ServerServiceDefinition service : config.services()) {
+      health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
+    }
+    netty.addService(health.getHealthService());
+    netty.addService(ProtoReflectionServiceV1.newInstance());
+    netty.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+    return health;
+  }
+
+  private static NettyServerBuilder netty(ServerConfig config) {
+    if (config.tls() == null) {
+      return config.host() == null
+          ? NettyServerBuilder.forPort(config.port())
+          : NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
+    }
+    return config.host() == null
+        ? NettyServerBuilder.forPort(config.port(), config.tls().credentials())
+        : NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()),
+            config.tls().credentials());
+  }
+
+  private static void checkMaxConcurrencyMethods(ServerConfig config) {
+    List<String> known = config.services().stream()
+        .flatMap(s -> s.getMethods().stream())
+        .map(m -> m.getMethodDescriptor().getFullMethodName())
+        .toList();
+    for (String method : config.maxConcurrency().keySet()) {
+      if (!known.contains(method)) {
+        throw new IllegalStateException(
+            "maxConcurrency: no added service has " + method + " (expected: one of " + known + ")");
+      }
+    }
+  }
+
+  /** Registers every service at the real port; a refusal stops the server and is thrown. */
+  private static ServiceRegistry.Registration register(Server started, ServerConfig config) {
+    if (config.registry() == null) {
+      return null;
+    }
+    String announced = config.advertisedHost() != null
+        ? config.advertisedHost() : AdvertisedHost.forBindHost(config.host());
+    List<String> names = config.services().stream().map(s -> s.getServiceDescriptor().getName()).toList();
+    try {
+      return config.registry().registerAll(names, Endpoint.of(announced, started.getPort()));
+    } catch (RuntimeException e) {
+      started.shutdownNow();
+      throw e;
+    }
+  }
+}
