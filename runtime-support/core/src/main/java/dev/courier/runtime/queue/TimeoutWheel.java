@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Call timeouts on a hashed timing wheel, run by one daemon thread: a timeout fires on the first
@@ -19,6 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * sleeps otherwise.
  *
  * <p>Tasks run on the wheel thread and must be quick. Thread-safe.
+ *
+ * <p>For tests, {@link #manual} makes a wheel with no thread that reads time from a given ticker:
+ * the test moves the ticker and calls {@link #runDueTicks()}, so what runs when is exact.
  */
 final class TimeoutWheel implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TimeoutWheel.class.getName());
@@ -32,12 +36,16 @@ final class TimeoutWheel implements AutoCloseable {
   private final long tickNanos;
   private final Entry[] buckets;
   private final int mask;
-  private final long startNanos = System.nanoTime();
+  private final LongSupplier ticker;
+  private final long startNanos;
   private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
-  private final Thread thread;
+  private final Thread thread; // null for a manual wheel
   private volatile boolean sleeping;
   private volatile boolean closed;
-  /** The next tick to run (wheel thread only); tick {@code k} runs at {@code startNanos + k * tickNanos}. */
+  /**
+   * The next tick to run (wheel thread only, or the caller of {@link #runDueTicks()}); tick {@code
+   * k} runs at {@code startNanos + k * tickNanos}.
+   */
   private long tick;
   /** Entries in the buckets (wheel thread only). */
   private int held;
@@ -47,13 +55,31 @@ final class TimeoutWheel implements AutoCloseable {
    * named {@code threadName}.
    */
   TimeoutWheel(String threadName, long tick, TimeUnit unit, int ticks) {
+    this(System::nanoTime, tick, unit, ticks, threadName);
+  }
+
+  /**
+   * A wheel without a thread, for tests: time is {@code ticker} (nanoseconds, like {@link
+   * System#nanoTime}), and timeouts run only in {@link #runDueTicks()}, on the caller's thread.
+   */
+  static TimeoutWheel manual(LongSupplier ticker, long tick, TimeUnit unit, int ticks) {
+    return new TimeoutWheel(ticker, tick, unit, ticks, null);
+  }
+
+  private TimeoutWheel(LongSupplier ticker, long tick, TimeUnit unit, int ticks, String threadName) {
     if (tick <= 0 || ticks <= 0 || Integer.bitCount(ticks) != 1) {
       throw new IllegalArgumentException(
           String.format("tick %s %s, ticks %s (expected: tick > 0, ticks a power of two)", tick, unit, ticks));
     }
+    this.ticker = ticker;
+    this.startNanos = ticker.getAsLong();
     this.tickNanos = unit.toNanos(tick);
     this.buckets = new Entry[ticks];
     this.mask = ticks - 1;
+    if (threadName == null) {
+      this.thread = null;
+      return;
+    }
     this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
     thread.start();
@@ -62,10 +88,10 @@ final class TimeoutWheel implements AutoCloseable {
   /** Runs {@code task} on the wheel thread once {@code delay} has passed, unless cancelled first. */
   Timeout schedule(Runnable task, long delay, TimeUnit unit) {
     // Kept as time since the wheel started, so that a delay of years cannot overflow.
-    long dueNanos = System.nanoTime() - startNanos + Math.min(unit.toNanos(Math.max(0, delay)), Long.MAX_VALUE / 2);
+    long dueNanos = ticker.getAsLong() - startNanos + Math.min(unit.toNanos(Math.max(0, delay)), Long.MAX_VALUE / 2);
     Entry entry = new Entry(dueNanos, task);
     incoming.add(entry);
-    if (sleeping) {
+    if (sleeping && thread != null) {
       LockSupport.unpark(thread);
     }
     return entry;
@@ -75,6 +101,9 @@ final class TimeoutWheel implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (thread == null) {
+      return;
+    }
     LockSupport.unpark(thread);
     if (Thread.currentThread() != thread) {
       try {
@@ -85,21 +114,57 @@ final class TimeoutWheel implements AutoCloseable {
     }
   }
 
+  /**
+   * A manual wheel's tick: files the timeouts scheduled so far and runs, on this thread, every
+   * tick due by the ticker's time. Does nothing once closed.
+   *
+   * @throws IllegalStateException on a wheel with its own thread
+   */
+  void runDueTicks() {
+    if (thread != null) {
+      throw new IllegalStateException("runDueTicks: a wheel with a thread (expected: a manual wheel)");
+    }
+    if (closed) {
+      return;
+    }
+    if (held == 0) {
+      catchUp();
+    }
+    runDue();
+  }
+
+  /** Whether the wheel thread is parked with nothing to run, waiting for {@link #schedule}. */
+  boolean idle() {
+    return sleeping;
+  }
+
   private void run() {
     while (!closed) {
-      fileIncoming();
-      if (held == 0) {
+      long wait = runDue();
+      if (wait < 0) {
         sleepUntilScheduled();
-        continue;
-      }
-      long wait = startNanos + tick * tickNanos - System.nanoTime();
-      if (wait > 0) {
+      } else {
         LockSupport.parkNanos(this, wait);
-        continue;
+      }
+    }
+  }
+
+  /**
+   * Files new timeouts and runs every tick due by now; returns the nanoseconds until the next
+   * tick, or -1 when nothing is held.
+   */
+  private long runDue() {
+    fileIncoming();
+    while (held > 0 && !closed) {
+      long wait = startNanos + tick * tickNanos - ticker.getAsLong();
+      if (wait > 0) {
+        return wait;
       }
       runBucket(buckets[(int) (tick & mask)], (int) (tick & mask));
       tick++;
+      fileIncoming();
     }
+    return -1;
   }
 
   /** Parks until {@link #schedule} adds an entry; then catches the tick up with the clock. */
@@ -111,8 +176,12 @@ final class TimeoutWheel implements AutoCloseable {
       LockSupport.park(this);
     }
     sleeping = false;
-    // No bucket holds anything, so the ticks slept through can be skipped.
-    tick = Math.max(tick, (System.nanoTime() - startNanos) / tickNanos);
+    catchUp();
+  }
+
+  /** No bucket holds anything, so the ticks slept through can be skipped. */
+  private void catchUp() {
+    tick = Math.max(tick, (ticker.getAsLong() - startNanos) / tickNanos);
   }
 
   private void fileIncoming() {

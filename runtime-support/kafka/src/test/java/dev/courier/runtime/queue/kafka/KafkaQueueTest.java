@@ -30,12 +30,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The queue contract on {@link KafkaQueue} with a real KRaft broker in this JVM (one per class),
  * and the Kafka record layout. Each test has its own topic prefix and consumer group.
  */
+@Tag("slow") // a real KRaft broker in this JVM; skipped by -Pfast
 class KafkaQueueTest extends QueueContractTest {
   private static final AtomicInteger TEST = new AtomicInteger();
   private static EmbeddedKafka kafka;

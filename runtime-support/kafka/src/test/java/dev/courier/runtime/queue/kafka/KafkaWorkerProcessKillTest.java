@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * in flight (no graceful close, no offset commit of what it was doing); a worker started
  * afterwards in the same group answers every call, and every caller gets its own reply.
  */
+@Tag("slow") // a second JVM killed with SIGKILL, and a real broker; skipped by -Pfast
 class KafkaWorkerProcessKillTest {
   /** The group notices a dead member after this long; the broker's minimum is 6 s. */
   private static final String SESSION_TIMEOUT_MS = "6000";

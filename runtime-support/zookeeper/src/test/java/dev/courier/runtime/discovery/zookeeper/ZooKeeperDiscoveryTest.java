@@ -34,6 +34,7 @@ import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ZooKeeper discovery against a real ZooKeeper server in this JVM (Curator's TestingServer on
  * 127.0.0.1, tick 100 ms, so sessions may be 0.1 to 2 s) and real Courier gRPC servers.
  */
+@Tag("slow") // a real ZooKeeper server in this JVM; skipped by -Pfast
 @Timeout(60)
 class ZooKeeperDiscoveryTest {
   private static final Duration SESSION = Duration.ofSeconds(1);
