@@ -1,5 +1,9 @@
 package dev.courier.runtime.queue.kafka;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.notBlank;
+import static dev.courier.runtime.internal.Checks.notNegative;
+
 import dev.courier.runtime.queue.QueueDelivery;
 import dev.courier.runtime.queue.QueueHeaders;
 import dev.courier.runtime.queue.QueueMessage;
@@ -7,38 +11,16 @@ import dev.courier.runtime.queue.QueueSubscription;
 import dev.courier.runtime.queue.QueueTransport;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.queue.ReplyQueue;
-import static dev.courier.runtime.internal.Checks.atLeastOne;
-import static dev.courier.runtime.internal.Checks.notNegative;
-
-import dev.courier.runtime.CourierException;
 import dev.courier.runtime.tls.Secrets;
-import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The transport on Apache Kafka, for clients and workers on many machines.
@@ -56,33 +38,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * produced, so a worker that dies loses nothing: its uncommitted requests go to the next owner of
  * the partition, and the requests it already answered run again there (at-least-once).
  *
- * <p><b>Settings chosen for latency</b> (any of them can be overridden with {@link
- * Builder#property}, {@link Builder#producerProperty} or {@link Builder#consumerProperty}):
- * <ul>
- *   <li>{@code linger.ms=0}: a request is sent at once. Kafka 4's default of 5 ms puts up to 5 ms
- *       on each of the two hops of a call, and with one call outstanding that cuts throughput
- *       about tenfold. Under load, batches still form while the previous send is in flight.
- *   <li>{@code max.in.flight.requests.per.connection=1}: while one produce request is out, the
- *       next calls collect into one batch, so batches grow with the load without a linger. With
- *       Kafka's 5 in flight they left about half as full, which halved queue-call throughput on a
- *       busy broker.
- *   <li>{@code acks=all} with {@code enable.idempotence=true}: a request or reply is acknowledged
- *       only once it is on every in-sync replica, so "enqueued" means durable, and retries do not
- *       duplicate records. {@code batch.size=65536} lets those batches grow under load.
- *   <li>{@code fetch.min.bytes=1} and {@code fetch.max.wait.ms=500} (Kafka's defaults, spelled
- *       out): a fetch returns as soon as one record is there; the wait bound only matters when
- *       there is none. A shorter bound (100 ms, in earlier versions) buys nothing (a poll, a pause
- *       and a close do not wait for it) and costs the broker: it keeps every waiting fetch on a
- *       finer timer, which took two to four times the broker's timer CPU per call with one call
- *       outstanding.
- *   <li>{@code enable.auto.commit=false} (the worker commits, as above, every {@link
- *       Builder#commitInterval}, default 1 s: each commit is a broker write, and at 100 ms they cost
- *       several percent of the throughput with one call outstanding),
- *       {@code auto.offset.reset=earliest} (requests sent before the first worker joined are
- *       served), {@code max.poll.records=500}, the cooperative-sticky assignor (a worker joining
- *       does not stop the others), and a poll timeout of 50 ms for workers, 200 ms for replies
- *       (a poll returns as soon as records arrive; the timeout only bounds idle loops).
- * </ul>
+ * <p><b>Settings</b> are chosen for latency; the {@linkplain dev.courier.runtime.queue.kafka
+ * package documentation} lists each with the reason. Any of them can be overridden with {@link
+ * Builder#property}, {@link Builder#producerProperty} or {@link Builder#consumerProperty}.
  *
  * <p>Futures returned by the publish methods complete on one callback thread of this instance, never
  * on the producer's I/O thread, so dependent stages may publish again. (The runtimes' own
@@ -92,26 +50,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * instance; each worker and each client has its own consumer. Close clients and workers first.
  */
 public final class KafkaQueue implements QueueTransport {
-  private static final int MAX_TOPIC_LENGTH = 249;
+  private final KafkaQueueConfig config;
+  private final TopicNames names;
+  private final KafkaTopics topics;
+  private final KafkaPublisher publisher;
 
-  private final Builder config;
-  private final KafkaProducer<String, byte[]> producer;
-  private final Admin admin;
-  private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-  private final Map<String, String> requestTopics = new ConcurrentHashMap<>();
-  /** Completes publish futures off the producer's I/O thread, where a send could deadlock. */
-  private final ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "courier-kafka-callbacks");
-    t.setDaemon(true);
-    return t;
-  });
-
-  private KafkaQueue(Builder b) {
-    this.config = b;
-    this.admin = Admin.create(adminProps());
-    this.producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer());
+  private KafkaQueue(KafkaQueueConfig config) {
+    this.config = config;
+    this.names = new TopicNames(config.topicPrefix(), config.deadLetterSuffix(), config.clientId());
+    this.topics = KafkaTopics.connect(config);
+    try {
+      this.publisher = new KafkaPublisher(topics, KafkaProducerSettings.of(config));
+    } catch (RuntimeException e) {
+      topics.close();
+      throw e;
+    }
   }
 
+  /** A builder with the defaults described on each setter; {@link Builder#bootstrapServers} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -124,38 +80,32 @@ public final class KafkaQueue implements QueueTransport {
 
   /** The request topic of {@code method} (a full gRPC method name). */
   public String requestTopic(String method) {
-    // Remembered: it is needed for every request, and building it walks the name char by char.
-    return requestTopics.computeIfAbsent(method,
-        m -> topicName(config.topicPrefix + m.replace('/', '-')));
+    return names.request(method);
   }
 
   /** The dead-letter topic of {@code method}. */
   public String deadLetterTopic(String method) {
-    return topicName(requestTopic(method) + config.deadLetterSuffix);
+    return names.deadLetter(method);
+  }
+
+  /** Replaces characters Kafka refuses and shortens over-long names; see {@link TopicNames#legal}. */
+  static String topicName(String raw) {
+    return TopicNames.legal(raw);
   }
 
   @Override
   public CompletableFuture<Void> publishRequest(String method, QueueMessage message) {
-    return publish(requestTopic(method), message, config.partitions);
+    return publisher.publish(requestTopic(method), message, config.partitions());
   }
 
   @Override
   public CompletableFuture<Void> publishReply(String address, QueueMessage message) {
-    return publish(address, message, 1);
+    return publisher.publish(address, message, 1);
   }
 
   @Override
   public CompletableFuture<Void> publishDeadLetter(String method, QueueMessage message) {
-    return publish(deadLetterTopic(method), message, config.partitions);
-  }
-
-  private CompletableFuture<Void> publish(String topic, QueueMessage message, int partitions) {
-    CompletableFuture<Void> result = new CompletableFuture<>();
-    // Who depends on the future is unknown (a dependent may publish again, and block in send if the
-    // producer's buffer is full): complete it on the callback thread, never on the I/O thread.
-    send(topic, message, partitions, () -> callbacks.execute(() -> result.complete(null)),
-        result::completeExceptionally);
-    return result;
+    return publisher.publish(deadLetterTopic(method), message, config.partitions());
   }
 
   /**
@@ -167,43 +117,21 @@ public final class KafkaQueue implements QueueTransport {
    */
   @Override
   public void publishRequest(String method, QueueMessage message, Runnable onPublished, Consumer<Throwable> onFailed) {
-    send(requestTopic(method), message, config.partitions, onPublished, onFailed);
+    publisher.send(requestTopic(method), message, config.partitions(), onPublished, onFailed);
   }
 
   /** {@inheritDoc} As for the request variant above, {@code onPublished} runs on the I/O thread. */
   @Override
   public void publishReply(String address, QueueMessage message, Runnable onPublished, Consumer<Throwable> onFailed) {
-    send(address, message, 1, onPublished, onFailed);
-  }
-
-  private void send(String topic, QueueMessage message, int partitions, Runnable onPublished,
-      Consumer<Throwable> onFailed) {
-    try {
-      ensureTopic(topic, partitions);
-      producer.send(KafkaRecords.toRecord(topic, message), (metadata, error) -> {
-        if (error == null) {
-          onPublished.run();
-        } else {
-          callbacks.execute(() -> onFailed.accept(unavailable("could not publish to " + topic, error)));
-        }
-      });
-    } catch (RuntimeException e) {
-      onFailed.accept(unavailable("could not publish to " + topic, e));
-    }
+    publisher.send(address, message, 1, onPublished, onFailed);
   }
 
   @Override
   public ReplyQueue openReplyQueue(Consumer<QueueMessage> listener) {
     Objects.requireNonNull(listener, "listener");
-    String topic = topicName(config.topicPrefix + "reply." + config.clientId + "."
-        + UUID.randomUUID().toString().substring(0, 13));
-    ensureTopic(topic, 1);
-    Properties props = consumerProps();
-    props.remove("group.id");
-    return new KafkaReplyQueue(topic, props, listener, () -> {
-      knownTopics.remove(topic);
-      admin.deleteTopics(List.of(topic));
-    });
+    String topic = names.newReply();
+    topics.ensure(topic, 1);
+    return new KafkaReplyQueue(topic, KafkaConsumerSettings.forReplies(config), listener, () -> topics.delete(topic));
   }
 
   @Override
@@ -211,125 +139,32 @@ public final class KafkaQueue implements QueueTransport {
     Map<String, String> methodsByTopic = new LinkedHashMap<>();
     for (String method : methods) {
       String topic = requestTopic(method);
-      ensureTopic(topic, config.partitions);
+      topics.ensure(topic, config.partitions());
       methodsByTopic.put(topic, method);
     }
-    return new KafkaSubscription(consumerProps(), methodsByTopic, maxInFlight, config.commitInterval, handler);
+    return new KafkaSubscription(KafkaConsumerSettings.forWorkers(config), methodsByTopic, maxInFlight,
+        config.commitInterval(), handler);
   }
 
   @Override
   public int maxDeliveryAttempts() {
-    return config.maxDeliveryAttempts;
+    return config.maxDeliveryAttempts();
   }
 
   /** Closes the producer (after sending what it holds) and the admin client. */
   @Override
   public void close() {
     try {
-      producer.close(Duration.ofSeconds(10));
+      publisher.close();
     } finally {
-      admin.close(Duration.ofSeconds(5));
-      callbacks.shutdown();
+      topics.close();
     }
   }
 
-  private void ensureTopic(String topic, int partitions) {
-    if (knownTopics.contains(topic)) {
-      return;
-    }
-    try {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
-          .all().get();
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw unavailable("could not create topic " + topic, e.getCause());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("interrupted while creating topic " + topic, e);
-    }
-    knownTopics.add(topic);
-  }
-
-  private static CourierException unavailable(String what, Throwable cause) {
-    if (cause instanceof CourierException ce) {
-      return ce;
-    }
-    CourierException e = CourierException.of(Status.Code.UNAVAILABLE, what + ": " + cause);
-    e.initCause(cause);
-    return e;
-  }
-
-  /** Replaces characters Kafka refuses and shortens over-long names with a hash suffix. */
-  static String topicName(String raw) {
-    StringBuilder sb = new StringBuilder(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '-';
-      sb.append(legal ? c : '_');
-    }
-    if (sb.length() <= MAX_TOPIC_LENGTH) {
-      return sb.toString();
-    }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(raw.getBytes(StandardCharsets.UTF_8));
-      String hash = HexFormat.of().formatHex(digest, 0, 8);
-      return sb.substring(0, MAX_TOPIC_LENGTH - hash.length() - 1) + '-' + hash;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private Properties common() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", config.bootstrapServers);
-    p.put("client.id", config.clientId);
-    p.putAll(config.properties);
-    return p;
-  }
-
-  private Properties adminProps() {
-    return common();
-  }
-
-  private Properties producerProps() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", config.bootstrapServers);
-    p.put("client.id", config.clientId);
-    p.put("linger.ms", "0");
-    p.put("acks", "all");
-    p.put("enable.idempotence", "true");
-    p.put("batch.size", "65536");
-    // One produce request in flight per broker: while it is out, the next calls collect into one
-    // batch, so batches grow with the load and need no linger (which would delay every call when
-    // the load is light). On a busy broker this doubled queue-call throughput here: per-request
-    // cost dominates, and with 5 requests in flight they left half as full.
-    p.put("max.in.flight.requests.per.connection", "1");
-    p.putAll(config.properties);
-    p.putAll(config.producerProperties);
-    return p;
-  }
-
-  private Properties consumerProps() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", config.bootstrapServers);
-    p.put("client.id", config.clientId);
-    p.put("group.id", config.groupId);
-    p.put("enable.auto.commit", "false");
-    p.put("auto.offset.reset", "earliest");
-    p.put("fetch.min.bytes", "1");
-    p.put("fetch.max.wait.ms", "500");
-    p.put("max.poll.records", "500");
-    p.put("allow.auto.create.topics", "false");
-    p.put("partition.assignment.strategy",
-        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-    p.putAll(config.properties);
-    p.putAll(config.consumerProperties);
-    return p;
-  }
-
-  /** Builds a {@link KafkaQueue}; setters validate at once. Not thread-safe. */
+  /**
+   * Builds a {@link KafkaQueue}; setters validate at once, and {@link #build()} freezes the
+   * settings. Not thread-safe.
+   */
   public static final class Builder {
     private String bootstrapServers;
     private String topicPrefix = "courier.";
@@ -347,7 +182,7 @@ public final class KafkaQueue implements QueueTransport {
 
     /** The brokers, {@code host:port[,host:port...]}; required. */
     public Builder bootstrapServers(String bootstrapServers) {
-      this.bootstrapServers = nonEmpty("bootstrapServers", bootstrapServers);
+      this.bootstrapServers = notBlank("bootstrapServers", bootstrapServers);
       return this;
     }
 
@@ -359,19 +194,19 @@ public final class KafkaQueue implements QueueTransport {
 
     /** Kafka {@code client.id}, also part of reply topic names; default {@code courier}. */
     public Builder clientId(String clientId) {
-      this.clientId = nonEmpty("clientId", clientId);
+      this.clientId = notBlank("clientId", clientId);
       return this;
     }
 
     /** The consumer group of the workers; default {@code courier-workers}. */
     public Builder groupId(String groupId) {
-      this.groupId = nonEmpty("groupId", groupId);
+      this.groupId = notBlank("groupId", groupId);
       return this;
     }
 
     /** Appended to a request topic to name its dead-letter topic; default {@code .dlq}. */
     public Builder deadLetterSuffix(String deadLetterSuffix) {
-      this.deadLetterSuffix = nonEmpty("deadLetterSuffix", deadLetterSuffix);
+      this.deadLetterSuffix = notBlank("deadLetterSuffix", deadLetterSuffix);
       return this;
     }
 
@@ -401,7 +236,7 @@ public final class KafkaQueue implements QueueTransport {
 
     /** A Kafka property for producer, consumers and admin client (TLS, SASL, ...); wins over defaults. */
     public Builder property(String name, String value) {
-      properties.put(nonEmpty("name", name), Objects.requireNonNull(value, "value"));
+      properties.put(notBlank("name", name), Objects.requireNonNull(value, "value"));
       return this;
     }
 
@@ -413,13 +248,13 @@ public final class KafkaQueue implements QueueTransport {
 
     /** A property for the producer only. */
     public Builder producerProperty(String name, String value) {
-      producerProperties.put(nonEmpty("name", name), Objects.requireNonNull(value, "value"));
+      producerProperties.put(notBlank("name", name), Objects.requireNonNull(value, "value"));
       return this;
     }
 
     /** A property for the consumers only. */
     public Builder consumerProperty(String name, String value) {
-      consumerProperties.put(nonEmpty("name", name), Objects.requireNonNull(value, "value"));
+      consumerProperties.put(notBlank("name", name), Objects.requireNonNull(value, "value"));
       return this;
     }
 
@@ -429,12 +264,7 @@ public final class KafkaQueue implements QueueTransport {
      */
     @Override
     public String toString() {
-      return "{bootstrapServers=" + bootstrapServers + ", topicPrefix=" + topicPrefix + ", clientId=" + clientId
-          + ", groupId=" + groupId + ", partitions=" + partitions + ", maxDeliveryAttempts=" + maxDeliveryAttempts
-          + ", commitInterval=" + commitInterval
-          + ", properties=" + Secrets.toString(properties)
-          + ", producerProperties=" + Secrets.toString(producerProperties)
-          + ", consumerProperties=" + Secrets.toString(consumerProperties) + '}';
+      return config().toString();
     }
 
     /** Connects the producer and admin client; topics are created on first use. */
@@ -442,15 +272,12 @@ public final class KafkaQueue implements QueueTransport {
       if (bootstrapServers == null) {
         throw new IllegalStateException("bootstrapServers: null (expected: host:port of a broker)");
       }
-      return new KafkaQueue(this);
+      return new KafkaQueue(config());
     }
 
-    private static String nonEmpty(String name, String value) {
-      Objects.requireNonNull(value, name);
-      if (value.isBlank()) {
-        throw new IllegalArgumentException(String.format("%s: '%s' (expected: not blank)", name, value));
-      }
-      return value;
+    private KafkaQueueConfig config() {
+      return new KafkaQueueConfig(bootstrapServers, topicPrefix, clientId, groupId, deadLetterSuffix, partitions,
+          maxDeliveryAttempts, commitInterval, properties, producerProperties, consumerProperties);
     }
   }
 }

@@ -1,0 +1,38 @@
+package dev.courier.runtime.queue.kafka;
+
+import java.util.Properties;
+
+/**
+ * The properties of a {@link KafkaQueue}'s consumers: the settings chosen for workers (the
+ * package documentation says why each), then the properties for every client, then those for the
+ * consumers only, each winning over what came before. Stateless.
+ */
+final class KafkaConsumerSettings {
+  private KafkaConsumerSettings() {}
+
+  /** For a worker's subscription: in the workers' consumer group, committing by hand. */
+  static Properties forWorkers(KafkaQueueConfig config) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", config.bootstrapServers());
+    p.put("client.id", config.clientId());
+    p.put("group.id", config.groupId());
+    p.put("enable.auto.commit", "false");
+    p.put("auto.offset.reset", "earliest");
+    p.put("fetch.min.bytes", "1");
+    p.put("fetch.max.wait.ms", "500");
+    p.put("max.poll.records", "500");
+    p.put("allow.auto.create.topics", "false");
+    p.put("partition.assignment.strategy",
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    p.putAll(config.properties());
+    p.putAll(config.consumerProperties());
+    return p;
+  }
+
+  /** For a client's reply topic: the same, but in no group (the reply queue assigns its partition). */
+  static Properties forReplies(KafkaQueueConfig config) {
+    Properties p = forWorkers(config);
+    p.remove("group.id");
+    return p;
+  }
+}
