@@ -1,8 +1,13 @@
 package dev.courier.runtime.discovery.consul;
 
+import static dev.courier.runtime.internal.Checks.atLeastOneSecond;
+import static dev.courier.runtime.internal.Checks.notNegative;
+import static dev.courier.runtime.internal.Checks.positive;
+
 import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -29,21 +34,22 @@ import org.kiwiproject.consul.Consul;
  * {@link #toString()} or in logs.
  */
 public final class ConsulDiscovery implements Discovery {
-  private final Builder config;
+  private final ConsulSettings settings;
   private final Consul consul;
   private final ScheduledExecutorService heartbeats;
   private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ConsulDiscovery(Builder b) {
-    this.config = b.copy();
+  private ConsulDiscovery(ConsulSettings settings) {
+    this.settings = settings;
     Consul.Builder consul = Consul.builder()
-        .withUrl(b.url)
+        .withUrl(settings.url())
         .withPing(false)
-        .withConnectTimeoutMillis(b.connectTimeout.toMillis())
-        .withReadTimeoutMillis(b.wait.toMillis() + b.wait.toMillis() / 16 + 5_000);
-    if (b.aclToken != null) {
-      consul.withTokenAuth(b.aclToken);
+        .withConnectTimeoutMillis(settings.connectTimeout().toMillis())
+        // Longer than the longest blocking query: Consul adds up to wait/16 of jitter to it.
+        .withReadTimeoutMillis(settings.queryWait().toMillis() + settings.queryWait().toMillis() / 16 + 5_000);
+    if (settings.aclToken() != null) {
+      consul.withTokenAuth(settings.aclToken());
     }
     this.consul = consul.build();
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -53,6 +59,7 @@ public final class ConsulDiscovery implements Discovery {
     });
   }
 
+  /** A builder with the defaults described on each setter. */
   public static Builder builder() {
     return new Builder();
   }
@@ -102,15 +109,15 @@ public final class ConsulDiscovery implements Discovery {
 
   @Override
   public String toString() {
-    return "consul{" + config.url + (config.aclToken != null ? ", token=****" : "") + "}";
+    return settings.toString();
   }
 
   Consul consul() {
     return consul;
   }
 
-  Builder config() {
-    return config;
+  ConsulSettings settings() {
+    return settings;
   }
 
   ScheduledExecutorService heartbeats() {
@@ -130,18 +137,18 @@ public final class ConsulDiscovery implements Discovery {
   }
 
 
-  /** Configures a {@link ConsulDiscovery}. Not thread-safe. */
+  /** Configures a {@link ConsulDiscovery}; setters validate at once. Not thread-safe. */
   public static final class Builder {
-    String url = "http://127.0.0.1:8500";
-    String aclToken;
-    Duration wait = Duration.ofSeconds(30);
-    Duration connectTimeout = Duration.ofSeconds(5);
-    Duration initialWait = Duration.ofSeconds(2);
-    Duration minRetryDelay = Duration.ofMillis(250);
-    Duration maxRetryDelay = Duration.ofSeconds(10);
-    Duration ttl = Duration.ofSeconds(10);
-    Duration grpcCheckInterval; // null: TTL check
-    Duration deregisterCriticalAfter = Duration.ofMinutes(1);
+    private String url = "http://127.0.0.1:8500";
+    private String aclToken;
+    private Duration wait = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration initialWait = Duration.ofSeconds(2);
+    private Duration minRetryDelay = Duration.ofMillis(250);
+    private Duration maxRetryDelay = Duration.ofSeconds(10);
+    private Duration ttl = Duration.ofSeconds(10);
+    private Duration grpcCheckInterval; // null: TTL check
+    private Duration deregisterCriticalAfter = Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -149,7 +156,7 @@ public final class ConsulDiscovery implements Discovery {
     public Builder url(String url) {
       Objects.requireNonNull(url, "url");
       if (!url.startsWith("http://") && !url.startsWith("https://")) {
-        throw new IllegalArgumentException("url: '" + url + "' (expected: http://host:port or https://host:port)");
+        throw Checks.invalid("url", Checks.quoted(url), "http://host:port or https://host:port");
       }
       this.url = url;
       return this;
@@ -159,7 +166,8 @@ public final class ConsulDiscovery implements Discovery {
     public Builder aclToken(String token) {
       Objects.requireNonNull(token, "token");
       if (token.isBlank()) {
-        throw new IllegalArgumentException("aclToken: blank (expected: a token)");
+        // Not Checks.notBlank: whatever a token holds is never shown, not even blanks.
+        throw Checks.invalid("aclToken", "blank", "a token");
       }
       this.aclToken = token;
       return this;
@@ -167,10 +175,7 @@ public final class ConsulDiscovery implements Discovery {
 
     /** How long one blocking query may wait for a change; default 30 s (Consul caps it at 10 min). */
     public Builder wait(Duration wait) {
-      this.wait = positive("wait", wait);
-      if (wait.toSeconds() < 1) {
-        throw new IllegalArgumentException("wait: " + wait + " (expected: >= 1s)");
-      }
+      this.wait = atLeastOneSecond("wait", wait);
       return this;
     }
 
@@ -182,11 +187,7 @@ public final class ConsulDiscovery implements Discovery {
 
     /** How long {@code subscribe} waits for the first answer; default 2 s. */
     public Builder initialWait(Duration initialWait) {
-      Objects.requireNonNull(initialWait, "initialWait");
-      if (initialWait.isNegative()) {
-        throw new IllegalArgumentException("initialWait: " + initialWait + " (expected: >= 0)");
-      }
-      this.initialWait = initialWait;
+      this.initialWait = notNegative("initialWait", initialWait);
       return this;
     }
 
@@ -195,7 +196,7 @@ public final class ConsulDiscovery implements Discovery {
       positive("minRetryDelay", min);
       positive("maxRetryDelay", max);
       if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("maxRetryDelay: " + max + " (expected: >= " + min + ")");
+        throw Checks.invalid("maxRetryDelay", max, ">= " + min);
       }
       this.minRetryDelay = min;
       this.maxRetryDelay = max;
@@ -207,11 +208,7 @@ public final class ConsulDiscovery implements Discovery {
      * check, 10 s. Whole seconds (Consul's unit here); at least 1 s.
      */
     public Builder ttlCheck(Duration ttl) {
-      positive("ttl", ttl);
-      if (ttl.toSeconds() < 1) {
-        throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1s)");
-      }
-      this.ttl = ttl;
+      this.ttl = atLeastOneSecond("ttl", ttl);
       this.grpcCheckInterval = null;
       return this;
     }
@@ -233,35 +230,13 @@ public final class ConsulDiscovery implements Discovery {
 
     /** Creates the client; does not contact Consul (sources and registrations do). */
     public ConsulDiscovery build() {
-      return new ConsulDiscovery(this);
+      return new ConsulDiscovery(new ConsulSettings(url, aclToken, wait, connectTimeout, initialWait,
+          minRetryDelay, maxRetryDelay, ttl, grpcCheckInterval, deregisterCriticalAfter));
     }
 
     @Override
     public String toString() {
       return "ConsulDiscovery.Builder{" + url + (aclToken != null ? ", token=****" : "") + "}";
-    }
-
-    Builder copy() {
-      Builder b = new Builder();
-      b.url = url;
-      b.aclToken = aclToken;
-      b.wait = wait;
-      b.connectTimeout = connectTimeout;
-      b.initialWait = initialWait;
-      b.minRetryDelay = minRetryDelay;
-      b.maxRetryDelay = maxRetryDelay;
-      b.ttl = ttl;
-      b.grpcCheckInterval = grpcCheckInterval;
-      b.deregisterCriticalAfter = deregisterCriticalAfter;
-      return b;
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(String.format("%s: %s (expected: > 0)", name, value));
-      }
-      return value;
     }
   }
 }

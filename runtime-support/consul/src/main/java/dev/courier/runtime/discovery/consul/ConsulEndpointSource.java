@@ -40,7 +40,7 @@ final class ConsulEndpointSource implements EndpointSource {
     }
     watch.thread.start();
     try {
-      if (!watch.firstAnswer.await(owner.config().initialWait.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!watch.firstAnswer.await(owner.settings().initialWait().toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.log(Level.WARNING, "no answer yet from {0}: calls fail with UNAVAILABLE until it answers", this);
       }
     } catch (InterruptedException e) {
@@ -91,9 +91,9 @@ final class ConsulEndpointSource implements EndpointSource {
 
     private void run() {
       BigInteger index = BigInteger.ZERO;
-      Duration delay = owner.config().minRetryDelay;
+      Duration delay = owner.settings().minRetryDelay();
       boolean failing = false;
-      int waitSeconds = Math.toIntExact(owner.config().wait.toSeconds());
+      int waitSeconds = Math.toIntExact(owner.settings().queryWait().toSeconds());
       while (!closed) {
         try {
           ConsulResponse<List<ServiceHealth>> response = owner.consul().healthClient()
@@ -103,7 +103,7 @@ final class ConsulEndpointSource implements EndpointSource {
             failing = false;
             LOG.log(Level.INFO, "{0} answers again", ConsulEndpointSource.this);
           }
-          delay = owner.config().minRetryDelay;
+          delay = owner.settings().minRetryDelay();
           deliver(toEndpoints(response.getResponse()));
         } catch (RuntimeException e) {
           if (closed) {
@@ -117,7 +117,7 @@ final class ConsulEndpointSource implements EndpointSource {
           if (!sleep(delay)) {
             return;
           }
-          delay = min(delay.multipliedBy(2), owner.config().maxRetryDelay);
+          delay = min(delay.multipliedBy(2), owner.settings().maxRetryDelay());
         }
       }
     }

@@ -48,8 +48,8 @@ final class ConsulRegistration implements ServiceRegistry.Registration {
       deregister();
       throw new IllegalStateException("closed: " + owner);
     }
-    if (owner.config().grpcCheckInterval == null) {
-      long every = Math.max(100, owner.config().ttl.toMillis() / 3);
+    if (owner.settings().ttlCheck()) {
+      long every = Math.max(100, owner.settings().ttl().toMillis() / 3);
       heartbeat = owner.heartbeats().scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
     }
     LOG.log(Level.INFO, "registered {0} at {1} in {2} as {3}", serviceName, endpoint, owner, id);
@@ -66,7 +66,7 @@ final class ConsulRegistration implements ServiceRegistry.Registration {
         .serviceWeights(ImmutableServiceWeights.builder().passing(endpoint.weight()).warning(1).build())
         .check(check())
         .build());
-    if (owner.config().grpcCheckInterval == null) {
+    if (owner.settings().ttlCheck()) {
       try {
         agent.pass(id);
       } catch (NotRegisteredException e) {
@@ -76,17 +76,17 @@ final class ConsulRegistration implements ServiceRegistry.Registration {
   }
 
   private RegCheck check() {
-    ConsulDiscovery.Builder config = owner.config();
-    String deregisterAfter = Math.max(1, config.deregisterCriticalAfter.toSeconds()) + "s";
-    if (config.grpcCheckInterval != null) {
+    ConsulSettings config = owner.settings();
+    String deregisterAfter = Math.max(1, config.deregisterCriticalAfter().toSeconds()) + "s";
+    if (!config.ttlCheck()) {
       return ImmutableRegCheck.builder()
           .grpc(endpoint.authority())
-          .interval(Math.max(1, config.grpcCheckInterval.toMillis()) + "ms")
+          .interval(Math.max(1, config.grpcCheckInterval().toMillis()) + "ms")
           .deregisterCriticalServiceAfter(deregisterAfter)
           .build();
     }
     return ImmutableRegCheck.builder()
-        .ttl(config.ttl.toSeconds() + "s")
+        .ttl(config.ttl().toSeconds() + "s")
         .deregisterCriticalServiceAfter(deregisterAfter)
         .build();
   }

@@ -1,32 +1,27 @@
 package dev.courier.runtime.discovery.zookeeper;
 
+import static dev.courier.runtime.internal.Checks.notBlank;
+import static dev.courier.runtime.internal.Checks.notNegative;
+import static dev.courier.runtime.internal.Checks.positive;
+
 import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.discovery.RegistrationException;
+import dev.courier.runtime.internal.Checks;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.RetryPolicy;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.imps.DefaultACLProvider;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.x.discovery.ServiceDiscovery;
 import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
-import org.apache.curator.x.discovery.ServiceInstance;
-import org.apache.curator.x.discovery.ServiceType;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.data.ACL;
 
 /**
  * Discovery in ZooKeeper through Curator's service discovery: one ZooKeeper session shared by the
@@ -52,61 +47,31 @@ import org.apache.zookeeper.data.ACL;
 public final class ZooKeeperDiscovery implements Discovery {
   private static final System.Logger LOG = System.getLogger(ZooKeeperDiscovery.class.getName());
 
-  private final String connectString;
-  private final String basePath;
-  private final Duration sessionTimeout;
-  private final Duration initialWait;
-  private final Duration removalDelay;
-  private final ScheduledExecutorService scheduler;
-  private final boolean authenticated;
+  private final ZooKeeperSettings settings;
   private final CuratorFramework client;
   private final ServiceDiscovery<InstancePayload> discovery;
-  private final ExecutorService background;
-  private final AtomicBoolean reachable = new AtomicBoolean(true);
+  /** Waits for a late first answer, and deletes registrations while ZooKeeper is unreachable. */
+  private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "courier-zookeeper-discovery");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** Delivers, after the removal delay, the sets that lost endpoints. */
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "courier-zookeeper-removals");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ZooKeeperDiscovery(Builder b) {
-    this.connectString = b.connectString;
-    this.basePath = b.basePath;
-    this.sessionTimeout = b.sessionTimeout;
-    this.initialWait = b.initialWait;
-    this.removalDelay = b.removalDelay;
-    this.authenticated = b.user != null;
-    CuratorFrameworkFactory.Builder curator = CuratorFrameworkFactory.builder()
-        .connectString(connectString)
-        .sessionTimeoutMs(Math.toIntExact(sessionTimeout.toMillis()))
-        .connectionTimeoutMs(Math.toIntExact(b.connectionTimeout.toMillis()))
-        .retryPolicy(b.retryPolicy);
-    if (authenticated) {
-      byte[] auth = (b.user + ":" + b.password).getBytes(StandardCharsets.UTF_8);
-      curator.authorization("digest", auth).aclProvider(new DefaultACLProvider() {
-        @Override
-        public List<ACL> getDefaultAcl() {
-          return ZooDefs.Ids.CREATOR_ALL_ACL;
-        }
-
-        @Override
-        public List<ACL> getAclForPath(String path) {
-          return ZooDefs.Ids.CREATOR_ALL_ACL;
-        }
-      });
-    }
-    this.client = curator.build();
-    this.background = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "courier-zookeeper-discovery");
-      thread.setDaemon(true);
-      return thread;
-    });
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "courier-zookeeper-removals");
-      thread.setDaemon(true);
-      return thread;
-    });
-    client.getConnectionStateListenable().addListener((c, state) -> connectionChanged(state));
+  private ZooKeeperDiscovery(ZooKeeperSettings settings) {
+    this.settings = settings;
+    this.client = CuratorClients.create(settings);
+    client.getConnectionStateListenable().addListener(new ReachabilityLog(this));
     client.start();
     this.discovery = ServiceDiscoveryBuilder.builder(InstancePayload.class)
         .client(client)
-        .basePath(basePath)
+        .basePath(settings.basePath())
         .serializer(new JsonInstanceSerializer<>(InstancePayload.class))
         .watchInstances(false)
         .build();
@@ -120,6 +85,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     }
   }
 
+  /** A builder with the defaults described on each setter; {@link Builder#connectString} is required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -136,30 +102,16 @@ public final class ZooKeeperDiscovery implements Discovery {
     return new ZooKeeperEndpointSource(this, serviceName);
   }
 
+  /**
+   * Writes an ephemeral node for {@code serviceName} at {@code endpoint}.
+   *
+   * @throws RegistrationException when ZooKeeper refuses or cannot be reached
+   */
   @Override
   public Registration register(String serviceName, Endpoint endpoint) {
     Discovery.requireServiceName(serviceName);
     Objects.requireNonNull(endpoint, "endpoint");
-    InstancePayload payload = new InstancePayload();
-    payload.setWeight(endpoint.weight());
-    payload.setMetadata(endpoint.metadata());
-    ServiceInstance<InstancePayload> instance;
-    try {
-      instance = ServiceInstance.<InstancePayload>builder()
-          .name(serviceName)
-          .id(UUID.randomUUID().toString())
-          .address(endpoint.host())
-          .port(endpoint.port())
-          .serviceType(ServiceType.DYNAMIC)
-          .payload(payload)
-          .build();
-      discovery.registerService(instance);
-    } catch (Exception e) {
-      throw new RegistrationException(
-          "cannot register " + serviceName + " at " + endpoint + " in " + this + ": " + e, e);
-    }
-    LOG.log(Level.INFO, "registered {0} at {1} in {2}", serviceName, endpoint, this);
-    return new ZooKeeperRegistration(instance, endpoint);
+    return ZooKeeperRegistration.register(this, serviceName, endpoint);
   }
 
   /** Ends every subscription, deletes every open registration, closes the ZooKeeper session. */
@@ -168,7 +120,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (client.getZookeeperClient().isConnected()) {
+    if (isConnected()) {
       try {
         discovery.close(); // deletes the open registrations
       } catch (Exception e) {
@@ -182,8 +134,7 @@ public final class ZooKeeperDiscovery implements Discovery {
 
   @Override
   public String toString() {
-    return "zookeeper{" + connectString + basePath + ", sessionTimeout=" + sessionTimeout
-        + (authenticated ? ", credentials=digest:****" : "") + "}";
+    return settings.toString();
   }
 
   ServiceDiscovery<InstancePayload> discovery() {
@@ -194,69 +145,32 @@ public final class ZooKeeperDiscovery implements Discovery {
     return background;
   }
 
-  Duration initialWait() {
-    return initialWait;
-  }
-
-  Duration removalDelay() {
-    return removalDelay;
-  }
-
   ScheduledExecutorService scheduler() {
     return scheduler;
   }
 
+  Duration initialWait() {
+    return settings.initialWait();
+  }
+
+  Duration removalDelay() {
+    return settings.removalDelay();
+  }
+
+  /** The servers and base path, as sources name them in messages. */
   String connectString() {
-    return connectString + basePath;
+    return settings.location();
   }
 
-  private void connectionChanged(ConnectionState state) {
-    if (!state.isConnected() && reachable.compareAndSet(true, false)) {
-      LOG.log(Level.WARNING, "{0} is unreachable ({1}): clients keep their last known endpoints until it"
-          + " answers again", this, state);
-    } else if (state.isConnected() && reachable.compareAndSet(false, true)) {
-      LOG.log(Level.INFO, "{0} answers again ({1})", this, state);
-    }
+  boolean isConnected() {
+    return client.getZookeeperClient().isConnected();
   }
 
-
-  /** Deletes its node once; does not wait when ZooKeeper cannot be reached. */
-  private final class ZooKeeperRegistration implements Registration {
-    private final ServiceInstance<InstancePayload> instance;
-    private final Endpoint endpoint;
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    ZooKeeperRegistration(ServiceInstance<InstancePayload> instance, Endpoint endpoint) {
-      this.instance = instance;
-      this.endpoint = endpoint;
-    }
-
-    @Override
-    public void close() {
-      if (!done.compareAndSet(false, true) || closed.get()) {
-        return;
-      }
-      if (client.getZookeeperClient().isConnected()) {
-        unregister();
-      } else {
-        LOG.log(Level.WARNING, "{0} is unreachable: {1} at {2} is deregistered in the background, or"
-            + " disappears when its session expires", ZooKeeperDiscovery.this, instance.getName(), endpoint);
-        background.execute(this::unregister);
-      }
-    }
-
-    private void unregister() {
-      try {
-        discovery.unregisterService(instance);
-        LOG.log(Level.INFO, "deregistered {0} at {1} from {2}", instance.getName(), endpoint, ZooKeeperDiscovery.this);
-      } catch (Exception e) {
-        LOG.log(Level.WARNING, "cannot deregister {0} at {1} from {2}: {3}",
-            instance.getName(), endpoint, ZooKeeperDiscovery.this, e.toString());
-      }
-    }
+  boolean isClosed() {
+    return closed.get();
   }
 
-  /** Configures a {@link ZooKeeperDiscovery}. Not thread-safe. */
+  /** Configures a {@link ZooKeeperDiscovery}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private String connectString;
     private String basePath = "/courier/services";
@@ -272,11 +186,7 @@ public final class ZooKeeperDiscovery implements Discovery {
 
     /** ZooKeeper servers, {@code host:port[,host:port...]}; required. */
     public Builder connectString(String connectString) {
-      Objects.requireNonNull(connectString, "connectString");
-      if (connectString.isBlank()) {
-        throw new IllegalArgumentException("connectString: '" + connectString + "' (expected: host:port[,host:port...])");
-      }
-      this.connectString = connectString;
+      this.connectString = notBlank("connectString", connectString, "host:port[,host:port...]");
       return this;
     }
 
@@ -284,7 +194,7 @@ public final class ZooKeeperDiscovery implements Discovery {
     public Builder basePath(String basePath) {
       Objects.requireNonNull(basePath, "basePath");
       if (!basePath.startsWith("/") || basePath.length() > 1 && basePath.endsWith("/")) {
-        throw new IllegalArgumentException("basePath: '" + basePath + "' (expected: /a/path without trailing /)");
+        throw Checks.invalid("basePath", Checks.quoted(basePath), "/a/path without trailing /");
       }
       this.basePath = basePath;
       return this;
@@ -310,11 +220,7 @@ public final class ZooKeeperDiscovery implements Discovery {
      * never wait (the first set arrives asynchronously).
      */
     public Builder initialWait(Duration initialWait) {
-      Objects.requireNonNull(initialWait, "initialWait");
-      if (initialWait.isNegative()) {
-        throw new IllegalArgumentException("initialWait: " + initialWait + " (expected: >= 0)");
-      }
-      this.initialWait = initialWait;
+      this.initialWait = notNegative("initialWait", initialWait);
       return this;
     }
 
@@ -324,11 +230,7 @@ public final class ZooKeeperDiscovery implements Discovery {
      * session; keep it well under the servers' grace period.
      */
     public Builder removalDelay(Duration removalDelay) {
-      Objects.requireNonNull(removalDelay, "removalDelay");
-      if (removalDelay.isNegative()) {
-        throw new IllegalArgumentException("removalDelay: " + removalDelay + " (expected: >= 0)");
-      }
-      this.removalDelay = removalDelay;
+      this.removalDelay = notNegative("removalDelay", removalDelay);
       return this;
     }
 
@@ -350,7 +252,7 @@ public final class ZooKeeperDiscovery implements Discovery {
       Objects.requireNonNull(user, "user");
       Objects.requireNonNull(password, "password");
       if (user.isEmpty() || user.contains(":")) {
-        throw new IllegalArgumentException("user: '" + user + "' (expected: not empty, no ':')");
+        throw Checks.invalid("user", Checks.quoted(user), "not empty, no ':'");
       }
       this.user = user;
       this.password = password;
@@ -362,21 +264,14 @@ public final class ZooKeeperDiscovery implements Discovery {
       if (connectString == null) {
         throw new IllegalStateException("connectString: null (expected: host:port[,host:port...])");
       }
-      return new ZooKeeperDiscovery(this);
+      return new ZooKeeperDiscovery(new ZooKeeperSettings(connectString, basePath, sessionTimeout,
+          connectionTimeout, initialWait, removalDelay, retryPolicy, user, password));
     }
 
     @Override
     public String toString() {
       return "ZooKeeperDiscovery.Builder{" + connectString + basePath
           + (user != null ? ", credentials=digest:****" : "") + "}";
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(String.format("%s: %s (expected: > 0)", name, value));
-      }
-      return value;
     }
   }
 }
