@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +33,8 @@ class OverloadProtectionTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicInteger executions = new AtomicInteger();
+  /** A permit for each "block" call that has entered the handler. */
+  private final Semaphore blocking = new Semaphore(0);
 
   @AfterEach
   void closeAll() throws Exception {
@@ -46,7 +50,8 @@ class OverloadProtectionTest {
     running.incrementAndGet();
     try {
       if (request.getValue().equals("block")) {
-        release.await(10, TimeUnit.SECONDS);
+        blocking.release();
+        release.await(30, TimeUnit.SECONDS);
       }
       return request;
     } finally {
@@ -66,16 +71,17 @@ class OverloadProtectionTest {
     return channel;
   }
 
-  private void blockInBackground(ManagedChannel channel, RpcMethod<StringValue, StringValue> method, int calls)
-      throws InterruptedException {
+  /** Starts {@code calls} calls that block in the handler until {@link #release}; returns once all run. */
+  private List<Future<StringValue>> blockInBackground(
+      ManagedChannel channel, RpcMethod<StringValue, StringValue> method, int calls) throws InterruptedException {
+    List<Future<StringValue>> blocked = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
-      ClientCalls.futureUnaryCall(channel.newCall(method.descriptor(), CallOptions.DEFAULT), StringValue.of("block"));
+      blocked.add(ClientCalls.futureUnaryCall(
+          channel.newCall(method.descriptor(), CallOptions.DEFAULT), StringValue.of("block")));
     }
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (running.get() < calls && System.nanoTime() < until) {
-      Thread.sleep(5);
-    }
+    assertThat(blocking.tryAcquire(calls, 10, TimeUnit.SECONDS)).as("%s calls blocking in the handler", calls).isTrue();
     assertThat(running.get()).isEqualTo(calls);
+    return blocked;
   }
 
   private static StatusRuntimeException call(ManagedChannel channel, RpcMethod<StringValue, StringValue> method) {
@@ -93,23 +99,24 @@ class OverloadProtectionTest {
     RpcMethod<StringValue, StringValue> method = TestServices.call(2);
     CourierServer server = start(CourierServer.builder().addService(TestServices.service(method, this::handle)));
     ManagedChannel channel = channel(server);
-    blockInBackground(channel, method, 2);
+    List<Future<StringValue>> blocked = blockInBackground(channel, method, 2);
 
-    long started = System.nanoTime();
     StatusRuntimeException refused = call(channel, method);
-    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
+    // Answered while both slots are still held: it did not wait for one (it would have until its
+    // 5 s deadline, and failed with DEADLINE_EXCEEDED), and it never ran.
     assertThat(refused).isNotNull();
     assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(refused.getStatus().getDescription())
         .contains("test.Svc/Call", "maxConcurrency: 2", "refused before it ran");
-    assertThat(tookMillis).isLessThan(1000);
+    assertThat(blocked).as("the calls holding the slots").noneMatch(Future::isDone);
+    assertThat(running.get()).isEqualTo(2);
     assertThat(executions.get()).isEqualTo(2);
 
     release.countDown();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (running.get() > 0 && System.nanoTime() < until) {
-      Thread.sleep(5);
+    for (Future<StringValue> call : blocked) {
+      // The slot is released before the answer goes out, so once answered it is free.
+      assertThat(call.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("block");
     }
     assertThat(call(channel, method)).as("a slot frees when a call ends").isNull();
   }
