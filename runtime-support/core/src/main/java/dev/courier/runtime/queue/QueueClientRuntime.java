@@ -97,7 +97,7 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final QueueTransport publisher;
     private final ReplyQueue replies;
     private final TimeoutWheel timer;
-    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
     /**
@@ -131,9 +131,9 @@ public final class QueueClientRuntime implements AutoCloseable {
       headers.put(QueueHeaders.REPLY_TO, replies.address());
       headers.put(QueueHeaders.DEADLINE,
           Long.toString(System.currentTimeMillis() + timeout.toMillis()));
-      Pending p = new Pending(method, result, timeout);
+      PendingCall p = new PendingCall(method, result, timeout);
       pending.put(correlationId, p);
-      p.timer = timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      p.timer(timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS));
       QueueMessage message;
       try {
         message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null), Collections.unmodifiableMap(headers),
@@ -190,32 +190,32 @@ public final class QueueClientRuntime implements AutoCloseable {
 
     private void onReply(QueueMessage reply) {
       String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
-      Pending p = correlationId == null ? null : pending.remove(correlationId);
+      PendingCall p = correlationId == null ? null : pending.remove(correlationId);
       if (p == null) {
         // The call is gone, and with it its method: a reply carries only the correlation id.
         counters.record(QueueEvent.LATE_REPLY, "");
         return;
       }
-      p.timer.cancel();
-      counters.record(QueueEvent.REPLIED, p.method.fullName());
+      p.cancelTimer();
+      counters.record(QueueEvent.REPLIED, p.method().fullName());
       p.complete(reply);
     }
 
     private void onTimeout(String correlationId) {
-      Pending p = pending.remove(correlationId);
+      PendingCall p = pending.remove(correlationId);
       if (p != null) {
-        counters.record(QueueEvent.TIMED_OUT, p.method.fullName());
-        p.result.completeExceptionally(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
-            "no reply from the queue worker for " + p.method.fullName() + " within "
-                + p.timeout.toMillis() + " ms (correlation id " + correlationId + ")"));
+        counters.record(QueueEvent.TIMED_OUT, p.method().fullName());
+        p.fail(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
+            "no reply from the queue worker for " + p.method().fullName() + " within "
+                + p.timeout().toMillis() + " ms (correlation id " + correlationId + ")"));
       }
     }
 
     private void fail(String correlationId, CourierException error) {
-      Pending p = pending.remove(correlationId);
+      PendingCall p = pending.remove(correlationId);
       if (p != null) {
-        p.timer.cancel();
-        p.result.completeExceptionally(error);
+        p.cancelTimer();
+        p.fail(error);
       }
     }
 
@@ -240,55 +240,6 @@ public final class QueueClientRuntime implements AutoCloseable {
     private static Throwable unwrap(Throwable t) {
       return t instanceof java.util.concurrent.CompletionException && t.getCause() != null
           ? t.getCause() : t;
-    }
-  }
-
-  /** A call waiting for its reply. */
-  private static final class Pending {
-    final RpcMethod<?, ?> method;
-    final CompletableFuture<?> result;
-    final Duration timeout;
-    volatile TimeoutWheel.Timeout timer;
-
-    Pending(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
-      this.method = method;
-      this.result = result;
-      this.timeout = timeout;
-    }
-
-    @SuppressWarnings("unchecked")
-    void complete(QueueMessage reply) {
-      complete((RpcMethod<Object, Object>) method, (CompletableFuture<Object>) result, reply);
-    }
-
-    private static <RespT> void complete(
-        RpcMethod<?, RespT> method, CompletableFuture<RespT> result, QueueMessage reply) {
-      int code = parseStatus(reply.header(QueueHeaders.STATUS));
-      if (code != Status.Code.OK.value()) {
-        result.completeExceptionally(CourierException.of(
-            Status.fromCodeValue(code).withDescription(reply.header(QueueHeaders.STATUS_MESSAGE)),
-            null));
-        return;
-      }
-      try {
-        result.complete(MessageCodec.decode(method.descriptor().getResponseMarshaller(), reply.body()));
-      } catch (RuntimeException e) {
-        result.completeExceptionally(CourierException.of(Status.INTERNAL
-            .withDescription("reply for " + method.fullName() + " could not be decoded: " + e.getMessage())
-            .withCause(e), null));
-      }
-    }
-
-    /** The reply's status code: none means OK; one that does not parse, INTERNAL. */
-    private static int parseStatus(String value) {
-      if (value == null) {
-        return Status.Code.OK.value();
-      }
-      try {
-        return Integer.parseInt(value);
-      } catch (NumberFormatException e) {
-        return Status.Code.INTERNAL.value();
-      }
     }
   }
 }

@@ -1,0 +1,82 @@
+package dev.courier.runtime.queue;
+
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A queue call waiting for its reply: completes the caller's future from the reply (the response,
+ * or the worker's status as a {@link CourierException}) or with a failure, and holds the call's
+ * timeout timer. The future completes once; later attempts are ignored. Thread-safe.
+ */
+final class PendingCall {
+  private final RpcMethod<?, ?> method;
+  private final CompletableFuture<?> result;
+  private final Duration timeout;
+  private volatile TimeoutWheel.Timeout timer;
+
+  PendingCall(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
+    this.method = method;
+    this.result = result;
+    this.timeout = timeout;
+  }
+
+  RpcMethod<?, ?> method() {
+    return method;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  /** The call's timeout timer, set once it is scheduled. */
+  void timer(TimeoutWheel.Timeout timer) {
+    this.timer = timer;
+  }
+
+  void cancelTimer() {
+    timer.cancel();
+  }
+
+  void fail(Throwable error) {
+    result.completeExceptionally(error);
+  }
+
+  /** Completes the call from {@code reply}: a status header means the worker failed it. */
+  @SuppressWarnings("unchecked")
+  void complete(QueueMessage reply) {
+    complete((RpcMethod<Object, Object>) method, (CompletableFuture<Object>) result, reply);
+  }
+
+  private static <RespT> void complete(
+      RpcMethod<?, RespT> method, CompletableFuture<RespT> result, QueueMessage reply) {
+    int code = parseStatus(reply.header(QueueHeaders.STATUS));
+    if (code != Status.Code.OK.value()) {
+      result.completeExceptionally(CourierException.of(
+          Status.fromCodeValue(code).withDescription(reply.header(QueueHeaders.STATUS_MESSAGE)),
+          null));
+      return;
+    }
+    try {
+      result.complete(MessageCodec.decode(method.descriptor().getResponseMarshaller(), reply.body()));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(CourierException.of(Status.INTERNAL
+          .withDescription("reply for " + method.fullName() + " could not be decoded: " + e.getMessage())
+          .withCause(e), null));
+    }
+  }
+
+  /** The reply's status code: none means OK; one that does not parse, INTERNAL. */
+  private static int parseStatus(String value) {
+    if (value == null) {
+      return Status.Code.OK.value();
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return Status.Code.INTERNAL.value();
+    }
+  }
+}
