@@ -1,5 +1,6 @@
 package dev.courier.runtime;
 
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -9,7 +10,8 @@ import java.util.Objects;
 
 /**
  * A call that failed: the final gRPC {@link Status} (code and description), the trailers the
- * server sent, and every attempt that was made.
+ * server sent, every attempt that was made, and the {@link StopReason} that stopped further
+ * attempts.
  *
  * <p>Thrown by generated clients. A server method may throw it too (or grpc's {@link
  * StatusRuntimeException}) to fail a call with a chosen status, message and trailers.
@@ -18,7 +20,7 @@ public class CourierException extends StatusRuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient List<Attempt> attempts;
-  private final String stoppedBy;
+  private final StopReason stopReason;
   private final String note;
 
   /** One attempt of a call: which endpoint, with which status. */
@@ -29,18 +31,27 @@ public class CourierException extends StatusRuntimeException {
     }
   }
 
-  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, String stoppedBy) {
-    this(status, trailers, attempts, stoppedBy, null);
+  /**
+   * A failed call.
+   *
+   * @param status the final status; its cause, if any, becomes this exception's cause
+   * @param trailers the final trailers; {@code null} for none
+   * @param attempts every attempt, in order
+   * @param stopReason what stopped further attempts; {@code null} when not known or not applicable
+   */
+  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, StopReason stopReason) {
+    this(status, trailers, attempts, stopReason, null);
   }
 
   /**
-   * As {@link #CourierException(Status, Metadata, List, String)}, with a note for people that
-   * {@link #getMessage()} appends (such as "the server may have run the call").
+   * As {@link #CourierException(Status, Metadata, List, StopReason)}, with a note for people that
+   * {@link #getMessage()} appends (such as "the server may have run the call"); {@code null} for none.
    */
-  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, String stoppedBy, String note) {
+  public CourierException(Status status, Metadata trailers, List<Attempt> attempts, StopReason stopReason,
+      String note) {
     super(Objects.requireNonNull(status, "status"), trailers == null ? new Metadata() : trailers);
     this.attempts = List.copyOf(attempts);
-    this.stoppedBy = stoppedBy;
+    this.stopReason = stopReason;
     this.note = note;
   }
 
@@ -95,11 +106,12 @@ public class CourierException extends StatusRuntimeException {
   }
 
   /**
-   * What stopped further attempts: {@code "deadline"}, {@code "budget"}, {@code "max attempts"},
-   * {@code "not retryable"}, or {@code null} when not known.
+   * What stopped further attempts, or {@code null} when it is not known or does not apply: an
+   * exception raised inside a server method, one wrapped by {@link #from}, or a streaming call
+   * that found no endpoint.
    */
-  public String stoppedBy() {
-    return stoppedBy;
+  public StopReason stopReason() {
+    return stopReason;
   }
 
   @Override
@@ -110,8 +122,8 @@ public class CourierException extends StatusRuntimeException {
       sb.append(" after ").append(all.size()).append(all.size() == 1 ? " attempt " : " attempts ")
           .append(all);
     }
-    if (stoppedBy != null) {
-      sb.append("; stopped by ").append(stoppedBy);
+    if (stopReason != null) {
+      sb.append("; stopped by ").append(stopReason.label());
     }
     if (note != null) {
       sb.append("; ").append(note);

@@ -2,6 +2,7 @@ package dev.courier.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.io.IOException;
@@ -36,10 +37,10 @@ class CourierExceptionTest {
     CourierException e = new CourierException(Status.UNAVAILABLE.withDescription("refused"), null,
         List.of(new CourierException.Attempt("10.0.0.1:80", Status.Code.UNAVAILABLE, "refused"),
             new CourierException.Attempt("10.0.0.2:80", Status.Code.UNAVAILABLE, null)),
-        "budget");
+        StopReason.BUDGET);
     assertThat(e.getMessage()).isEqualTo(
         "UNAVAILABLE: refused after 2 attempts [10.0.0.1:80=UNAVAILABLE (refused), 10.0.0.2:80=UNAVAILABLE];"
             + " stopped by budget");
-    assertThat(e.stoppedBy()).isEqualTo("budget");
+    assertThat(e.stopReason()).isEqualTo(StopReason.BUDGET);
   }
 }

@@ -2,12 +2,10 @@ package dev.courier.runtime.client;
 
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
-import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
-import dev.courier.runtime.discovery.EndpointSource;
-import dev.courier.runtime.retry.Backoff;
-import dev.courier.runtime.retry.RetryBudget;
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.retry.RetryDecider;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import java.time.Duration;
@@ -16,71 +14,85 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
-import java.util.random.RandomGenerator;
 
 /**
- * Everything the calls of one client share: the live endpoint set, one balancer per kind, the
- * retry budget, the clock, randomness, the scheduler for backoff, and the effective policy of each
- * method (resolved once, then cached). Thread-safe.
+ * Everything the calls of one client share, built from its frozen {@link ClientConfig}: the live
+ * endpoint set, one balancer per kind, the clock, the scheduler, the listener, and the effective
+ * policy of each method with its {@link RetryDecider} (resolved once, then cached). Calls use its
+ * methods; it exposes no fields. Thread-safe.
  */
 final class CallPipeline implements AutoCloseable {
   private static final int MAX_CACHED_METHODS = 4096;
 
-  final String serviceName;
+  private final ClientConfig config;
   /** What {@code UNAVAILABLE} says when the set is empty: the service and where its endpoints come from. */
-  final String noEndpoints;
-  final EndpointSet endpoints;
-  final RetryBudget budget;
-  final LongSupplier nanoClock;
-  final RandomGenerator random;
-  final ScheduledExecutorService scheduler;
-  final Executor callbackExecutor;
-  final CourierListener listener;
+  private final String noEndpoints;
+  private final EndpointSet endpoints;
   private final AutoCloseable subscription;
-  private final BalancerKind defaultBalancer;
   private final Map<BalancerKind, Balancer> balancers = new EnumMap<>(BalancerKind.class);
-  private final Function<RpcMethod<?, ?>, MethodPolicy> policies;
   private final ConcurrentHashMap<RpcMethod<?, ?>, Resolved> resolved = new ConcurrentHashMap<>();
 
   /** A method's effective policy with the parts the pipeline derives from it. */
-  record Resolved(MethodPolicy policy, Balancer balancer, Backoff backoff) {}
+  record Resolved(MethodPolicy policy, Balancer balancer, RetryDecider decider) {}
 
-  CallPipeline(ClientBuilder<?> b) {
-    this.serviceName = b.serviceName();
-    this.nanoClock = b.nanoClock();
-    this.random = b.random();
-    this.scheduler = b.scheduler();
-    this.callbackExecutor = b.callbackExecutor();
-    this.budget = b.retryBudget();
-    this.listener = CourierListener.safe(b.listener());
-    this.defaultBalancer = b.balancer();
-    this.policies = b.policySnapshot();
+  CallPipeline(ClientConfig config) {
+    this.config = config;
     for (BalancerKind kind : BalancerKind.values()) {
-      balancers.put(kind, Balancer.of(kind, random));
+      balancers.put(kind, Balancer.of(kind, config.random()));
     }
-    this.endpoints = new EndpointSet(b.channelFactory(), nanoClock, b.passiveHealth(), listener);
-    EndpointSource source = b.endpointSource();
-    this.noEndpoints = "no endpoints for " + serviceName + " from " + source
+    this.endpoints = new EndpointSet(config.channelFactory(), config.nanoClock(), config.passiveHealth(),
+        config.listener());
+    this.noEndpoints = "no endpoints for " + config.serviceName() + " from " + config.endpointSource()
         + " (none seen yet, or every endpoint left)";
     try {
-      this.subscription = source.subscribe(endpoints);
+      this.subscription = config.endpointSource().subscribe(endpoints);
     } catch (RuntimeException e) {
       endpoints.close();
       throw e;
     }
   }
 
+  /** The client's clock, in nanoseconds. */
+  long now() {
+    return config.nanoClock().getAsLong();
+  }
+
+  /** The client's listener; it never throws. */
+  CourierListener listener() {
+    return config.listener();
+  }
+
+  /** What a call that found no endpoint fails with, as a status description. */
+  String noEndpoints() {
+    return noEndpoints;
+  }
+
+  /** Runs {@code task} after {@code delayNanos} on the client's scheduler. */
+  ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+    return config.scheduler().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs {@code completion} (which completes a caller's future) on the callback executor, or here when none is set. */
+  void deliver(Runnable completion) {
+    Executor executor = config.callbackExecutor();
+    if (executor == null) {
+      completion.run();
+    } else {
+      executor.execute(completion);
+    }
+  }
+
   Resolved resolve(RpcMethod<?, ?> method) {
     Resolved r = resolved.get(method);
     if (r == null) {
-      MethodPolicy policy = policies.apply(method);
-      Balancer balancer = balancers.get(policy.balancer().orElse(defaultBalancer));
-      r = new Resolved(policy, balancer, Backoff.of(policy.retry()));
+      MethodPolicy policy = config.policyOf(method);
+      Balancer balancer = balancers.get(policy.balancer().orElse(config.balancer()));
+      RetryDecider decider = RetryDecider.of(policy.retry(), policy.idempotent(), policy.hedge().orElse(null),
+          config.retryBudget(), config.random());
+      r = new Resolved(policy, balancer, decider);
       if (resolved.size() < MAX_CACHED_METHODS) {
         resolved.putIfAbsent(method, r);
       }
@@ -89,13 +101,13 @@ final class CallPipeline implements AutoCloseable {
   }
 
   /**
-   * The call's deadline as a nano-clock instant, or {@link Long#MAX_VALUE} for none: the override
+   * The call's deadline as a nano-clock instant, or {@link RetryDecider#NO_DEADLINE}: the override
    * or declared timeout, capped by the deadline of the current gRPC {@link Context} (the
    * remaining deadline of the incoming call when called inside a server method).
    */
   long deadlineAt(Resolved r, Duration override, long now) {
     Duration timeout = override != null ? override : r.policy().timeout().orElse(null);
-    long own = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+    long own = timeout == null ? RetryDecider.NO_DEADLINE : now + timeout.toNanos();
     Deadline inherited = Context.current().getDeadline();
     return inherited == null ? own : Math.min(own, now + inherited.timeRemaining(TimeUnit.NANOSECONDS));
   }

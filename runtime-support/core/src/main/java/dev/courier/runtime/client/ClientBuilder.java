@@ -1,12 +1,12 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.balance.Randoms;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import dev.courier.runtime.tls.ClientTls;
@@ -29,7 +29,15 @@ import java.util.random.RandomGenerator;
  * overrides of the policies declared in the {@code .proto}.
  *
  * <p>Generated clients expose it as {@code XxxClient.builder()}. Not thread-safe; the client it
- * builds is.
+ * builds is. {@link #build()} freezes the configuration into an immutable {@code ClientConfig}:
+ * the builder does not travel into the client, and changing it afterwards changes no client it
+ * built. Setters check their arguments at once and fail with {@code "name: value (expected:
+ * ...)"} (or a {@link NullPointerException} naming the argument).
+ *
+ * <p>Defaults: round robin, the declared policies, plaintext channels, {@link
+ * PassiveHealth#DEFAULT}, a {@link RetryBudget#defaults() default budget} per built client on
+ * this builder's clock, no callback executor, no listener, {@code System::nanoTime},
+ * thread-local randomness, and one shared daemon scheduler thread.
  *
  * @param <C> the generated client type
  */
@@ -155,8 +163,14 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** A deadline for every call of every method, all attempts included. */
+  /**
+   * A deadline for every call of every method, all attempts included: positive, or {@code null}
+   * for none. Default: the declared one.
+   */
   public ClientBuilder<C> deadline(Duration deadline) {
+    if (deadline != null) {
+      Checks.positive("deadline", deadline);
+    }
     return policy(p -> p.timeout(deadline));
   }
 
@@ -210,76 +224,39 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** Builds the client; fails when no endpoint and no endpoint source was given. */
+  /**
+   * Builds the client from the configuration as it is now (see the class comment); may be called
+   * again for another, independent client. Fails when no endpoint and no endpoint source was given.
+   */
   public C build() {
     if (endpoints.isEmpty() && endpointSource == null) {
       throw new IllegalStateException(
           "no endpoints for " + serviceName + " (expected: target(\"host:port,...\") or endpoints(...))");
     }
-    return factory.apply(new ClientRuntime(this));
+    return factory.apply(new ClientRuntime(config()));
   }
 
-  String serviceName() {
-    return serviceName;
-  }
-
-  List<Endpoint> endpoints() {
-    return List.copyOf(endpoints);
-  }
-
-  BalancerKind balancer() {
-    return balancer;
-  }
-
-  MethodPolicy effectivePolicy(RpcMethod<?, ?> method) {
-    return policySnapshot().apply(method);
-  }
-
-  /** The overrides as they are now; later changes to this builder do not affect it. */
-  Function<RpcMethod<?, ?>, MethodPolicy> policySnapshot() {
-    UnaryOperator<MethodPolicy.Builder> service = serviceOverride;
-    Map<String, UnaryOperator<MethodPolicy.Builder>> methods = Map.copyOf(methodOverrides);
-    return method -> {
-      MethodPolicy.Builder b = service.apply(method.policy().toBuilder());
-      UnaryOperator<MethodPolicy.Builder> own = methods.get(method.fullName());
-      return (own == null ? b : own.apply(b)).build();
-    };
-  }
-
-  EndpointSource endpointSource() {
-    return endpointSource != null ? endpointSource : EndpointSource.of(endpoints);
-  }
-
-  ChannelFactory channelFactory() {
-    return channelFactory;
-  }
-
-  PassiveHealth passiveHealth() {
-    return passiveHealth;
-  }
-
-  RetryBudget retryBudget() {
-    return retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), nanoClock);
-  }
-
-  CourierListener listener() {
-    return listener;
-  }
-
-  Executor callbackExecutor() {
-    return callbackExecutor;
-  }
-
-  LongSupplier nanoClock() {
-    return nanoClock;
-  }
-
-  RandomGenerator random() {
-    return random;
-  }
-
-  ScheduledExecutorService scheduler() {
-    return scheduler != null ? scheduler : SharedScheduler.INSTANCE;
+  /**
+   * The configuration as it is now, with every default resolved: a new default budget on this
+   * builder's clock, the shared scheduler, a static endpoint source. Later changes to this builder
+   * do not affect it.
+   */
+  ClientConfig config() {
+    LongSupplier clock = nanoClock;
+    return new ClientConfig(
+        serviceName,
+        endpointSource != null ? endpointSource : EndpointSource.of(List.copyOf(endpoints)),
+        channelFactory,
+        passiveHealth,
+        retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), clock),
+        callbackExecutor,
+        listener,
+        clock,
+        random,
+        scheduler != null ? scheduler : SharedScheduler.INSTANCE,
+        balancer,
+        serviceOverride,
+        methodOverrides);
   }
 
   /** The default retry scheduler: one daemon thread for every client of the JVM. */

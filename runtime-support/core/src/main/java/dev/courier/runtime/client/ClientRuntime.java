@@ -2,6 +2,8 @@ package dev.courier.runtime.client;
 
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.internal.Checks;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.ClientCall;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
@@ -17,14 +19,14 @@ import java.util.concurrent.ExecutionException;
  * runtime applies the effective policy and owns the channels. A unary call goes through:
  * <pre>
  *   deadline (covers every attempt)
- *     → attempts: retry only what {@link dev.courier.runtime.retry.Retryability} allows, up to
- *       maxAttempts, with exponential backoff and jitter, within the retry budget; a retry goes
- *       to an endpoint not tried yet when there is one
+ *     → attempts: {@link dev.courier.runtime.retry.RetryDecider} decides, after each failure,
+ *       to retry (after exponential backoff with jitter, within the retry budget, up to
+ *       maxAttempts) or to stop; a retry goes to an endpoint not tried yet when there is one
  *       → balancer pick among healthy endpoints (passive health ejects failing ones)
  *         → the endpoint's own gRPC channel
  * </pre>
  * A call that fails raises {@link CourierException} with every attempt (endpoint and status) and
- * what stopped it. Streaming calls get the pick and the deadline, not retries.
+ * the {@link StopReason} that stopped it. Streaming calls get the pick and the deadline, not retries.
  *
  * <p><b>Threads.</b> Thread-safe. By default (see {@link ChannelFactory#plaintext()}) gRPC runs
  * callbacks on its Netty event-loop threads, and futures returned by {@link #asyncUnary} complete
@@ -41,8 +43,8 @@ public final class ClientRuntime implements AutoCloseable {
   private final Duration deadline;
   private final String hashKey;
 
-  ClientRuntime(ClientBuilder<?> builder) {
-    this(new CallPipeline(builder), null, null);
+  ClientRuntime(ClientConfig config) {
+    this(new CallPipeline(config), null, null);
   }
 
   private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey) {
@@ -53,10 +55,7 @@ public final class ClientRuntime implements AutoCloseable {
 
   /** A view whose calls use {@code deadline} for the whole call instead of the declared one. */
   public ClientRuntime withDeadline(Duration deadline) {
-    Objects.requireNonNull(deadline, "deadline");
-    if (deadline.isNegative() || deadline.isZero()) {
-      throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
-    }
+    Checks.positive("deadline", deadline);
     return new ClientRuntime(pipeline, deadline, hashKey);
   }
 
@@ -80,7 +79,7 @@ public final class ClientRuntime implements AutoCloseable {
       call.cancel("interrupted");
       Thread.currentThread().interrupt();
       throw new CourierException(
-          Status.CANCELLED.withDescription("interrupted").withCause(e), null, List.of(), "cancelled");
+          Status.CANCELLED.withDescription("interrupted").withCause(e), null, List.of(), StopReason.CANCELLED);
     } catch (ExecutionException e) {
       throw CourierException.from(e.getCause());
     }
@@ -131,7 +130,7 @@ public final class ClientRuntime implements AutoCloseable {
 
   private CourierException noEndpoints() {
     return new CourierException(
-        Status.UNAVAILABLE.withDescription(pipeline.noEndpoints), null, List.of(), null);
+        Status.UNAVAILABLE.withDescription(pipeline.noEndpoints()), null, List.of(), null);
   }
 
   /** Closes every channel; calls in flight get up to 5 s to finish, then are cancelled. */

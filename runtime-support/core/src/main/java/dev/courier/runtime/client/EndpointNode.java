@@ -3,6 +3,7 @@ package dev.courier.runtime.client;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.Node;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.retry.Retryability;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
  * slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
  * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
  * and then and can win back its traffic. A failed attempt counts as at least twice the estimate
- * (and at least 1 ms), so a replica that fails fast does not look fast.
+ * (and at least 1 ms), so a replica that fails fast does not look fast. Which failures count
+ * against the endpoint is {@link Retryability#isServerFault}.
  */
 final class EndpointNode implements Node {
   static final long DECAY_START_NANOS = 500_000_000L;
@@ -116,7 +118,7 @@ final class EndpointNode implements Node {
   /** Records the end of a stream: load and health, but no latency sample (streams run long). */
   void onStreamFinish(Status.Code code, long now) {
     inFlight.decrementAndGet();
-    if (isServerFault(code)) {
+    if (Retryability.isServerFault(code)) {
       onFailure(now);
     } else if (code != Status.Code.CANCELLED) {
       onSuccess();
@@ -127,7 +129,7 @@ final class EndpointNode implements Node {
   void onFinish(long startedAt, Status.Code code, long now) {
     inFlight.decrementAndGet();
     long sample = Math.max(now - startedAt, 1);
-    boolean fault = isServerFault(code);
+    boolean fault = Retryability.isServerFault(code);
     if (fault) {
       sample = Math.max(sample, Math.max(2 * latencyNanos, MIN_FAILURE_SAMPLE_NANOS));
       onFailure(now);
@@ -167,13 +169,6 @@ final class EndpointNode implements Node {
       ejected = true;
       listener.onEjection(endpoint.authority(), interval);
     }
-  }
-
-  static boolean isServerFault(Status.Code code) {
-    return switch (code) {
-      case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS -> true;
-      default -> false;
-    };
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.retry.RetryDecider;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCall;
@@ -24,7 +25,7 @@ final class StreamCalls {
   static <ReqT, RespT> ClientCall<ReqT, RespT> open(
       CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline) {
     CallPipeline.Resolved resolved = pipeline.resolve(method);
-    long now = pipeline.nanoClock.getAsLong();
+    long now = pipeline.now();
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, List.of());
     if (node == null) {
       return null;
@@ -32,7 +33,7 @@ final class StreamCalls {
     node.beforeAttempt(now);
     CallOptions options = CallOptions.DEFAULT;
     long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
-    if (deadlineAt != Long.MAX_VALUE) {
+    if (deadlineAt != RetryDecider.NO_DEADLINE) {
       options = options.withDeadlineAfter(deadlineAt - now, TimeUnit.NANOSECONDS);
     }
     return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline);
@@ -55,7 +56,7 @@ final class StreamCalls {
       super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
         @Override
         public void onClose(Status status, Metadata trailers) {
-          node.onStreamFinish(status.getCode(), pipeline.nanoClock.getAsLong());
+          node.onStreamFinish(status.getCode(), pipeline.now());
           super.onClose(status, trailers);
         }
       }, headers);

@@ -1,5 +1,6 @@
 package dev.courier.runtime.observe;
 
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.util.EnumMap;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class CallStats implements CourierListener {
   }
 
   @Override
-  public void onCallEnd(String method, Status.Code code, long nanos, int attemptCount, String stoppedBy) {
+  public void onCallEnd(String method, Status.Code code, long nanos, int attemptCount, StopReason stopReason) {
     calls.increment();
     if (code != Status.Code.OK) {
       failed.increment();

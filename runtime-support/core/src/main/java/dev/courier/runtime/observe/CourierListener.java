@@ -1,5 +1,6 @@
 package dev.courier.runtime.observe;
 
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -38,9 +39,22 @@ public interface CourierListener {
   default void onEjection(String endpoint, long nanos) {}
 
   /**
-   * A unary call ended: {@code code} is {@code OK} or the final status; {@code stoppedBy} says what
-   * stopped further attempts ({@code null} on success).
+   * A unary call ended: {@code code} is {@code OK} or the final status; {@code stopReason} says what
+   * stopped further attempts ({@code null} on success). The default tells the deprecated {@link
+   * #onCallEnd(String, Status.Code, long, int, String)} with {@link StopReason#label()}, so
+   * listeners written against it keep working.
    */
+  default void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+    onCallEnd(method, code, nanos, attempts, stopReason == null ? null : stopReason.label());
+  }
+
+  /**
+   * A unary call ended, with what stopped it as a {@link StopReason#label() label}.
+   *
+   * @deprecated override {@link #onCallEnd(String, Status.Code, long, int, StopReason)}; this one
+   *     is only called by its default and goes away in a later release
+   */
+  @Deprecated
   default void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {}
 
   /** Something happened to a queue-backed call. */
@@ -130,6 +144,16 @@ public interface CourierListener {
     }
 
     @Override
+    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+      try {
+        delegate.onCallEnd(method, code, nanos, attempts, stopReason);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
+    @Deprecated
     public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
       try {
         delegate.onCallEnd(method, code, nanos, attempts, stoppedBy);
@@ -187,6 +211,12 @@ public interface CourierListener {
     }
 
     @Override
+    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+      listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stopReason));
+    }
+
+    @Override
+    @Deprecated
     public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
       listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stoppedBy));
     }

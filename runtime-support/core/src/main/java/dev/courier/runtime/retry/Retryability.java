@@ -22,7 +22,8 @@ import java.util.Set;
  *       RESOURCE_EXHAUSTED} and {@code DEADLINE_EXCEEDED} of one attempt (a deadline of the whole
  *       call that has run out stops the call before this rule is asked).
  * </ol>
- * Stateless and thread-safe.
+ * {@link #isServerFault} is the other rule of status codes: which failures count against an
+ * endpoint's passive health. Stateless and thread-safe.
  */
 public final class Retryability {
   private static final Set<Status.Code> IDEMPOTENT_DEFAULTS = EnumSet.of(
@@ -53,5 +54,18 @@ public final class Retryability {
     }
     Set<Status.Code> codes = policy.retryableCodes().isEmpty() ? IDEMPOTENT_DEFAULTS : policy.retryableCodes();
     return codes.contains(code);
+  }
+
+  /**
+   * Whether a failure with {@code code} counts against the endpoint that answered it (passive
+   * health): {@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code INTERNAL}, {@code UNKNOWN} and
+   * {@code DATA_LOSS}. Other codes (an invalid argument, a missing entity, a cancellation) are the
+   * call's fault, not the server's.
+   */
+  public static boolean isServerFault(Status.Code code) {
+    return switch (Objects.requireNonNull(code, "code")) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN, DATA_LOSS -> true;
+      default -> false;
+    };
   }
 }

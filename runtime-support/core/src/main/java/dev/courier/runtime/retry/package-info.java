@@ -1,8 +1,15 @@
 /**
- * Retries: {@link dev.courier.runtime.retry.RetryPolicy} (what a method declares),
- * {@link dev.courier.runtime.retry.Backoff} (exponential, with jitter),
- * {@link dev.courier.runtime.retry.RetryBudget} (retries as a share of calls),
- * {@link dev.courier.runtime.retry.Retryability} (which failures are safe to retry) and
- * {@link dev.courier.runtime.retry.HedgePolicy}.
+ * Retries: what a method declares ({@link dev.courier.runtime.retry.RetryPolicy}, {@link
+ * dev.courier.runtime.retry.HedgePolicy}), how long to wait ({@link
+ * dev.courier.runtime.retry.Backoff}, exponential with jitter), how many retries a client may
+ * spend ({@link dev.courier.runtime.retry.RetryBudget}, a share of its calls), which status codes
+ * may be retried and which count against an endpoint ({@link
+ * dev.courier.runtime.retry.Retryability}), and the rule that puts them together: {@link
+ * dev.courier.runtime.retry.RetryDecider}, which answers {@code Retry(delay)} or {@code
+ * Stop(}{@link dev.courier.runtime.retry.StopReason}{@code )}.
+ *
+ * <p>Everything here is pure or self-contained: it knows nothing of channels, calls or threads,
+ * and imports neither {@code dev.courier.runtime} nor {@code dev.courier.runtime.client}. The
+ * client's {@code UnaryCall} runs the attempts and asks the decider.
  */
 package dev.courier.runtime.retry;

@@ -118,18 +118,18 @@ class BalancingPipelineTest {
   @Test
   void removedEndpointGetsNoNewCallsAndItsCallInFlightFinishes() throws Exception {
     Replicas replicas = replicas(3);
-    replicas.get(0).delayMillis = 300;
+    replicas.get(0).hold();
     MutableEndpointSource source = new MutableEndpointSource(List.of(replicas.get(0).endpoint()));
     ClientRuntime client = builder().endpointSource(source).build();
 
     CompletableFuture<StringValue> inFlight = client.asyncUnary(ECHO, text("slow"));
-    while (replicas.get(0).calls() == 0) {
-      Thread.sleep(5);
-    }
+    replicas.get(0).awaitCalls(1);
     source.set(List.of(replicas.get(1).endpoint(), replicas.get(2).endpoint()));
     for (int i = 0; i < 20; i++) {
       assertThat(client.blockingUnary(ECHO, text("x")).getValue()).isIn("r1", "r2");
     }
+    assertThat(inFlight).isNotDone();
+    replicas.get(0).release();
     assertThat(inFlight.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("r0");
     assertThat(replicas.get(0).calls()).isEqualTo(1);
   }

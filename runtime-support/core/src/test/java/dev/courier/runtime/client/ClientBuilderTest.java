@@ -27,7 +27,7 @@ class ClientBuilderTest {
         .deadline(Duration.ofSeconds(5))
         .retry(RetryPolicy.NONE)
         .policy("Echo", p -> p.timeout(Duration.ofSeconds(7)));
-    MethodPolicy effective = builder.effectivePolicy(ECHO);
+    MethodPolicy effective = builder.config().policyOf(ECHO);
     assertThat(effective.timeout()).contains(Duration.ofSeconds(7));
     assertThat(effective.retry()).isEqualTo(RetryPolicy.NONE);
   }
@@ -36,8 +36,8 @@ class ClientBuilderTest {
   void laterBuilderChangesDoNotReachABuiltClient() {
     ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime)
         .target("127.0.0.1:1");
-    var snapshot = builder.policySnapshot();
+    ClientConfig frozen = builder.config();
     builder.deadline(Duration.ofSeconds(1));
-    assertThat(snapshot.apply(ECHO).timeout()).contains(Duration.ofSeconds(3));
+    assertThat(frozen.policyOf(ECHO).timeout()).contains(Duration.ofSeconds(3));
   }
 }

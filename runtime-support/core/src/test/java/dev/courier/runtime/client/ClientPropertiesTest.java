@@ -32,13 +32,13 @@ class ClientPropertiesTest {
         "courier.shop.Store/Get.hedge.max", "2",
         "courier.other.Service.timeout", "1ms"));
 
-    MethodPolicy get = builder.effectivePolicy(GET);
+    MethodPolicy get = builder.config().policyOf(GET);
     assertThat(get.timeout()).contains(Duration.ofMillis(250));
     assertThat(get.balancer()).contains(BalancerKind.LEAST_LOADED);
     assertThat(get.retry().maxAttempts()).isEqualTo(5);
     assertThat(get.retry().retryableCodes()).containsExactlyInAnyOrder(Status.Code.UNAVAILABLE, Status.Code.ABORTED);
     assertThat(get.hedge()).contains(new HedgePolicy(Duration.ofMillis(20), 2));
-    MethodPolicy put = builder.effectivePolicy(PUT);
+    MethodPolicy put = builder.config().policyOf(PUT);
     assertThat(put.timeout()).contains(Duration.ofSeconds(3));
     assertThat(put.retry().maxAttempts()).isEqualTo(5);
   }
@@ -47,7 +47,7 @@ class ClientPropertiesTest {
   void emptyValuesOfTheSkeletonChangeNothing() {
     ClientBuilder<ClientRuntime> builder = builder().configure(properties(
         "courier.shop.Store/Get.timeout", "", "courier.shop.Store/Get.hedge.after", " "));
-    assertThat(builder.effectivePolicy(GET)).isEqualTo(GET.policy());
+    assertThat(builder.config().policyOf(GET)).isEqualTo(GET.policy());
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ class ListenerTest {
       }
 
       @Override
-      public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+      public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
         events.add("end " + code + " after " + attempts);
       }
     };
@@ -81,7 +82,7 @@ class ListenerTest {
     CallStats stats = new CallStats();
     CourierListener throwing = new CourierListener() {
       @Override
-      public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+      public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
         throw new IllegalStateException("listener bug");
       }
     };
@@ -91,7 +92,7 @@ class ListenerTest {
     for (int i = 0; i < 6; i++) {
       CourierException e = catchThrowableOfType(CourierException.class,
           () -> client.blockingUnary(IDEMPOTENT, Replicas.text("x")));
-      assertThat(e.stoppedBy()).isEqualTo("budget");
+      assertThat(e.stopReason()).isEqualTo(StopReason.BUDGET);
     }
 
     assertThat(stats.calls()).isEqualTo(6);

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Real gRPC echo servers on 127.0.0.1 with injectable faults, for tests. Each replica answers
+ * Real gRPC echo servers on 127.0.0.1 with injectable faults (fail, hang, answer late, hold the
+ * answers until released), for tests. Each replica answers
  * {@code test.Echo/Echo} (and the server-streaming {@code test.Echo/Repeat}) with its own name.
  * Closing the set stops every server and the delay timer.
  */
@@ -100,6 +101,8 @@ public final class Replicas implements AutoCloseable {
     private final Server server;
     private final ScheduledExecutorService timer;
     private final AtomicInteger calls = new AtomicInteger();
+    private final List<Runnable> held = new ArrayList<>(); // guarded by itself
+    private boolean hold; // guarded by held
     public volatile long delayMillis;
     public volatile boolean hang;
     public volatile Status failWith;
@@ -131,8 +134,56 @@ public final class Replicas implements AutoCloseable {
       return calls.get();
     }
 
+    /**
+     * Waits until this replica has received {@code count} calls in all, or fails after 10 s: for a
+     * test that must know a call reached the server (a wait for another thread, not for time).
+     */
+    public void awaitCalls(int count) throws InterruptedException {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      synchronized (calls) {
+        while (calls.get() < count) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            throw new AssertionError(name + " received " + calls.get() + " calls (expected: " + count + ")");
+          }
+          TimeUnit.NANOSECONDS.timedWait(calls, left);
+        }
+      }
+    }
+
+    /** Holds the answers of the calls that arrive from now on, until {@link #release()}. */
+    public void hold() {
+      synchronized (held) {
+        hold = true;
+      }
+    }
+
+    /** Sends the held answers and stops holding. */
+    public void release() {
+      List<Runnable> answers;
+      synchronized (held) {
+        hold = false;
+        answers = List.copyOf(held);
+        held.clear();
+      }
+      for (Runnable answer : answers) {
+        try {
+          answer.run();
+        } catch (RuntimeException e) {
+          // The client cancelled that call meanwhile (a hedge won): the answer goes nowhere.
+        }
+      }
+    }
+
+    private void count() {
+      synchronized (calls) {
+        calls.incrementAndGet();
+        calls.notifyAll();
+      }
+    }
+
     private void echo(StringValue request, StreamObserver<StringValue> responses) {
-      calls.incrementAndGet();
+      count();
       if (hang) {
         return;
       }
@@ -145,6 +196,12 @@ public final class Replicas implements AutoCloseable {
         responses.onNext(StringValue.of(name));
         responses.onCompleted();
       };
+      synchronized (held) {
+        if (hold) {
+          held.add(answer);
+          return;
+        }
+      }
       long delay = delayMillis;
       if (delay > 0) {
         timer.schedule(answer, delay, TimeUnit.MILLISECONDS);
@@ -154,7 +211,7 @@ public final class Replicas implements AutoCloseable {
     }
 
     private void repeat(StringValue request, StreamObserver<StringValue> responses) {
-      calls.incrementAndGet();
+      count();
       for (int i = 0; i < 3; i++) {
         responses.onNext(StringValue.of(name + ":" + request.getValue() + ":" + i));
       }

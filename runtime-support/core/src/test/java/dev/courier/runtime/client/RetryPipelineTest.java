@@ -14,6 +14,7 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class RetryPipelineTest {
           () -> client.blockingUnary(NOT_IDEMPOTENT, text("x")));
       assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(e.attempts()).hasSize(1);
-      assertThat(e.stoppedBy()).isEqualTo("not retryable");
+      assertThat(e.stopReason()).isEqualTo(StopReason.NOT_RETRYABLE);
     }
     assertThat(replicas.totalCalls()).isEqualTo(10);
   }
@@ -120,7 +121,7 @@ class RetryPipelineTest {
     assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(e.attempts()).hasSize(4);
     assertThat(e.attempts().stream().map(CourierException.Attempt::endpoint).distinct()).hasSize(3);
-    assertThat(e.stoppedBy()).isEqualTo("max attempts");
+    assertThat(e.stopReason()).isEqualTo(StopReason.MAX_ATTEMPTS);
   }
 
   @Test
@@ -132,22 +133,17 @@ class RetryPipelineTest {
         () -> client.blockingUnary(IDEMPOTENT, text("x")));
 
     assertThat(e.attempts()).hasSize(1);
-    assertThat(e.stoppedBy()).isEqualTo("max attempts");
+    assertThat(e.stopReason()).isEqualTo(StopReason.MAX_ATTEMPTS);
   }
 
-  /** Sends calls until one hangs on replica 0 (round robin alternates); returns that call. */
+  /** A call that hangs on replica 0 (round robin starts there), once replica 0 has received it. */
   private static CompletableFuture<StringValue> callStuckOnReplicaZero(
       ClientRuntime client, RpcMethod<StringValue, StringValue> method, Replicas replicas) throws Exception {
-    for (int i = 0; i < 4; i++) {
-      CompletableFuture<StringValue> call = client.asyncUnary(method, text("x"));
-      try {
-        assertThat(call.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
-      } catch (java.util.concurrent.TimeoutException hanging) {
-        assertThat(replicas.get(0).calls()).isEqualTo(1);
-        return call;
-      }
-    }
-    throw new AssertionError("no call reached the hanging replica");
+    CompletableFuture<StringValue> call = client.asyncUnary(method, text("x"));
+    replicas.get(0).awaitCalls(1);
+    assertThat(call).isNotDone();
+    assertThat(replicas.get(1).calls()).isZero();
+    return call;
   }
 
   @Test
@@ -214,7 +210,7 @@ class RetryPipelineTest {
     for (int call = 0; call < calls; call++) {
       CourierException e = catchThrowableOfType(CourierException.class,
           () -> client.blockingUnary(IDEMPOTENT, text("x")));
-      if ("budget".equals(e.stoppedBy())) {
+      if (e.stopReason() == StopReason.BUDGET) {
         stoppedByBudget++;
       }
     }
@@ -236,7 +232,7 @@ class RetryPipelineTest {
     CourierException e = catchThrowableOfType(CourierException.class,
         () -> client.blockingUnary(IDEMPOTENT, text("x")));
     assertThat(e.attempts()).hasSize(7);
-    assertThat(e.stoppedBy()).isEqualTo("max attempts");
+    assertThat(e.stopReason()).isEqualTo(StopReason.MAX_ATTEMPTS);
     assertThat(replicas.totalCalls()).isEqualTo(7);
   }
 
@@ -260,91 +256,164 @@ class RetryPipelineTest {
         "r0 down", "r1 full", "stopped by max attempts");
   }
 
+  // The timing tests below run on a manual clock and scheduler (see UnaryCallTimingTest): time
+  // moves only when the test forwards it. Their durations are seconds of manual time, so that
+  // gRPC's own deadline on each call (on the system clock, for the server) never fires first.
+
   @Test
-  void deadlineOf200MillisAgainstAHangingReplicaFailsInAbout200MillisNotAfterEveryRetry() {
+  void aDeadlineAgainstHangingReplicasFailsTheCallWhenItPassesNotAfterEveryRetry() throws Exception {
     Replicas replicas = replicas(2);
     replicas.get(0).hang = true;
     replicas.get(1).hang = true;
+    ManualScheduler scheduler = manualScheduler();
     ClientRuntime client = builder(replicas.endpoints())
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
         .retryBudget(RetryBudget.unlimited())
         .retry(RetryPolicy.builder().maxAttempts(5).build())
-        .deadline(Duration.ofMillis(200))
+        .deadline(Duration.ofSeconds(20))
         .build();
 
     for (int call = 0; call < 2; call++) {
-      long start = System.nanoTime();
-      CourierException e = catchThrowableOfType(CourierException.class,
-          () -> client.blockingUnary(IDEMPOTENT, text("x")));
-      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      long start = scheduler.now();
+      CompletableFuture<StringValue> future = client.asyncUnary(IDEMPOTENT, text("x"));
+      scheduler.forwardNanos(Duration.ofSeconds(20).toNanos() - 1);
+      assertThat(future).isNotDone();
+      scheduler.forwardNanos(1);
+      CourierException e = failure(future);
       assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-      assertThat(e.stoppedBy()).isEqualTo("deadline");
-      assertThat(tookMillis).isBetween(150L, 600L);
+      assertThat(e.stopReason()).isEqualTo(StopReason.DEADLINE);
+      assertThat(e.attempts()).hasSize(1);
+      assertThat(scheduler.now() - start).isEqualTo(Duration.ofSeconds(20).toNanos());
+      assertThat(scheduler.pendingTasks()).isZero();
     }
   }
 
   @Test
-  void idempotentAttemptThatRunsOutOfItsPerAttemptTimeoutIsRetriedOnAnotherReplica() {
+  void idempotentAttemptThatRunsOutOfItsPerAttemptTimeoutIsRetriedOnAnotherReplica() throws Exception {
     Replicas replicas = replicas(2);
     replicas.get(0).hang = true;
+    ManualScheduler scheduler = manualScheduler();
     ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
         .retryBudget(RetryBudget.unlimited())
         .passiveHealth(new PassiveHealth(1_000, Duration.ofSeconds(1), Duration.ofSeconds(1)))
-        .deadline(Duration.ofSeconds(5))
+        .deadline(Duration.ofSeconds(60))
         .retry(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ZERO).maxBackoff(Duration.ZERO)
-            .perAttemptTimeout(Duration.ofMillis(100)).build())
+            .perAttemptTimeout(Duration.ofSeconds(10)).build())
         .build();
 
+    // Round robin starts each call on the hanging replica: every call needs its retry.
     for (int call = 0; call < 4; call++) {
-      long start = System.nanoTime();
-      assertThat(client.blockingUnary(IDEMPOTENT, text("x")).getValue()).isEqualTo("r1");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000L);
+      long start = scheduler.now();
+      CompletableFuture<StringValue> future = client.asyncUnary(IDEMPOTENT, text("x"));
+      replicas.get(0).awaitCalls(call + 1);
+      scheduler.forwardNanos(Duration.ofSeconds(10).toNanos() - 1);
+      assertThat(future).isNotDone();
+      scheduler.forwardNanos(1);
+      assertThat(future.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+      assertThat(scheduler.now() - start).isEqualTo(Duration.ofSeconds(10).toNanos());
+      assertThat(scheduler.pendingTasks()).isZero();
     }
-    assertThat(replicas.get(0).calls()).isGreaterThanOrEqualTo(1);
+    assertThat(replicas.get(0).calls()).isEqualTo(4);
+    assertThat(replicas.get(1).calls()).isEqualTo(4);
   }
 
   @Test
-  void hedgeOnAnotherReplicaAnswersWhenTheFirstAttemptIsSlow() {
+  void hedgeOnAnotherReplicaAnswersWhenTheFirstAttemptIsSlow() throws Exception {
     Replicas replicas = replicas(2);
-    replicas.get(0).delayMillis = 400;
+    replicas.get(0).hold(); // answers only when released: slower than any hedge
     RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
-        .idempotent(true).hedge(new HedgePolicy(Duration.ofMillis(50), 1)).build());
+        .idempotent(true).hedge(new HedgePolicy(Duration.ofSeconds(5), 1)).build());
+    ManualScheduler scheduler = manualScheduler();
     ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
         .retryBudget(RetryBudget.unlimited()).build();
 
+    // Round robin starts each call on the held replica; the hedge goes to the other.
     for (int call = 0; call < 4; call++) {
-      long start = System.nanoTime();
-      assertThat(client.blockingUnary(hedged, text("x")).getValue()).isEqualTo("r1");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(350L);
+      long start = scheduler.now();
+      CompletableFuture<StringValue> future = client.asyncUnary(hedged, text("x"));
+      replicas.get(0).awaitCalls(call + 1);
+      scheduler.forwardNanos(Duration.ofSeconds(5).toNanos());
+      assertThat(future.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+      assertThat(scheduler.now() - start).isEqualTo(Duration.ofSeconds(5).toNanos());
+      assertThat(scheduler.pendingTasks()).isZero();
     }
-    assertThat(replicas.get(0).calls()).isGreaterThanOrEqualTo(1);
+    assertThat(replicas.get(0).calls()).isEqualTo(4);
+    replicas.get(0).release();
   }
 
   @Test
-  void hedgesSpendTheRetryBudget() {
+  void hedgesSpendTheRetryBudget() throws Exception {
     Replicas replicas = replicas(2);
-    replicas.get(0).delayMillis = 300;
     RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
         .idempotent(true).hedge(new HedgePolicy(Duration.ofMillis(20), 1)).build());
+    ManualScheduler scheduler = manualScheduler();
+    List<String> refused = new CopyOnWriteArrayList<>();
     ClientRuntime client = builder(replicas.endpoints()).balancer(BalancerKind.ROUND_ROBIN)
-        .retryBudget(RetryBudget.of(0.0, 0, Duration.ofSeconds(10), System::nanoTime)).build();
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
+        .listener(new dev.courier.runtime.observe.CourierListener() {
+          @Override
+          public void onBudgetExhausted(String method) {
+            refused.add(method);
+          }
+        })
+        .retryBudget(RetryBudget.of(0.0, 0, Duration.ofSeconds(10), scheduler.clock())).build();
 
+    // Both replicas hold their answers until released, so every call still runs at the hedge delay.
     for (int call = 0; call < 4; call++) {
-      client.blockingUnary(hedged, text("x"));
+      replicas.get(0).hold();
+      replicas.get(1).hold();
+      CompletableFuture<StringValue> future = client.asyncUnary(hedged, text("x"));
+      scheduler.forwardNanos(Duration.ofMillis(20).toNanos()); // the hedge timer: the budget refuses
+      replicas.get(0).release();
+      replicas.get(1).release();
+      future.get(10, TimeUnit.SECONDS);
+      assertThat(scheduler.pendingTasks()).isZero();
     }
     assertThat(replicas.totalCalls()).as("no hedge without budget").isEqualTo(4);
+    assertThat(refused).as("one refused hedge per call").hasSize(4);
   }
 
   @Test
-  void perCallDeadlineOverridesTheDeclaredOne() {
+  void perCallDeadlineOverridesTheDeclaredOne() throws Exception {
     Replicas replicas = replicas(1);
     replicas.get(0).hang = true;
-    ClientRuntime client = builder(replicas.endpoints()).deadline(Duration.ofSeconds(30)).build();
+    ManualScheduler scheduler = manualScheduler();
+    ClientRuntime client = builder(replicas.endpoints()).deadline(Duration.ofSeconds(30))
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
+        .build();
 
-    long start = System.nanoTime();
-    assertThatThrownBy(() -> client.withDeadline(Duration.ofMillis(100)).blockingUnary(IDEMPOTENT, text("x")))
-        .isInstanceOfSatisfying(CourierException.class,
-            e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(600L);
+    CompletableFuture<StringValue> future =
+        client.withDeadline(Duration.ofSeconds(10)).asyncUnary(IDEMPOTENT, text("x"));
+    assertThat(scheduler.pendingDelaysNanos()).as("the attempt's deadline timer")
+        .containsExactly(Duration.ofSeconds(10).toNanos());
+    scheduler.forwardNanos(Duration.ofSeconds(10).toNanos());
+
+    CourierException e = failure(future);
+    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(e.stopReason()).isEqualTo(StopReason.DEADLINE);
+    assertThat(scheduler.pendingTasks()).isZero();
+  }
+
+  private ManualScheduler manualScheduler() {
+    ManualScheduler scheduler = new ManualScheduler();
+    toClose.add(scheduler::shutdownNow);
+    return scheduler;
+  }
+
+  private static CourierException failure(CompletableFuture<StringValue> call) throws Exception {
+    try {
+      call.get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return (CourierException) e.getCause();
+    }
+    throw new AssertionError("the call succeeded");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +112,7 @@ class FailingReplicasTest {
 
       System.out.println("failed non-idempotent call: " + e.getMessage());
       assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(e.stoppedBy()).isEqualTo("not retryable");
+      assertThat(e.stopReason()).isEqualTo(StopReason.NOT_RETRYABLE);
       assertThat(r0.executions()).isEqualTo(1);
       assertThat(e.getMessage()).containsIgnoringCase("may have run");
     }

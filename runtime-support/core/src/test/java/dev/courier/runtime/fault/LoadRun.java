@@ -97,7 +97,7 @@ public final class LoadRun {
   public Map<String, Long> breakdown() {
     Map<String, Long> counts = new java.util.TreeMap<>();
     failures.values().forEach(e -> counts.merge(e instanceof CourierException ce
-        ? ce.stoppedBy() + "/" + ce.attempts().size() : e.getClass().getSimpleName(), 1L, Long::sum));
+        ? (ce.stopReason() == null ? "null" : ce.stopReason().label()) + "/" + ce.attempts().size() : e.getClass().getSimpleName(), 1L, Long::sum));
     return counts;
   }
 

@@ -7,6 +7,7 @@ import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.retry.StopReason;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ class ReplicaKillTest {
       run.failures.forEach((id, e) -> {
         assertThat(e).isInstanceOf(CourierException.class);
         CourierException ce = (CourierException) e;
-        assertThat(ce.stoppedBy()).as(ce.getMessage()).isEqualTo("not retryable");
+        assertThat(ce.stopReason()).as(ce.getMessage()).isEqualTo(StopReason.NOT_RETRYABLE);
         assertThat(ce.attempts()).as(ce.getMessage()).isNotEmpty();
         assertThat(r0.perId().containsKey(id) || r1.perId().containsKey(id))
             .as("a failed call did not run on a surviving replica: " + id).isFalse();

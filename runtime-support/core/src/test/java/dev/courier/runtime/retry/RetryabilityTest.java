@@ -38,4 +38,11 @@ class RetryabilityTest {
     assertThat(Retryability.mayRetry(policy, true, Code.ABORTED, false)).isTrue();
     assertThat(Retryability.mayRetry(policy, true, Code.UNAVAILABLE, false)).isFalse();
   }
+
+  @Test
+  void serverFaultsAreTheCodesThatCountAgainstAnEndpoint() {
+    assertThat(java.util.Arrays.stream(Code.values()).filter(Retryability::isServerFault))
+        .containsExactlyInAnyOrder(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.INTERNAL, Code.UNKNOWN,
+            Code.DATA_LOSS);
+  }
 }

@@ -2,6 +2,7 @@ package dev.courier.runtime.observe.micrometer;
 
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,7 @@ public final class MicrometerListener implements CourierListener {
   }
 
   @Override
-  public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+  public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
     Timer.builder("courier.client.calls")
         .description("Unary calls, every attempt included")
         .tags("method", method, "status", code.name())

@@ -1,0 +1,147 @@
+package dev.courier.runtime.client;
+
+import io.grpc.ClientCall;
+import io.grpc.ClientStreamTracer;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One attempt of a {@link UnaryCall}: listens to its gRPC call, watches whether the request left
+ * this process, and owns the attempt's deadline timer on the client's scheduler. When the timer
+ * fires first the attempt is cancelled and fails with {@code DEADLINE_EXCEEDED}, exactly when the
+ * client's clock says so (gRPC's own deadline on the call, which servers see, says the same on the
+ * system clock).
+ *
+ * <p>gRPC calls the listener methods one at a time; the timer and {@link #disarm()} may run on
+ * other threads, so the fields they share are volatile or guarded by {@code this}.
+ */
+final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
+  private final UnaryCall<ReqT, RespT> owner;
+  private final CallPipeline pipeline;
+  private final String methodName;
+  private final EndpointNode node;
+  private final long startedAt;
+  private volatile ClientCall<ReqT, RespT> call;
+  private volatile boolean headersSent;
+  private volatile boolean timedOut;
+  private boolean headersReceived;
+  private RespT response;
+  private ScheduledFuture<?> timer; // guarded by this
+  private boolean closed; // guarded by this
+  private long timeoutNanos; // guarded by this
+
+  AttemptListener(UnaryCall<ReqT, RespT> owner, CallPipeline pipeline, String methodName, EndpointNode node,
+      long startedAt) {
+    this.owner = owner;
+    this.pipeline = pipeline;
+    this.methodName = methodName;
+    this.node = node;
+    this.startedAt = startedAt;
+  }
+
+  ClientCall<ReqT, RespT> call() {
+    return call;
+  }
+
+  void setCall(ClientCall<ReqT, RespT> call) {
+    this.call = call;
+  }
+
+  ClientStreamTracer.Factory tracerFactory() {
+    return new ClientStreamTracer.Factory() {
+      @Override
+      public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+        return new ClientStreamTracer() {
+          @Override
+          public void outboundHeaders() {
+            headersSent = true;
+          }
+        };
+      }
+    };
+  }
+
+  /** Cancels the attempt with {@code DEADLINE_EXCEEDED} after {@code nanos}, unless it closed before. */
+  void armTimeout(long nanos) {
+    ScheduledFuture<?> armed = pipeline.schedule(this::timeOut, nanos);
+    synchronized (this) {
+      if (!closed) {
+        timer = armed;
+        timeoutNanos = nanos;
+        return;
+      }
+    }
+    armed.cancel(false);
+  }
+
+  /** Cancels the deadline timer; the attempt is over or about to be cancelled. */
+  void disarm() {
+    ScheduledFuture<?> armed;
+    synchronized (this) {
+      closed = true;
+      armed = timer;
+      timer = null;
+    }
+    if (armed != null) {
+      armed.cancel(false);
+    }
+  }
+
+  private void timeOut() {
+    timedOut = true;
+    call.cancel("the attempt's deadline passed", null);
+  }
+
+  @Override
+  public void onHeaders(Metadata headers) {
+    headersReceived = true;
+  }
+
+  @Override
+  public void onMessage(RespT message) {
+    response = message;
+  }
+
+  @Override
+  public void onClose(Status status, Metadata trailers) {
+    disarm();
+    long now = pipeline.now();
+    status = reinterpret(status);
+    pipeline.listener().onAttemptEnd(methodName, node.endpoint().authority(),
+        status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
+    if (status.isOk() && response != null) {
+      node.onFinish(startedAt, Status.Code.OK, now);
+      owner.onSucceeded(this, response);
+      return;
+    }
+    if (status.isOk()) {
+      status = Status.INTERNAL.withDescription("no response message for " + methodName);
+    }
+    node.onFinish(startedAt, status.getCode(), now);
+    owner.onClosed(node, this, status, trailers, !headersSent && !headersReceived);
+  }
+
+  /** A {@code CANCELLED} that this side did not ask for, as what it means for the pipeline. */
+  private Status reinterpret(Status status) {
+    if (status.getCode() != Status.Code.CANCELLED) {
+      return status;
+    }
+    if (timedOut) {
+      long nanos;
+      synchronized (this) {
+        nanos = timeoutNanos;
+      }
+      return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after " + nanos + " ns"
+          + " (the call's deadline or its per-attempt timeout)");
+    }
+    if (!owner.cancelledHere()) {
+      // Nobody on this side cancelled it: a server going away resets its streams (RST_STREAM
+      // CANCEL), which grpc reports as CANCELLED. For the pipeline that is a replica that became
+      // unavailable: it counts against the replica's health and follows the UNAVAILABLE rules.
+      return Status.UNAVAILABLE.withDescription("the server reset the call (" + status.getDescription() + ")")
+          .withCause(status.getCause());
+    }
+    return status;
+  }
+}
