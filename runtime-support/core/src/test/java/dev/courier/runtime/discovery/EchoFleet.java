@@ -92,7 +92,11 @@ public final class EchoFleet {
     return Endpoint.of("127.0.0.1", server.port());
   }
 
-  /** Waits until {@code condition} holds; fails after {@code timeout}. Returns the time it took. */
+  /**
+   * Waits until {@code condition} holds, checking it every 20 ms; fails after {@code timeout}.
+   * Returns the time it took. For conditions on what a backend delivered or who answers, which
+   * nothing signals to a test.
+   */
   public static Duration await(Duration timeout, String what, BooleanSupplier condition) {
     long start = System.nanoTime();
     long end = start + timeout.toNanos();
@@ -101,6 +105,9 @@ public final class EchoFleet {
         throw new AssertionError("not within " + timeout + ": " + what);
       }
       try {
+        // Not a latch: the conditions polled here (the set a backend delivered, which servers
+        // answer) come from ZooKeeper, Consul and grpc's threads with no hook to signal a test;
+        // this is the pause between two checks, not a wait for something assumed to happen.
         Thread.sleep(20);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

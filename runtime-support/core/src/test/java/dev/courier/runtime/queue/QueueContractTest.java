@@ -20,7 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -169,12 +171,19 @@ public abstract class QueueContractTest {
 
   @Test
   void replyAfterTheTimeoutGivesDeadlineExceededAndIsCountedLate() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     track(worker().handle(ECHO, req -> {
-      Thread.sleep(700);
+      entered.countDown();
+      release.await(); // answers only once the caller has timed out
       return req;
     }).start());
+    track(release::countDown);
 
-    CourierException e = failure(client.withTimeout(Duration.ofMillis(200)).call(ECHO, text("k:slow")));
+    CompletableFuture<StringValue> call = client.withTimeout(Duration.ofMillis(200)).call(ECHO, text("k:slow"));
+    assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the handler runs").isTrue();
+    CourierException e = failure(call);
+    release.countDown();
 
     assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(e.description()).contains("test.Echo/Echo", "200 ms");
@@ -258,19 +267,30 @@ public abstract class QueueContractTest {
   @Test
   void gracefulCloseFinishesCallsInFlightAndAcknowledgesThem() throws Exception {
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    Semaphore entered = new Semaphore(0);
+    CountDownLatch release = new CountDownLatch(1);
+    track(release::countDown);
     QueueWorkerRuntime first = worker().concurrency(2).handle(ECHO, req -> {
       runs.computeIfAbsent(req.getValue(), k -> new AtomicInteger()).incrementAndGet();
-      Thread.sleep(150);
+      entered.release();
+      release.await(); // in flight until close() has begun
       return req;
     }).start();
     List<CompletableFuture<StringValue>> calls = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       calls.add(client.call(ECHO, text("key" + i + ":" + i)));
     }
-    await("the first calls to start", WAIT, () -> !runs.isEmpty());
+    assertThat(entered.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)).as("a call in flight").isTrue();
 
-    first.close();
+    Thread closer = new Thread(first::close, "closer");
+    closer.start();
+    await("close() to wait for the calls in flight", WAIT, () -> waiting(closer));
+    release.countDown();
+    closer.join(WAIT.toMillis());
+    assertThat(closer.isAlive()).as("close() returned").isFalse();
+
     Set<String> startedBeforeClose = Set.copyOf(runs.keySet());
+    assertThat(startedBeforeClose).isNotEmpty();
     for (int i = 0; i < calls.size(); i++) {
       if (startedBeforeClose.contains("key" + i + ":" + i)) {
         assertThat(get(calls.get(i)).getValue()).isEqualTo("key" + i + ":" + i);
@@ -286,11 +306,24 @@ public abstract class QueueContractTest {
     runs.forEach((value, count) -> assertThat(count).as(value).hasValue(1));
   }
 
+  /** Whether {@code thread} is parked (in a wait, a join, a lock, or a sleep). */
+  protected static boolean waiting(Thread thread) {
+    Thread.State state = thread.getState();
+    return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+  }
+
   @Test
   void workerKilledMidStreamLosesNoCall() throws Exception {
     Set<String> ran = ConcurrentHashMap.newKeySet();
+    AtomicInteger started = new AtomicInteger();
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    track(never::countDown);
     QueueWorkerRuntime doomed = worker().concurrency(2).handle(ECHO, req -> {
-      Thread.sleep(100);
+      if (started.incrementAndGet() > 3) {
+        held.countDown();
+        never.await(); // in flight when the worker is killed (abort interrupts it)
+      }
       ran.add(req.getValue());
       return req;
     }).start();
@@ -298,7 +331,8 @@ public abstract class QueueContractTest {
     for (int i = 0; i < 30; i++) {
       calls.add(client.call(ECHO, text("key" + i + ":" + i)));
     }
-    await("a few calls to run", WAIT, () -> ran.size() >= 3);
+    assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("a call in flight").isTrue();
+    await("three calls to run", WAIT, () -> ran.size() == 3);
 
     doomed.abort();
     assertThat(calls.stream().filter(CompletableFuture::isDone).count()).isLessThan(30);

@@ -38,7 +38,11 @@ public final class TestMethods {
     return StringValue.of(s);
   }
 
-  /** Waits until {@code condition} holds; fails after {@code timeout}. */
+  /**
+   * Waits until {@code condition} holds, checking it every 10 ms; fails after {@code timeout}. For
+   * conditions nothing signals (stats counters, records on a topic, a thread's state); where the
+   * code under test can count down a latch, tests use the latch instead.
+   */
   public static void await(String what, Duration timeout, BooleanSupplier condition) {
     long end = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
@@ -46,6 +50,9 @@ public final class TestMethods {
         throw new AssertionError("timed out waiting for " + what);
       }
       try {
+        // Not a latch: the conditions polled here (counters of the runtimes, a thread's state)
+        // have no notification to wait on; this is the pause between two checks, not a wait for
+        // something assumed to have happened.
         Thread.sleep(10);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -58,10 +58,14 @@ class ConsulDiscoveryTest {
   }
 
   private ConsulDiscovery discovery() {
+    return discovery(Duration.ofSeconds(2));
+  }
+
+  private ConsulDiscovery discovery(Duration wait) {
     return closeLater(ConsulDiscovery.builder()
         .url(consul.url())
         .aclToken(TOKEN)
-        .wait(Duration.ofSeconds(2))
+        .wait(wait)
         .ttlCheck(Duration.ofSeconds(1))
         .retryDelay(Duration.ofMillis(50), Duration.ofMillis(200))
         .build());
@@ -100,13 +104,23 @@ class ConsulDiscoveryTest {
   @Test
   void aStableSetCostsOneQueryPerWaitNotAPoll() throws Exception {
     CourierServer s0 = closeLater(EchoFleet.server("s0", discovery()));
-    Recording source = new Recording(discovery().endpointSource(EchoFleet.SERVICE));
+    Recording source = new Recording(discovery(Duration.ofSeconds(1)).endpointSource(EchoFleet.SERVICE));
     closeLater(EchoFleet.client(source));
     await(Duration.ofSeconds(5), "s0", () -> ports(s0).equals(source.ports()));
-    // Heartbeats bump nothing while the status stays passing; queries block for the whole wait.
-    int before = healthQueries();
-    Thread.sleep(2_500);
-    assertThat(healthQueries() - before).isLessThanOrEqualTo(3);
+    int before = consul.healthAnswers().size();
+
+    // Heartbeats bump nothing while the status stays passing: each query blocks for the whole
+    // wait, asking past the index of the answer before it.
+    List<FakeConsul.HealthAnswer> answers = consul.awaitHealthAnswers(before + 2, Duration.ofSeconds(10));
+    for (int i = before; i < before + 2; i++) {
+      FakeConsul.HealthAnswer answer = answers.get(i);
+      assertThat(answer.wantedIndex()).as("query %s waits past", i).isEqualTo(answers.get(i - 1).answeredIndex());
+      assertThat(answer.waitRanOut()).as("query %s blocked for the whole wait", i).isTrue();
+    }
+    List<FakeConsul.Request> queries = consul.requests().stream()
+        .filter(r -> r.path().equals("/v1/health/service/" + EchoFleet.SERVICE)).toList();
+    assertThat(queries).as("queries sent").hasSizeLessThanOrEqualTo(answers.size() + 1);
+    assertThat(queries.get(queries.size() - 1).query()).contains("wait=1s");
   }
 
   @Test
@@ -122,8 +136,7 @@ class ConsulDiscoveryTest {
     consul.ignoreHeartbeatsOf(id(s1)); // its heartbeats stop arriving, as from a dead process
     s1Crashed.set(true); // and it never deregisters
     s1.shutdownNow();
-    Duration gone = await(Duration.ofSeconds(5), "s1's TTL runs out", () -> ports(s0, s2).equals(source.ports()));
-    assertThat(gone).isLessThan(Duration.ofSeconds(5));
+    await(Duration.ofSeconds(5), "s1's TTL runs out", () -> ports(s0, s2).equals(source.ports()));
     awaitAnswers(client, "s0", "s2");
 
     String s0Id = id(s0);
@@ -158,7 +171,7 @@ class ConsulDiscoveryTest {
     try {
       int before = consul.requests().size();
       consul.stop();
-      Thread.sleep(1_500); // several failed queries (backoff 50 to 200 ms)
+      consul.awaitDroppedHealthQueries(6, Duration.ofSeconds(10)); // several failed queries (backoff 50 to 200 ms)
       awaitAnswers(client, "s0");
       assertThat(source.ports()).isEqualTo(ports(s0));
       assertThat(warnings).filteredOn(r -> r.getMessage().contains("does not answer")).hasSize(1);
@@ -221,7 +234,4 @@ class ConsulDiscoveryTest {
     assertThat(ConsulDiscovery.builder().aclToken(TOKEN).toString()).doesNotContain(TOKEN);
   }
 
-  private int healthQueries() {
-    return (int) consul.requests().stream().filter(r -> r.path().startsWith("/v1/health/service/")).count();
-  }
 }

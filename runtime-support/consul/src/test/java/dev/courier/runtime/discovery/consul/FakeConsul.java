@@ -6,12 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A stand-in for a Consul agent on 127.0.0.1 (no agent can be installed here), answering with the
@@ -30,11 +37,20 @@ import java.util.concurrent.TimeUnit;
  * given one or the wait ends, {@code X-Consul-Index} on every answer); {@code PUT
  * /v1/agent/service/register}, {@code /deregister/<id>}, {@code /v1/agent/check/pass/service:<id>}.
  * TTL checks start critical, turn passing on a pass and critical again when the TTL runs out; gRPC
- * checks are not run (they count as passing). Every request is recorded with its token header.
+ * checks are not run (they count as passing). Every request is recorded with its token header,
+ * and every answered health query with why it ended, so tests wait for what the fake saw instead of
+ * sleeping. While {@linkplain #stop() stopped} it reads each request's first line and drops the
+ * connection without an answer, counting the health queries it dropped.
  */
 final class FakeConsul implements AutoCloseable {
   /** A request as seen: method, path, raw query, the X-Consul-Token header (or null). */
   record Request(String method, String path, String query, String token) {}
+
+  /**
+   * A health query as answered: the index it asked to wait past (0: no wait), the index answered,
+   * and whether it ended because its wait ran out (rather than because the index moved).
+   */
+  record HealthAnswer(long wantedIndex, long answeredIndex, boolean waitRanOut) {}
 
   private record Instance(String id, String name, String address, int port, JsonNode meta, int weight, long ttlMillis) {}
 
@@ -44,6 +60,9 @@ final class FakeConsul implements AutoCloseable {
   private final Map<String, Long> passedAt = new HashMap<>(); // guarded by this
   private final Set<String> deafTo = ConcurrentHashMap.newKeySet();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<HealthAnswer> healthAnswers = new ArrayList<>(); // guarded by itself
+  private int droppedHealthQueries; // guarded by healthAnswers
+  private volatile ServerSocket dropper; // while stopped
   private final ScheduledExecutorService ttlTimer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-consul-ttl");
     t.setDaemon(true);
@@ -68,20 +87,84 @@ final class FakeConsul implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** Stops answering: connections are refused. The registry's state is kept and TTLs stop running. */
-  void stop() {
-    down = true;
+  /**
+   * Stops answering: every connection is dropped without an answer once its request line is read.
+   * The registry's state is kept and TTLs stop running.
+   */
+  void stop() throws IOException {
+    synchronized (this) {
+      down = true;
+    }
     server.stop(0);
+    ServerSocket socket = new ServerSocket();
+    socket.setReuseAddress(true);
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    dropper = socket;
+    Thread thread = new Thread(() -> dropAll(socket), "fake-consul-down");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Answers again on the same port; like a restarted agent, TTL checks get a fresh TTL. */
   void restart() throws IOException {
+    dropper.close();
     synchronized (this) {
       long now = System.currentTimeMillis();
       passedAt.replaceAll((id, at) -> now);
       down = false;
     }
     start(port);
+  }
+
+  private void dropAll(ServerSocket socket) {
+    while (!socket.isClosed()) {
+      try (Socket connection = socket.accept()) {
+        BufferedReader in = new BufferedReader(
+            new InputStreamReader(connection.getInputStream(), StandardCharsets.ISO_8859_1));
+        String requestLine = in.readLine();
+        if (requestLine != null && requestLine.contains(" /v1/health/service/")) {
+          synchronized (healthAnswers) {
+            droppedHealthQueries++;
+            healthAnswers.notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // closed by restart(), or the client gave up first
+      }
+    }
+  }
+
+  /** The health queries answered so far, in order. */
+  List<HealthAnswer> healthAnswers() {
+    synchronized (healthAnswers) {
+      return List.copyOf(healthAnswers);
+    }
+  }
+
+  /** Waits until {@code count} health queries have been answered and returns them all; fails after {@code timeout}. */
+  List<HealthAnswer> awaitHealthAnswers(int count, Duration timeout) throws InterruptedException {
+    synchronized (healthAnswers) {
+      awaitLocked(() -> healthAnswers.size() >= count, timeout, count + " answered health queries");
+      return List.copyOf(healthAnswers);
+    }
+  }
+
+  /** Waits until {@code count} health queries have been dropped while stopped; fails after {@code timeout}. */
+  void awaitDroppedHealthQueries(int count, Duration timeout) throws InterruptedException {
+    synchronized (healthAnswers) {
+      awaitLocked(() -> droppedHealthQueries >= count, timeout, count + " dropped health queries");
+    }
+  }
+
+  private void awaitLocked(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("not within " + timeout + ": " + what);
+      }
+      TimeUnit.NANOSECONDS.timedWait(healthAnswers, left); // woken by each answer or drop
+    }
   }
 
   /** Sets a check's status, as a failing or recovering health check would. */
@@ -106,6 +189,14 @@ final class FakeConsul implements AutoCloseable {
 
   @Override
   public void close() {
+    ServerSocket socket = dropper;
+    if (socket != null) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
     server.stop(0);
     ttlTimer.shutdownNow();
   }
@@ -155,12 +246,14 @@ final class FakeConsul implements AutoCloseable {
     boolean passingOnly = params.containsKey("passing");
     ArrayNode body;
     long now;
+    boolean waitRanOut;
     synchronized (this) {
       long end = System.currentTimeMillis() + Math.min(waitMillis, 10_000);
       while (wanted > 0 && index <= wanted && System.currentTimeMillis() < end) {
         wait(Math.max(1, end - System.currentTimeMillis()));
       }
       now = index;
+      waitRanOut = wanted > 0 && index <= wanted;
       body = json.createArrayNode();
       for (Instance instance : instances.values()) {
         String checkStatus = status.get(instance.id());
@@ -173,6 +266,10 @@ final class FakeConsul implements AutoCloseable {
     exchange.getResponseHeaders().add("X-Consul-KnownLeader", "true");
     exchange.getResponseHeaders().add("X-Consul-LastContact", "0");
     exchange.getResponseHeaders().add("Content-Type", "application/json");
+    synchronized (healthAnswers) {
+      healthAnswers.add(new HealthAnswer(wanted, now, waitRanOut));
+      healthAnswers.notifyAll();
+    }
     reply(exchange, 200, json.writeValueAsString(body));
   }
 

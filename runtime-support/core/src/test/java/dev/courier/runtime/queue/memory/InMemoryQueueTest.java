@@ -11,6 +11,7 @@ import static dev.courier.runtime.queue.TestMethods.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import io.grpc.Status;
 import java.time.Duration;
@@ -52,18 +53,19 @@ class InMemoryQueueTest extends QueueContractTest {
 
   @Test
   void fullQueueAcceptsOnceAWorkerMakesRoom() throws Exception {
-    InMemoryQueue small = track(InMemoryQueue.builder().capacity(1).fullQueueTimeout(Duration.ofSeconds(10)).build());
+    InMemoryQueue small = track(InMemoryQueue.builder().capacity(1).fullQueueTimeout(Duration.ofSeconds(30)).build());
     QueueClientRuntime c = track(QueueClientRuntime.create(small));
-    CompletableFuture<?> first = c.call(ECHO, text("k:1"));
-    track(QueueWorkerRuntime.builder(small).handle(ECHO, req -> {
-      Thread.sleep(100);
-      return req;
-    }).start());
+    CompletableFuture<StringValue> first = c.call(ECHO, text("k:1"));
+    CompletableFuture<CompletableFuture<StringValue>> second = new CompletableFuture<>();
+    Thread caller = new Thread(() -> second.complete(c.call(ECHO, text("k:2"))), "second-caller");
+    caller.start();
+    await("the second call to wait for room", WAIT, () -> waiting(caller));
+    assertThat(second).as("the second call, queue full").isNotDone();
 
-    CompletableFuture<?> second = c.call(ECHO, text("k:2"));
+    track(QueueWorkerRuntime.builder(small).handle(ECHO, req -> req).start());
 
     assertThat(get(first)).isEqualTo(text("k:1"));
-    assertThat(get(second)).isEqualTo(text("k:2"));
+    assertThat(get(get(second))).isEqualTo(text("k:2"));
   }
 
   @Test

@@ -23,11 +23,18 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
@@ -105,16 +112,15 @@ class ZooKeeperDiscoveryTest {
       s1Crashed.set(true);
       s1Link.close(); // no close-session request: ZooKeeper expires the session
       s1.shutdownNow();
-      Duration gone = await(Duration.ofSeconds(10), "s1 leaves the set", () -> source.ports().equals(ports(s0, s2)));
-      assertThat(gone).isLessThan(Duration.ofSeconds(10));
+      await(Duration.ofSeconds(10), "s1 leaves the set", () -> source.ports().equals(ports(s0, s2)));
 
       CourierServer s3 = closeLater(EchoFleet.server("s3", discovery(zookeeper.getConnectString())));
       await(Duration.ofSeconds(5), "s3 joins", () -> source.ports().equals(ports(s0, s2, s3)));
       awaitAnswers(client, "s0", "s2", "s3");
 
       s0.close(); // graceful: deregistered before draining, no session expiry needed
-      Duration left = await(Duration.ofSeconds(2), "s0 deregistered", () -> source.ports().equals(ports(s2, s3)));
-      assertThat(left).isLessThan(SESSION);
+      assertThat(registeredPorts(clientSide)).as("registered once close() returns").isEqualTo(ports(s2, s3));
+      await(Duration.ofSeconds(2), "s0 leaves the set", () -> source.ports().equals(ports(s2, s3)));
       caller.assertKeptSucceeding();
     }
   }
@@ -128,9 +134,14 @@ class ZooKeeperDiscoveryTest {
     ClientRuntime client = closeLater(EchoFleet.client(source));
     assertThat(source.ports()).isEqualTo(ports(s0, s1));
 
+    CountDownLatch sessionLost = new CountDownLatch(1);
+    CuratorFramework observer = closeLater(sessionObserver(sessionLost));
     try (Caller caller = new Caller(client)) {
       zookeeper.stop();
-      Thread.sleep(1500); // longer than the session timeout: the registry is really gone
+      // The observer has the discovery's session timeout and is cut off at the same moment, so
+      // once it declares its session lost, the timeout has passed for the discovery's clients too.
+      assertThat(sessionLost.await(20, TimeUnit.SECONDS)).as("the session timeout passes").isTrue();
+      assertThat(observer.getZookeeperClient().isConnected()).isFalse();
       awaitAnswers(client, "s0", "s1");
       assertThat(source.ports()).isEqualTo(ports(s0, s1));
 
@@ -142,6 +153,31 @@ class ZooKeeperDiscoveryTest {
       caller.assertKeptSucceeding();
     }
     assertThat(source.history()).noneMatch(List::isEmpty);
+  }
+
+  /** The ports registered in ZooKeeper now, read directly rather than through a cache. */
+  private static Set<Integer> registeredPorts(ZooKeeperDiscovery discovery) throws Exception {
+    Set<Integer> ports = new TreeSet<>();
+    discovery.discovery().queryForInstances(EchoFleet.SERVICE).forEach(instance -> ports.add(instance.getPort()));
+    return ports;
+  }
+
+  /** A Curator client with the discovery's session timeout that counts down {@code lost} when its session is lost. */
+  private CuratorFramework sessionObserver(CountDownLatch lost) throws InterruptedException {
+    CuratorFramework observer = CuratorFrameworkFactory.builder()
+        .connectString(zookeeper.getConnectString())
+        .sessionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
+        .connectionTimeoutMs(1000)
+        .retryPolicy(new RetryOneTime(100))
+        .build();
+    observer.getConnectionStateListenable().addListener((c, state) -> {
+      if (state == ConnectionState.LOST) {
+        lost.countDown();
+      }
+    });
+    observer.start();
+    assertThat(observer.blockUntilConnected(10, TimeUnit.SECONDS)).as("the observer connects").isTrue();
+    return observer;
   }
 
   @Test
@@ -187,28 +223,25 @@ class ZooKeeperDiscoveryTest {
         .hasMessage("connectString: null (expected: host:port[,host:port...])");
   }
 
-  /** Calls in a loop on its own thread and remembers the first failure. */
+  /** Calls every 5 ms on a scheduler thread of its own and remembers the first failure. */
   static final class Caller implements AutoCloseable {
-    private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread thread;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "caller");
+      thread.setDaemon(true);
+      return thread;
+    });
 
     Caller(ClientRuntime client) {
-      thread = new Thread(() -> {
-        while (running.get()) {
-          try {
-            client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who"));
-            calls.incrementAndGet();
-            Thread.sleep(5);
-          } catch (InterruptedException e) {
-            return;
-          } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-          }
+      scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          client.blockingUnary(EchoFleet.WHO_CALL, StringValue.of("who"));
+          calls.incrementAndGet();
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
         }
-      }, "caller");
-      thread.start();
+      }, 0, 5, TimeUnit.MILLISECONDS);
     }
 
     void assertKeptSucceeding() {
@@ -218,9 +251,11 @@ class ZooKeeperDiscoveryTest {
 
     @Override
     public void close() {
-      running.set(false);
+      scheduler.shutdown();
       try {
-        thread.join(5_000);
+        if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
+          throw new AssertionError("a call still running 10 s after the caller stopped");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
