@@ -2,6 +2,7 @@ package dev.courier.runtime.observe.opentelemetry;
 
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -160,7 +161,7 @@ public final class OpenTelemetryListener implements CourierListener {
   }
 
   @Override
-  public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
+  public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
     callDuration.record(nanos / 1e9, attributes(method).status(code));
   }
 

@@ -8,8 +8,10 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
+import dev.courier.runtime.client.ManualScheduler;
 import dev.courier.runtime.client.Replicas;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CourierListener;
@@ -34,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -107,20 +110,6 @@ class OpenTelemetryListenerTest {
   }
 
   @Test
-  void callDurationIsRecordedInSecondsOverSecondScaleBuckets() {
-    Replicas replicas = start(1);
-    replicas.get(0).delayMillis = 100;
-    ClientRuntime client = client(replicas.endpoints(), new OpenTelemetryListener(openTelemetry), null);
-
-    client.blockingUnary(IDEMPOTENT, Replicas.text("slow"));
-
-    collect();
-    HistogramPointData point = histogram("courier.client.call.duration").get(status(ECHO, "OK"));
-    assertThat(point.getSum()).as("seconds, for a server that answers after 100 ms").isBetween(0.1, 10.0);
-    assertThat(point.getBoundaries()).isEqualTo(OpenTelemetryListener.DURATION_BUCKETS);
-  }
-
-  @Test
   void aFailedCallIsRecordedWithItsFinalStatusCode() {
     Replicas replicas = start(1);
     replicas.get(0).failWith = Status.NOT_FOUND.withDescription("no such thing");
@@ -155,21 +144,36 @@ class OpenTelemetryListenerTest {
   }
 
   @Test
-  void aHedgedAttemptIsCountedPerMethod() {
+  void aHedgeIsCountedPerMethodAndTheCallDurationIsInSecondsOnTheInjectedClock() throws Exception {
     Replicas replicas = start(2);
-    replicas.get(0).hang = true;
+    replicas.get(0).hold(); // answers only when released: slower than any hedge
     RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
         .idempotent(true)
-        .timeout(Duration.ofSeconds(10))
-        .hedge(new HedgePolicy(Duration.ofMillis(20), 1))
+        .hedge(new HedgePolicy(Duration.ofSeconds(2), 1))
         .build());
-    ClientRuntime client = client(replicas.endpoints(), new OpenTelemetryListener(openTelemetry), RetryBudget.unlimited());
+    ManualScheduler scheduler = new ManualScheduler();
+    toClose.add(scheduler::shutdownNow);
+    ClientRuntime client = builder(replicas.endpoints(), new OpenTelemetryListener(openTelemetry))
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
+        .retryBudget(RetryBudget.unlimited())
+        .build();
 
-    assertThat(client.blockingUnary(hedged, Replicas.text("h")).getValue()).isEqualTo("r1");
+    // Round robin starts the call on the held replica; the hedge, 2 s later, goes to the other.
+    CompletableFuture<StringValue> future = client.asyncUnary(hedged, Replicas.text("h"));
+    replicas.get(0).awaitCalls(1);
+    scheduler.forwardNanos(Duration.ofSeconds(2).toNanos());
+    assertThat(future.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+    replicas.get(0).release();
 
     collect();
     assertThat(counter("courier.client.hedges")).containsExactlyInAnyOrderEntriesOf(Map.of(ECHO_RPC, 1L));
-    assertThat(histogram("courier.client.call.duration")).containsOnlyKeys(status(ECHO, "OK"));
+    HistogramPointData duration = histogram("courier.client.call.duration").get(status(ECHO, "OK"));
+    assertThat(duration.getCount()).isEqualTo(1);
+    assertThat(duration.getSum()).as("seconds: the hedge delay on the manual clock").isEqualTo(2.0);
+    assertThat(duration.getBoundaries()).isEqualTo(OpenTelemetryListener.DURATION_BUCKETS);
+    int bucket = OpenTelemetryListener.DURATION_BUCKETS.indexOf(2.5); // (1.0, 2.5]
+    assertThat(duration.getCounts().get(bucket)).as("2 s falls in (1 s, 2.5 s]").isEqualTo(1);
   }
 
   @Test
@@ -278,12 +282,17 @@ class OpenTelemetryListenerTest {
   }
 
   private ClientRuntime client(List<Endpoint> endpoints, CourierListener listener, RetryBudget budget) {
-    ClientBuilder<ClientRuntime> b = ClientBuilder.forService("test.Echo", this::closeLater)
-        .endpoints(endpoints)
-        .listener(listener);
+    ClientBuilder<ClientRuntime> b = builder(endpoints, listener);
     if (budget != null) {
       b.retryBudget(budget);
     }
     return b.build();
+  }
+
+  private ClientBuilder<ClientRuntime> builder(List<Endpoint> endpoints, CourierListener listener) {
+    return ClientBuilder.forService("test.Echo", this::closeLater)
+        .endpoints(endpoints)
+        .balancer(BalancerKind.ROUND_ROBIN)
+        .listener(listener);
   }
 }
