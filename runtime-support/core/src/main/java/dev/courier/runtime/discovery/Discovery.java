@@ -37,15 +37,16 @@ public interface Discovery extends ServiceRegistry, AutoCloseable {
    * <ul>
    *   <li>{@code static:host:port[,host:port...]} — a fixed list (each endpoint optionally
    *       {@code ;weight=N}); registering does nothing;
-   *   <li>{@code zookeeper://host:port[,host:port...][/base/path][?sessionTimeout=30s]} — {@link
-   *       dev.courier.runtime.discovery.zookeeper.ZooKeeperDiscovery}; digest credentials as
+   *   <li>{@code zookeeper://host:port[,host:port...][/base/path][?sessionTimeout=30s]} — {@code
+   *       ZooKeeperDiscovery} (artifact {@code courier-zookeeper}); digest credentials as
    *       {@code zookeeper://user:password@host:port/...}; base path default {@code /courier/services};
    *   <li>{@code consul://host:port[?wait=30s&ttl=10s&check=ttl|grpc]} (or {@code consul+https://})
-   *       — {@link dev.courier.runtime.discovery.consul.ConsulDiscovery}; the ACL token comes from
+   *       — {@code ConsulDiscovery} (artifact {@code courier-consul}); the ACL token comes from
    *       the {@code CONSUL_HTTP_TOKEN} environment variable, as for Consul's own tools.
    * </ul>
-   * The registry client libraries are optional dependencies: add curator-x-discovery or
-   * consul-client to use those schemes.
+   * Each backend is an artifact that brings its client library (the core never links to them): add
+   * {@code courier-zookeeper} or {@code courier-consul} to use those schemes; without it, the
+   * scheme fails with one line naming the artifact.
    *
    * @throws IllegalArgumentException naming the URI (credentials removed) and the expected forms
    */

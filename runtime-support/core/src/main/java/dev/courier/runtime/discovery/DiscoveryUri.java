@@ -1,5 +1,6 @@
 package dev.courier.runtime.discovery;
 
+import dev.courier.runtime.internal.Checks;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -139,7 +140,7 @@ public final class DiscoveryUri {
   }
 
   static IllegalArgumentException bad(String text, String expected) {
-    return new IllegalArgumentException("discovery: '" + hideCredentials(text) + "' (expected: " + expected + ")");
+    return Checks.invalid("discovery", Checks.quoted(hideCredentials(text)), expected);
   }
 
   private static String hideCredentials(String text) {

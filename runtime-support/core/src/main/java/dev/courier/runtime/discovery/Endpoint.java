@@ -4,6 +4,7 @@ import static dev.courier.runtime.internal.Checks.atLeastOne;
 import static dev.courier.runtime.internal.Checks.between;
 import static dev.courier.runtime.internal.Checks.notBlank;
 
+import dev.courier.runtime.internal.Checks;
 import java.util.Map;
 import java.util.Objects;
 
@@ -43,13 +44,13 @@ public record Endpoint(String host, int port, int weight, Map<String, String> me
       String option = spec.substring(semicolon + 1).trim();
       spec = spec.substring(0, semicolon).trim();
       if (!option.startsWith("weight=")) {
-        throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port or host:port;weight=N)");
+        throw Checks.invalid("endpoint", Checks.quoted(text), "host:port or host:port;weight=N");
       }
       weight = parseNumber(text, option.substring("weight=".length()));
     }
     int colon = spec.lastIndexOf(':');
     if (colon <= 0 || colon == spec.length() - 1) {
-      throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port)");
+      throw Checks.invalid("endpoint", Checks.quoted(text), "host:port");
     }
     String host = spec.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -62,7 +63,9 @@ public record Endpoint(String host, int port, int weight, Map<String, String> me
     try {
       return Integer.parseInt(number.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("endpoint: '" + text + "' (expected: host:port;weight=N with numbers)", e);
+      IllegalArgumentException bad = Checks.invalid("endpoint", Checks.quoted(text), "host:port;weight=N with numbers");
+      bad.initCause(e);
+      throw bad;
     }
   }
 
