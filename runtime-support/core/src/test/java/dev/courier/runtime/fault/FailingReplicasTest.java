@@ -38,10 +38,10 @@ class FailingReplicasTest {
       LoadRun run = LoadRun.run(CALLS, Fixtures.THREADS, "id-", id -> client.blockingUnary(method, StringValue.of(id)));
 
       double attemptsPerCall = (double) (r0.executions() + r1.executions() + r2.executions()) / CALLS;
-      System.out.printf("2 of 3 failing: %s; attempts per call %.3f (r1 %d, r2 %d)%n", run.summary(),
-          attemptsPerCall, r1.executions(), r2.executions());
-      assertThat(run.successRate()).as("success rate:" + run.sampleFailures(5)).isGreaterThanOrEqualTo(0.99);
-      assertThat(attemptsPerCall).as("attempts per call, counted on the servers").isLessThanOrEqualTo(1.2);
+      assertThat(run.successRate()).as("success rate (%s):%s", run.summary(), run.sampleFailures(5))
+          .isGreaterThanOrEqualTo(0.99);
+      assertThat(attemptsPerCall).as("attempts per call, counted on the servers (r1 %d, r2 %d)", r1.executions(),
+          r2.executions()).isLessThanOrEqualTo(1.2);
     }
   }
 
@@ -59,9 +59,8 @@ class FailingReplicasTest {
       hung.mode(FaultReplica.Mode.HANG);
       LoadRun run = LoadRun.run(CALLS, Fixtures.THREADS, "id-", id -> client.blockingUnary(method, StringValue.of(id)));
 
-      System.out.printf("1 of 3 hanging, 200 ms deadline: %s; attempts on the hung replica %d%n", run.summary(),
-          hung.executions());
-      assertThat(run.successRate()).as("success rate:" + run.sampleFailures(5)).isGreaterThanOrEqualTo(0.99);
+      assertThat(run.successRate()).as("success rate (%s; attempts on the hung replica %d):%s", run.summary(),
+          hung.executions(), run.sampleFailures(5)).isGreaterThanOrEqualTo(0.99);
     }
   }
 
@@ -90,14 +89,14 @@ class FailingReplicasTest {
         share = (double) (back.executions() - before) / batch;
         batches++;
         if (share < 0.25) {
+          // Paces the batches while the replica's ejection interval runs out on the system clock
+          // and grpc reconnects to it: its comeback is a share of calls that grows, with no single
+          // event a latch could wait for.
           Thread.sleep(100);
         }
       }
-      double seconds = (System.nanoTime() - restartedAt) / 1e9;
-      System.out.printf("restart: share %.2f after %.1f s (%d batches of %d); failed calls %d%n", share, seconds,
-          batches, batch, failed);
-      assertThat(share).as("share of the restarted replica in the last batch of " + batch + " calls")
-          .isGreaterThanOrEqualTo(0.25);
+      assertThat(share).as("share of the restarted replica in the last batch of %d calls (%d batches, %.1f s)",
+          batch, batches, (System.nanoTime() - restartedAt) / 1e9).isGreaterThanOrEqualTo(0.25);
       assertThat(failed).as("failed calls while it was down and after").isZero();
     }
   }
@@ -110,8 +109,7 @@ class FailingReplicasTest {
       CourierException e = catchThrowableOfType(CourierException.class,
           () -> client.blockingUnary(FaultReplica.once(), StringValue.of("x")));
 
-      System.out.println("failed non-idempotent call: " + e.getMessage());
-      assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(e.code()).as(e.getMessage()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(e.stopReason()).isEqualTo(StopReason.NOT_RETRYABLE);
       assertThat(r0.executions()).isEqualTo(1);
       assertThat(e.getMessage()).containsIgnoringCase("may have run");

@@ -99,6 +99,43 @@ public final class FaultReplica implements AutoCloseable {
     return cancelled.get();
   }
 
+  /**
+   * Waits until the replica has seen {@code count} calls cancelled, or fails after 10 s: a wait
+   * for the client's cancellations to arrive, not for time to pass.
+   */
+  public void awaitCancelled(int count) throws InterruptedException {
+    await(cancelled, count, "calls cancelled");
+  }
+
+  /** Waits until the replica has run {@code count} executions, or fails after 10 s. */
+  public void awaitExecutions(int count) throws InterruptedException {
+    await(executions, count, "executions");
+  }
+
+  private void await(AtomicInteger counter, int count, String what) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (counter) {
+      while (counter.get() < count) {
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(name + ": " + counter.get() + " " + what + " (expected: " + count + ")");
+        }
+        TimeUnit.NANOSECONDS.timedWait(counter, left);
+      }
+    }
+  }
+
+  private static void increment(AtomicInteger counter) {
+    synchronized (counter) {
+      counter.incrementAndGet();
+      counter.notifyAll();
+    }
+  }
+
+  private void onCancelled() {
+    increment(cancelled);
+  }
+
   /** Executions per request id. */
   public Map<String, AtomicInteger> perId() {
     return perId;
@@ -152,12 +189,12 @@ public final class FaultReplica implements AutoCloseable {
   }
 
   private void handle(StringValue request, StreamObserver<StringValue> responses) {
-    executions.incrementAndGet();
+    increment(executions);
     perId.computeIfAbsent(request.getValue(), k -> new AtomicInteger()).incrementAndGet();
     ServerCallStreamObserver<StringValue> call = (ServerCallStreamObserver<StringValue>) responses;
     Mode now = mode;
     if (now == Mode.HANG || now == Mode.SLOW) {
-      call.setOnCancelHandler(cancelled::incrementAndGet);
+      call.setOnCancelHandler(this::onCancelled);
     }
     switch (now) {
       case FAIL -> responses.onError(Status.UNAVAILABLE.withDescription(name + " failing").asRuntimeException());

@@ -3,52 +3,109 @@ package dev.courier.runtime.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientRuntime;
+import dev.courier.runtime.client.ManualScheduler;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryBudget;
+import dev.courier.runtime.retry.StopReason;
+import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Hedging of an idempotent method ({@code hedge_after} 20 ms) over one replica that answers after
- * 300 ms and two that answer at once; round robin sends every third call to the slow one first.
+ * Hedging of an idempotent method ({@code hedge_after} 20 ms, two hedges at most) over one slow
+ * replica and two that answer at once; round robin sends some calls to the slow one first. The
+ * client runs on a manual clock and scheduler: a hedge starts when the test forwards the hedge
+ * delay, so call latencies are exact (on the client's clock) instead of measured.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HedgingTest {
-  private static final long SLOW_MILLIS = 300;
+  private static final long HEDGE_NANOS = Duration.ofMillis(20).toNanos();
   private static final int CALLS = 30;
   private static final RpcMethod<StringValue, StringValue> HEDGED = FaultReplica.idempotent(MethodPolicy.builder()
-      .timeout(Duration.ofSeconds(2))
-      .hedge(new HedgePolicy(Duration.ofMillis(20), 2)));
+      .timeout(Duration.ofSeconds(20))
+      .hedge(new HedgePolicy(Duration.ofNanos(HEDGE_NANOS), 2)));
+
+  private final ManualScheduler scheduler = new ManualScheduler();
+  /** What the listener heard of the current call; calls run one at a time. */
+  private volatile String firstEndpoint;
+  private final List<Long> callNanos = new CopyOnWriteArrayList<>();
+  private final AtomicInteger budgetRefusals = new AtomicInteger();
+
+  @AfterEach
+  void nothingIsLeftScheduled() {
+    assertThat(scheduler.pendingTasks()).as("tasks left on the scheduler").isZero();
+  }
+
+  private ClientRuntime client(RetryBudget budget, FaultReplica... replicas) {
+    return Fixtures.client(Fixtures.ports(replicas))
+        .nanoClock(scheduler.clock())
+        .scheduler(scheduler)
+        .retryBudget(budget)
+        .listener(new CourierListener() {
+          @Override
+          public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
+            if (attempt == 1) {
+              firstEndpoint = endpoint;
+            }
+          }
+
+          @Override
+          public void onBudgetExhausted(String method) {
+            budgetRefusals.incrementAndGet();
+          }
+
+          @Override
+          public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+            callNanos.add(nanos);
+          }
+        })
+        .build();
+  }
+
+  /**
+   * Makes one call; when it started on {@code slow}, waits until {@code slow} runs it, then
+   * forwards the hedge delay. Returns who answered.
+   */
+  private String call(ClientRuntime client, FaultReplica slow, String id) throws Exception {
+    int before = slow.executions();
+    CompletableFuture<StringValue> call = client.asyncUnary(HEDGED, StringValue.of(id));
+    if (firstEndpoint.endsWith(":" + slow.port())) {
+      slow.awaitExecutions(before + 1);
+      scheduler.forwardNanos(HEDGE_NANOS);
+    }
+    return call.get(10, TimeUnit.SECONDS).getValue();
+  }
 
   @Test
-  void hedgedCallsFinishInAboutTheHedgeDelayPlusTheFastLatency() throws Exception {
+  void hedgedCallsFinishExactlyAfterTheHedgeDelayWhenTheyStartOnAHungReplica() throws Exception {
     try (FaultReplica slow = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          FaultReplica r2 = FaultReplica.start("r2");
-         ClientRuntime client = Fixtures.client(Fixtures.ports(slow, r1, r2)).build()) {
+         ClientRuntime client = client(RetryBudget.unlimited(), slow, r1, r2)) {
       warmUp(client, slow, r1, r2);
-      List<Long> millis = new ArrayList<>();
+      slow.mode(FaultReplica.Mode.HANG);
       List<String> answeredBy = new ArrayList<>();
       for (int i = 0; i < CALLS; i++) {
-        long t0 = System.nanoTime();
-        answeredBy.add(client.blockingUnary(HEDGED, StringValue.of("h" + i)).getValue());
-        millis.add((System.nanoTime() - t0) / 1_000_000);
+        answeredBy.add(call(client, slow, "h" + i));
       }
 
-      long max = millis.stream().mapToLong(Long::longValue).max().orElseThrow();
-      System.out.printf("hedging: latencies %s ms; slow replica started %d, fast ones %d%n", millis,
-          slow.executions(), r1.executions() + r2.executions());
       assertThat(slow.executions()).as("calls that started on the slow replica").isGreaterThanOrEqualTo(CALLS / 4);
       assertThat(answeredBy).as("the fast replicas answer every call").doesNotContain("r0");
-      assertThat(max).as("slowest call, ms (hedge 20 ms + fast answer; slow replica %d ms)", SLOW_MILLIS)
-          .isLessThan(150);
+      assertThat(callNanos).as("call latencies on the client's clock: 0, or the hedge delay")
+          .hasSize(CALLS).allMatch(n -> n == 0 || n == HEDGE_NANOS)
+          .filteredOn(n -> n == HEDGE_NANOS).hasSize(slow.executions());
     }
   }
 
@@ -57,18 +114,15 @@ class HedgingTest {
     try (FaultReplica slow = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          FaultReplica r2 = FaultReplica.start("r2");
-         ClientRuntime client = Fixtures.client(Fixtures.ports(slow, r1, r2)).build()) {
+         ClientRuntime client = client(RetryBudget.unlimited(), slow, r1, r2)) {
       warmUp(client, slow, r1, r2);
+      slow.mode(FaultReplica.Mode.HANG);
       for (int i = 0; i < CALLS; i++) {
-        client.blockingUnary(HEDGED, StringValue.of("c" + i));
+        call(client, slow, "c" + i);
       }
 
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      while (slow.cancelled() < slow.executions() && System.nanoTime() < until) {
-        Thread.sleep(10);
-      }
-      System.out.printf("hedging: slow replica started %d, saw %d cancelled%n", slow.executions(), slow.cancelled());
       assertThat(slow.executions()).isGreaterThanOrEqualTo(CALLS / 4);
+      slow.awaitCancelled(slow.executions());
       assertThat(slow.cancelled()).as("slow attempts the server saw cancelled").isEqualTo(slow.executions());
     }
   }
@@ -78,32 +132,33 @@ class HedgingTest {
     try (FaultReplica slow = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          FaultReplica r2 = FaultReplica.start("r2");
-         ClientRuntime client = Fixtures.client(Fixtures.ports(slow, r1, r2))
-             .retryBudget(RetryBudget.of(0.0, 0, Duration.ofSeconds(10), System::nanoTime))
-             .build()) {
+         ClientRuntime client = client(RetryBudget.of(0.0, 0, Duration.ofSeconds(10), scheduler.clock()),
+             slow, r1, r2)) {
       warmUp(client, slow, r1, r2);
+      slow.slow(300); // answers for real, 300 ms later
       int calls = 9;
       List<String> answeredBy = new ArrayList<>();
       for (int i = 0; i < calls; i++) {
-        answeredBy.add(client.blockingUnary(HEDGED, StringValue.of("b" + i)).getValue());
+        answeredBy.add(call(client, slow, "b" + i));
       }
 
       int attempts = slow.executions() + r1.executions() + r2.executions();
-      System.out.printf("hedging, budget spent: %d calls, %d attempts, answered by %s%n", calls, attempts, answeredBy);
       assertThat(attempts).as("attempts: one per call, no hedge").isEqualTo(calls);
       assertThat(answeredBy).as("the slow replica answers the calls that went to it").contains("r0");
+      assertThat(budgetRefusals).as("hedges refused: one per call that started on the slow replica")
+          .hasValue(slow.executions());
     }
   }
 
-  /** Opens the connections with the slow replica fast, then makes it slow; counts start at zero. */
-  private static void warmUp(ClientRuntime client, FaultReplica slow, FaultReplica... fast) {
+  /** Opens the connections with every replica answering at once; counts start at zero. */
+  private void warmUp(ClientRuntime client, FaultReplica slow, FaultReplica... fast) {
     for (int i = 0; i < 6; i++) {
       client.blockingUnary(HEDGED, StringValue.of("warm" + i));
     }
-    slow.slow(SLOW_MILLIS);
     slow.resetCounts();
     for (FaultReplica f : fast) {
       f.resetCounts();
     }
+    callNanos.clear();
   }
 }

@@ -35,11 +35,8 @@ class ReplicaKillTest {
           id -> client.blockingUnary(method, StringValue.of(id)), KILL_AT, () -> kill(doomed));
       doomed.drain();
 
-      int executions = r0.executions() + r1.executions() + doomed.executions();
-      System.out.printf("kill, idempotent: %s; answered by the killed replica %d; executions per call %.3f%n",
-          run.summary(), doomed.executions(), (double) executions / CALLS);
       assertThat(doomed.executions()).as("calls the killed replica ran").isBetween(1, CALLS - 1);
-      assertThat(run.failed()).as("failed calls:" + run.sampleFailures(5)).isZero();
+      assertThat(run.failed()).as("failed calls (%s):%s", run.summary(), run.sampleFailures(5)).isZero();
     }
   }
 
@@ -55,10 +52,9 @@ class ReplicaKillTest {
       doomed.drain();
 
       Map<String, Integer> twice = Fixtures.executedMoreThanOnce(List.of(r0.perId(), r1.perId(), doomed.perId()));
-      System.out.printf("kill, not idempotent: %s; ran twice %d%s%n", run.summary(), twice.size(),
-          run.sampleFailures(3));
-      assertThat(twice).as("request ids executed more than once").isEmpty();
-      assertThat(run.failed()).as("calls in flight on the killed replica, at most one per thread")
+      assertThat(twice).as("request ids executed more than once (%s)", run.summary()).isEmpty();
+      assertThat(run.failed()).as("calls in flight on the killed replica, at most one per thread:%s",
+              run.sampleFailures(3))
           .isLessThanOrEqualTo(Fixtures.THREADS);
       run.failures.forEach((id, e) -> {
         assertThat(e).isInstanceOf(CourierException.class);
