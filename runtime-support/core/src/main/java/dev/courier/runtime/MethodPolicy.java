@@ -172,13 +172,11 @@ public final class MethodPolicy {
     }
 
     /** The retry policy set so far; for overrides that change one of its settings. */
-    /** The retry policy set so far. */
     public RetryPolicy currentRetry() {
       return retry;
     }
 
-    /** The hedging set so far, or {@code null}. */
-    /** The hedging policy set so far, or {@code null}. */
+    /** The hedging policy set so far, or {@code null}; for overrides that change one of its settings. */
     public HedgePolicy currentHedge() {
       return hedge;
     }

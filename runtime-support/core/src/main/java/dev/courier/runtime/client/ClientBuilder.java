@@ -68,9 +68,12 @@ public final class ClientBuilder<C> {
     return new ClientBuilder<>(serviceName, factory);
   }
 
-  /** Servers to call, as {@code host:port[,host:port...]} (each optionally {@code ;weight=N}). */
+  /**
+   * Servers to call, as {@code host:port[,host:port...]} (each optionally {@code ;weight=N}); not
+   * blank. Adds to what earlier calls gave.
+   */
   public ClientBuilder<C> target(String targets) {
-    Objects.requireNonNull(targets, "targets");
+    Checks.notBlank("targets", targets, "host:port[,host:port...]");
     for (String part : targets.split(",")) {
       if (!part.isBlank()) {
         endpoints.add(Endpoint.parse(part));

@@ -40,4 +40,54 @@ class ClientBuilderTest {
     builder.deadline(Duration.ofSeconds(1));
     assertThat(frozen.policyOf(ECHO).timeout()).contains(Duration.ofSeconds(3));
   }
+
+  @Test
+  void aDeadlineThatIsNotPositiveFailsAtOnceNamingTheSetting() {
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime);
+    assertThatThrownBy(() -> builder.deadline(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("deadline: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> builder.deadline(Duration.ofMillis(-5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("deadline: PT-0.005S (expected: > 0)");
+  }
+
+  @Test
+  void aBlankTargetFailsAtOnceSayingWhatToWrite() {
+    assertThatThrownBy(() -> ClientBuilder.forService("test.Echo", runtime -> runtime).target(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("targets: ' ' (expected: host:port[,host:port...])");
+  }
+
+  @Test
+  void aNullSettingFailsWithItsName() {
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime);
+    assertThatThrownBy(() -> builder.scheduler(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("scheduler");
+    assertThatThrownBy(() -> builder.target(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("targets");
+  }
+
+  @Test
+  void buildFreezesEveryDefault() {
+    ClientConfig config = ClientBuilder.forService("test.Echo", runtime -> runtime).target("127.0.0.1:1").config();
+    assertThat(config.serviceName()).isEqualTo("test.Echo");
+    assertThat(config.balancer()).isEqualTo(dev.courier.runtime.balance.BalancerKind.ROUND_ROBIN);
+    assertThat(config.passiveHealth()).isEqualTo(PassiveHealth.DEFAULT);
+    assertThat(config.retryBudget().isUnlimited()).isFalse();
+    assertThat(config.callbackExecutor()).isNull();
+    assertThat(config.scheduler()).isNotNull();
+    assertThat(config.methodOverrides()).isEmpty();
+  }
+
+  @Test
+  void theDeclaredPolicyAppliesWhenNothingOverridesIt() {
+    ClientConfig config = ClientBuilder.forService("test.Echo", runtime -> runtime).target("127.0.0.1:1").config();
+    assertThat(config.policyOf(ECHO)).isEqualTo(ECHO.policy());
+  }
+
+  @Test
+  void eachBuildGetsItsOwnDefaultBudget() {
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("test.Echo", runtime -> runtime)
+        .target("127.0.0.1:1");
+    assertThat(builder.config().retryBudget()).isNotSameAs(builder.config().retryBudget());
+  }
 }

@@ -21,8 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -420,9 +418,9 @@ class RetryPipelineTest {
   void backoffBeforeEachRetryIsExactWithInjectedRandomness() throws Exception {
     Replicas replicas = replicas(1);
     replicas.get(0).failWith = Status.UNAVAILABLE;
-    RecordingScheduler scheduler = new RecordingScheduler();
-    toClose.add(scheduler::shutdownNow);
+    ManualScheduler scheduler = manualScheduler();
     ClientRuntime client = builder(replicas.endpoints())
+        .nanoClock(scheduler.clock())
         .scheduler(scheduler)
         .random(fixed(0.5))
         .retryBudget(RetryBudget.unlimited())
@@ -432,9 +430,19 @@ class RetryPipelineTest {
         .build();
 
     CompletableFuture<StringValue> call = client.asyncUnary(IDEMPOTENT, text("x"));
-    assertThatThrownBy(call::join).hasCauseInstanceOf(CourierException.class);
-    assertThat(scheduler.delaysMillis).containsExactly(50L, 100L, 150L, 150L);
+    List<Long> delaysMillis = new ArrayList<>();
+    for (int retry = 1; retry <= 4; retry++) {
+      replicas.get(0).awaitCalls(retry);
+      scheduler.awaitPendingTasks(1);
+      long delay = scheduler.pendingDelaysNanos().get(0);
+      delaysMillis.add(TimeUnit.NANOSECONDS.toMillis(delay));
+      scheduler.forwardNanos(delay);
+    }
+
+    assertThat(failure(call).stopReason()).isEqualTo(StopReason.MAX_ATTEMPTS);
+    assertThat(delaysMillis).containsExactly(50L, 100L, 150L, 150L);
     assertThat(replicas.totalCalls()).isEqualTo(5);
+    assertThat(scheduler.pendingTasks()).isZero();
   }
 
   /** Always draws {@code value}. */
@@ -455,20 +463,5 @@ class RetryPipelineTest {
         return value;
       }
     };
-  }
-
-  /** Records each requested delay, then runs the task at once. */
-  static final class RecordingScheduler extends ScheduledThreadPoolExecutor {
-    final List<Long> delaysMillis = new CopyOnWriteArrayList<>();
-
-    RecordingScheduler() {
-      super(1);
-    }
-
-    @Override
-    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-      delaysMillis.add(unit.toMillis(delay));
-      return super.schedule(command, 0, unit);
-    }
   }
 }
