@@ -132,7 +132,8 @@ class GracefulShutdownTest {
       long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
       assertThat(tookMillis).as("close() waited out the grace period").isGreaterThanOrEqualTo(150L);
-      assertThat(cancelledOnServer.getCount()).as("the handler's call was cancelled").isZero();
+      // Cancelled on grpc's call executor, which may run just after close() has returned.
+      assertThat(cancelledOnServer.await(10, TimeUnit.SECONDS)).as("the handler's call is cancelled").isTrue();
       ExecutionException failed = null;
       try {
         inFlight.get(10, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import static dev.courier.runtime.queue.TestMethods.await;
 import static dev.courier.runtime.queue.TestMethods.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -86,11 +88,29 @@ class KafkaQueueTest extends QueueContractTest {
     for (int i = 0; i < 5; i++) {
       assertThat(get(calls.call(ECHO, text("k" + i + ":x"))).getValue()).isEqualTo("echo k" + i + ":x");
     }
+    // The same calls through a queue with the default interval, started after: once its worker
+    // has committed, a default interval has passed for the first worker too.
+    String controlGroup = "commit-default-" + n;
+    KafkaQueue defaultCommits = track(KafkaQueue.builder().bootstrapServers(kafka.bootstrapServers())
+        .topicPrefix("d" + n + ".").groupId(controlGroup).clientId("commit-default-" + n).partitions(2).build());
+    track(QueueWorkerRuntime.builder(defaultCommits).handle(ECHO, req -> text("echo " + req.getValue())).start());
+    QueueClientRuntime controlCalls = track(QueueClientRuntime.create(defaultCommits));
+    for (int i = 0; i < 5; i++) {
+      assertThat(get(controlCalls.call(ECHO, text("k" + i + ":x"))).getValue()).isEqualTo("echo k" + i + ":x");
+    }
+    await("the default interval's commit", WAIT, () -> committedOffsetsUnchecked(controlGroup) == 5);
 
-    Thread.sleep(1_500); // longer than the default interval, far shorter than this queue's
-    assertThat(committedOffsets(group)).isZero();
+    assertThat(committedOffsets(group)).as("committed with a 10 min interval").isZero();
     worker.close();
-    assertThat(committedOffsets(group)).isEqualTo(5);
+    assertThat(committedOffsets(group)).as("committed at close").isEqualTo(5);
+  }
+
+  private static long committedOffsetsUnchecked(String group) {
+    try {
+      return committedOffsets(group);
+    } catch (Exception e) {
+      throw new AssertionError("cannot read the offsets of " + group, e);
+    }
   }
 
   /** The sum of the offsets {@code group} has committed. */
@@ -133,7 +153,9 @@ class KafkaQueueTest extends QueueContractTest {
   @Test
   void requestRecordIsKeyedByHashKeyAndCarriesTheCallHeaders() {
     long before = System.currentTimeMillis();
-    CourierException e = failure(client.withTimeout(Duration.ofMillis(100)).call(ECHO, text("cart-7:add")));
+    CompletableFuture<StringValue> call = client.withTimeout(Duration.ofMillis(100)).call(ECHO, text("cart-7:add"));
+    long sent = System.currentTimeMillis();
+    CourierException e = failure(call);
     assertThat(e.code()).isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED);
 
     ConsumerRecord<String, byte[]> record = read(queue.requestTopic(ECHO.fullName()), 2, 1).get(0);
@@ -148,7 +170,8 @@ class KafkaQueueTest extends QueueContractTest {
     assertThat(headers).doesNotContainKey(QueueHeaders.METHOD); // the topic names it
     assertThat(headers.get(QueueHeaders.CORRELATION_ID)).matches("[A-Za-z0-9_-]{16}\\.[0-9a-z]+");
     assertThat(headers.get(QueueHeaders.REPLY_TO)).contains(".reply.test-");
-    assertThat(Long.parseLong(headers.get(QueueHeaders.DEADLINE))).isBetween(before, before + 5_000);
+    // The caller's clock when it sent the call, plus its timeout.
+    assertThat(Long.parseLong(headers.get(QueueHeaders.DEADLINE))).isBetween(before + 100, sent + 100);
     assertThat(new String(record.value(), StandardCharsets.UTF_8)).contains("cart-7:add");
   }
 }

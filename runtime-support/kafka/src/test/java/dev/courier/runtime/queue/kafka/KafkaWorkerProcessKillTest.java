@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,21 +64,24 @@ class KafkaWorkerProcessKillTest {
   @Test
   void workerKilledWithSigkillMidStreamLosesNoCall() throws Exception {
     Set<String> ranInDoomed = ConcurrentHashMap.newKeySet();
+    Set<String> heldInDoomed = ConcurrentHashMap.newKeySet();
+    CountDownLatch ready = new CountDownLatch(1);
     Process doomed = new ProcessBuilder(
             Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),
             KafkaWorkerProcess.class.getName(), kafka.bootstrapServers(), "kill.", "kill-workers")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-    Thread reader = readLines(doomed, ranInDoomed);
+    Thread reader = readLines(doomed, ready, ranInDoomed, heldInDoomed);
     try (KafkaQueue clientQueue = queue(kafka.bootstrapServers(), "kill.", "kill-workers", "caller");
          QueueClientRuntime client = QueueClientRuntime.create(clientQueue).withTimeout(Duration.ofSeconds(60))) {
-      await("the worker process to start", Duration.ofSeconds(60), () -> ranInDoomed.contains("READY"));
+      assertThat(ready.await(60, TimeUnit.SECONDS)).as("the worker process starts").isTrue();
       List<CompletableFuture<StringValue>> calls = new ArrayList<>();
       for (int i = 0; i < CALLS; i++) {
         calls.add(client.call(ECHO, text("key" + (i % 6) + ":" + i)));
       }
-      await("a few calls to run in the worker process", Duration.ofSeconds(60), () -> ranInDoomed.size() > 6);
+      await("a few calls to run in the worker process, and one to be held there", Duration.ofSeconds(60),
+          () -> ranInDoomed.size() == KafkaWorkerProcess.COMPLETED && !heldInDoomed.isEmpty());
 
       doomed.destroyForcibly();
       assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -94,7 +98,8 @@ class KafkaWorkerProcessKillTest {
         for (int i = 0; i < CALLS; i++) {
           assertThat(calls.get(i).get().getValue()).isEqualTo("key" + (i % 6) + ":" + i);
         }
-        assertThat(ranInSuccessor).as("the successor ran what the killed worker had not answered").isNotEmpty();
+        assertThat(ranInSuccessor).as("the successor ran what the killed worker had not answered").isNotEmpty()
+            .as("the calls in flight in the killed worker").containsAll(heldInDoomed);
         assertThat(successor.stats().executed()).isEqualTo(ranInSuccessor.size());
       }
     } finally {
@@ -103,11 +108,18 @@ class KafkaWorkerProcessKillTest {
     }
   }
 
-  private static Thread readLines(Process process, Set<String> ran) {
+  /** Reads the worker process's lines: {@code READY}, {@code RAN <value>}, {@code HELD <value>}. */
+  private static Thread readLines(Process process, CountDownLatch ready, Set<String> ran, Set<String> held) {
     Thread t = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          ran.add(line.startsWith("RAN ") ? line.substring(4) : line);
+          if (line.equals("READY")) {
+            ready.countDown();
+          } else if (line.startsWith("RAN ")) {
+            ran.add(line.substring(4));
+          } else if (line.startsWith("HELD ")) {
+            held.add(line.substring(5));
+          }
         }
       } catch (java.io.IOException e) {
         // The process was killed: its output ends here.
