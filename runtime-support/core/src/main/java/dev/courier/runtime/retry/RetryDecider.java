@@ -24,7 +24,7 @@ import java.util.random.RandomGenerator;
  *   <li>the call's deadline is over, or would be within {@value #DEADLINE_SLACK_NANOS} ns after
  *       the backoff: {@link StopReason#DEADLINE};
  *   <li>the budget refuses a retry: {@link StopReason#BUDGET};
- *   <li>otherwise {@link Retry} after {@link Backoff#of the policy's backoff} for the retry number
+ *   <li>otherwise {@link Retry} after the policy's {@link Backoff} for the retry number
  *       {@code attempts} (every attempt made so far, hedges included).
  * </ol>
  *
@@ -79,7 +79,8 @@ public final class RetryDecider {
    * @param hedges how many of them were hedges
    * @param uncounted earlier attempts that did not count against maxAttempts (see {@link #isUncounted})
    * @param neverReached whether the failed attempt surely never reached a server
-   * @param untriedLeft whether the client has endpoints the call has not tried
+   * @param untriedLeft whether the client has endpoints the call has not tried; only asked when
+   *     {@code neverReached}, so a caller may pass {@code false} otherwise
    * @param code the failed attempt's status code
    * @param cancelled whether the caller cancelled the call
    */

@@ -12,8 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Courier's events as Micrometer meters (Micrometer is an optional dependency: add
- * {@code io.micrometer:micrometer-core} to use this class). Per method:
+ * Courier's events as Micrometer meters; the {@code courier-micrometer} artifact brings
+ * {@code micrometer-core}. Per method:
  *
  * <ul>
  *   <li>{@code courier.client.calls} timer, tags {@code method}, {@code status} (gRPC code name):
@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code courier.client.ejections} counter, tag {@code endpoint};
  *   <li>{@code courier.queue.events} counter, tags {@code method}, {@code event}.
  * </ul>
+ *
+ * <p>No meter is tagged with a {@link StopReason}: that would multiply the call timers by five for
+ * what {@code status} mostly says already.
  *
  * <p>Thread-safe: Micrometer caches meters by name and tags.
  */
