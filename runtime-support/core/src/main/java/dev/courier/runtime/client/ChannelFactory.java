@@ -1,6 +1,7 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.tls.ClientTls;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -34,9 +35,7 @@ public interface ChannelFactory {
    * one busy endpoint over several Netty event loops.
    */
   static ChannelFactory pooled(int connections, ChannelFactory base) {
-    if (connections < 1) {
-      throw new IllegalArgumentException("connections: " + connections + " (expected: >= 1)");
-    }
+    Checks.atLeastOne("connections", connections);
     Objects.requireNonNull(base, "base");
     if (connections == 1) {
       return base;

@@ -1,5 +1,6 @@
 package dev.courier.runtime.client;
 
+import dev.courier.runtime.internal.Checks;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,17 +21,11 @@ public record PassiveHealth(int failureThreshold, Duration baseEjection, Duratio
   public static final PassiveHealth DEFAULT = new PassiveHealth(5, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
   public PassiveHealth {
-    if (failureThreshold < 1) {
-      throw new IllegalArgumentException("failureThreshold: " + failureThreshold + " (expected: >= 1)");
-    }
-    Objects.requireNonNull(baseEjection, "baseEjection");
+    Checks.atLeastOne("failureThreshold", failureThreshold);
+    Checks.positive("baseEjection", baseEjection);
     Objects.requireNonNull(maxEjection, "maxEjection");
-    if (baseEjection.isNegative() || baseEjection.isZero()) {
-      throw new IllegalArgumentException("baseEjection: " + baseEjection + " (expected: > 0)");
-    }
     if (maxEjection.compareTo(baseEjection) < 0) {
-      throw new IllegalArgumentException(
-          "maxEjection: " + maxEjection + " (expected: >= baseEjection " + baseEjection + ")");
+      throw Checks.invalid("maxEjection", maxEjection, ">= baseEjection " + baseEjection);
     }
   }
 }

@@ -121,4 +121,16 @@ class PassiveHealthTest {
     }
     assertThat(replicas.totalCalls()).isEqualTo(before + 4);
   }
+
+  @Test
+  void impossibleSettingsFailNamingTheSettingAndWhatItExpects() {
+    assertThatThrownBy(() -> new PassiveHealth(0, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .hasMessage("failureThreshold: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> new PassiveHealth(1, Duration.ZERO, Duration.ofSeconds(1)))
+        .hasMessage("baseEjection: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> new PassiveHealth(1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessage("maxEjection: PT1S (expected: >= baseEjection PT2S)");
+    assertThatThrownBy(() -> ChannelFactory.pooled(0, ChannelFactory.plaintext()))
+        .hasMessage("connections: 0 (expected: >= 1)");
+  }
 }
