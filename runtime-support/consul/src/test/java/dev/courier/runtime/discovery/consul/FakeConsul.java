@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,8 +35,9 @@ import java.util.function.BooleanSupplier;
  * TTL checks start critical, turn passing on a pass and critical again when the TTL runs out; gRPC
  * checks are not run (they count as passing). Every request is recorded with its token header,
  * and every answered health query with why it ended, so tests wait for what the fake saw instead of
- * sleeping. While {@linkplain #stop() stopped} it reads each request's first line and drops the
- * connection without an answer, counting the health queries it dropped.
+ * sleeping. While {@linkplain #stop() stopped} it drops every connection without an answer (the
+ * blocking queries waiting then too), counting the health queries it dropped; it keeps its port, so
+ * that a restart cannot find it taken.
  */
 final class FakeConsul implements AutoCloseable {
   /** A request as seen: method, path, raw query, the X-Consul-Token header (or null). */
@@ -62,7 +59,6 @@ final class FakeConsul implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<HealthAnswer> healthAnswers = new ArrayList<>(); // guarded by itself
   private int droppedHealthQueries; // guarded by healthAnswers
-  private volatile ServerSocket dropper; // while stopped
   private final ScheduledExecutorService ttlTimer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "fake-consul-ttl");
     t.setDaemon(true);
@@ -88,50 +84,34 @@ final class FakeConsul implements AutoCloseable {
   }
 
   /**
-   * Stops answering: every connection is dropped without an answer once its request line is read.
-   * The registry's state is kept and TTLs stop running.
+   * Stops answering: every request, and every blocking query now waiting, ends with its connection
+   * dropped and no answer. The registry's state is kept and TTLs stop running.
    */
-  void stop() throws IOException {
-    synchronized (this) {
-      down = true;
-    }
-    server.stop(0);
-    ServerSocket socket = new ServerSocket();
-    socket.setReuseAddress(true);
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-    dropper = socket;
-    Thread thread = new Thread(() -> dropAll(socket), "fake-consul-down");
-    thread.setDaemon(true);
-    thread.start();
+  synchronized void stop() {
+    down = true;
+    notifyAll();
   }
 
-  /** Answers again on the same port; like a restarted agent, TTL checks get a fresh TTL. */
-  void restart() throws IOException {
-    dropper.close();
-    synchronized (this) {
-      long now = System.currentTimeMillis();
-      passedAt.replaceAll((id, at) -> now);
-      down = false;
-    }
-    start(port);
+  /** Answers again; like a restarted agent, TTL checks get a fresh TTL. */
+  synchronized void restart() {
+    long now = System.currentTimeMillis();
+    passedAt.replaceAll((id, at) -> now);
+    down = false;
   }
 
-  private void dropAll(ServerSocket socket) {
-    while (!socket.isClosed()) {
-      try (Socket connection = socket.accept()) {
-        BufferedReader in = new BufferedReader(
-            new InputStreamReader(connection.getInputStream(), StandardCharsets.ISO_8859_1));
-        String requestLine = in.readLine();
-        if (requestLine != null && requestLine.contains(" /v1/health/service/")) {
-          synchronized (healthAnswers) {
-            droppedHealthQueries++;
-            healthAnswers.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // closed by restart(), or the client gave up first
+  private synchronized boolean down() {
+    return down;
+  }
+
+  /** Ends {@code exchange} without an answer: closed before any response header, its connection is dropped. */
+  private void drop(HttpExchange exchange, String path) {
+    if (path.startsWith("/v1/health/service/")) {
+      synchronized (healthAnswers) {
+        droppedHealthQueries++;
+        healthAnswers.notifyAll();
       }
     }
+    exchange.close();
   }
 
   /** The health queries answered so far, in order. */
@@ -189,14 +169,6 @@ final class FakeConsul implements AutoCloseable {
 
   @Override
   public void close() {
-    ServerSocket socket = dropper;
-    if (socket != null) {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
     server.stop(0);
     ttlTimer.shutdownNow();
   }
@@ -216,6 +188,10 @@ final class FakeConsul implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
+      if (down()) {
+        drop(exchange, path);
+        return;
+      }
       String query = exchange.getRequestURI().getRawQuery();
       requests.add(new Request(exchange.getRequestMethod(), path, query,
           exchange.getRequestHeaders().getFirst("X-Consul-Token")));
@@ -244,23 +220,28 @@ final class FakeConsul implements AutoCloseable {
     long wanted = Long.parseLong(params.getOrDefault("index", "0"));
     long waitMillis = parseWait(params.getOrDefault("wait", "5m"));
     boolean passingOnly = params.containsKey("passing");
-    ArrayNode body;
+    ArrayNode body = json.createArrayNode();
     long now;
     boolean waitRanOut;
+    boolean stopped;
     synchronized (this) {
       long end = System.currentTimeMillis() + Math.min(waitMillis, 10_000);
-      while (wanted > 0 && index <= wanted && System.currentTimeMillis() < end) {
+      while (!down && wanted > 0 && index <= wanted && System.currentTimeMillis() < end) {
         wait(Math.max(1, end - System.currentTimeMillis()));
       }
+      stopped = down;
       now = index;
       waitRanOut = wanted > 0 && index <= wanted;
-      body = json.createArrayNode();
       for (Instance instance : instances.values()) {
         String checkStatus = status.get(instance.id());
         if (instance.name().equals(name) && (!passingOnly || "passing".equals(checkStatus))) {
           body.add(entry(instance, checkStatus));
         }
       }
+    }
+    if (stopped) { // stopped while it waited
+      drop(exchange, exchange.getRequestURI().getPath());
+      return;
     }
     exchange.getResponseHeaders().add("X-Consul-Index", Long.toString(now));
     exchange.getResponseHeaders().add("X-Consul-KnownLeader", "true");
