@@ -1,13 +1,13 @@
 package dev.courier.sample;
 
-import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.observe.CallStats;
-import dev.courier.runtime.queue.memory.InMemoryQueue;
-import dev.courier.runtime.queue.kafka.KafkaQueue;
 import dev.courier.runtime.queue.QueueTransport;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
+import dev.courier.runtime.queue.kafka.KafkaQueue;
+import dev.courier.runtime.queue.memory.InMemoryQueue;
 import dev.courier.runtime.server.CourierServer;
 import dev.courier.sample.bookstore.Book;
 import dev.courier.sample.bookstore.CatalogClient;

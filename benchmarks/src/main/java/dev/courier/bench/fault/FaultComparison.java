@@ -2,10 +2,10 @@ package dev.courier.bench.fault;
 
 import com.google.protobuf.StringValue;
 import dev.courier.bench.StaticResolverProvider;
-import dev.courier.runtime.client.ClientBuilder;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.fault.FaultReplica;
 import dev.courier.runtime.fault.LoadRun;

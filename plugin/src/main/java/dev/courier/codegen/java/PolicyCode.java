@@ -2,8 +2,8 @@ package dev.courier.codegen.java;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.courier.codegen.model.HashKeyModel;
-import dev.courier.codegen.model.PolicyModel;
 import dev.courier.codegen.model.PolicyModel.RetryModel;
+import dev.courier.codegen.model.PolicyModel;
 import java.time.Duration;
 
 /** Java expressions for a declared policy and a hash-key reader. */

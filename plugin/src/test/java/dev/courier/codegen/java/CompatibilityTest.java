@@ -1,11 +1,11 @@
 package dev.courier.codegen.java;
 
-import dev.courier.codegen.testing.TestCompiler;
-import dev.courier.codegen.testing.TestProtoc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.codegen.GeneratedFile;
 import dev.courier.codegen.model.ModelReader;
+import dev.courier.codegen.testing.TestCompiler;
+import dev.courier.codegen.testing.TestProtoc;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.balance.Randoms;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.internal.Checks;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import dev.courier.runtime.tls.ClientTls;

@@ -1,8 +1,8 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.Durations;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.internal.Durations;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.Status;

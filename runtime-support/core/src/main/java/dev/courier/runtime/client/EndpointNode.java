@@ -1,8 +1,8 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.balance.Node;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.Retryability;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

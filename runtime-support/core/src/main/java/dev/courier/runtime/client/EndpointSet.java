@@ -1,8 +1,8 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.observe.CourierListener;
 import io.grpc.ManagedChannel;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

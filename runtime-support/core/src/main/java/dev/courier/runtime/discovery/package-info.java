@@ -5,8 +5,11 @@
  * {@link dev.courier.runtime.discovery.ServiceRegistry} SPI through which a server announces itself
  * ({@link dev.courier.runtime.server.CourierServer.Builder#registerIn}).
  *
- * <p>Registries: {@code discovery.zookeeper} (Apache Curator service discovery) and {@code
- * discovery.consul} (Consul's health API through kiwiproject consul-client). Their client libraries
- * are optional dependencies of courier-runtime.
+ * <p>Registries are artifacts of their own, each bringing its client library: {@code
+ * courier-zookeeper} (package {@code discovery.zookeeper}, Apache Curator service discovery) and
+ * {@code courier-consul} ({@code discovery.consul}, Consul's health API through kiwiproject
+ * consul-client). Each registers a {@link dev.courier.runtime.discovery.DiscoveryProvider} through
+ * {@code ServiceLoader}, so {@link dev.courier.runtime.discovery.Discovery#fromUri} finds it by
+ * scheme; this package names none of them.
  */
 package dev.courier.runtime.discovery;

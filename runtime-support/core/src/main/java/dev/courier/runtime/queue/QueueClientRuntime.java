@@ -2,10 +2,10 @@ package dev.courier.runtime.queue;
 
 import static dev.courier.runtime.internal.Checks.positive;
 
-import dev.courier.runtime.observe.CourierListener;
-import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueEvent;
 import io.grpc.Status;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -3,9 +3,9 @@ package dev.courier.runtime.queue;
 import static dev.courier.runtime.internal.Checks.atLeastOne;
 import static dev.courier.runtime.internal.Checks.notNegative;
 
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
-import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.server.ServiceBindings;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.courier.runtime.queue;
 
-import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.Status;
 import io.grpc.StatusException;

@@ -1,10 +1,10 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.retry.RetryPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

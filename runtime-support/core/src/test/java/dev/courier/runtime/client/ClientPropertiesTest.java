@@ -1,11 +1,11 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.HedgePolicy;
 import io.grpc.MethodDescriptor;

@@ -1,12 +1,12 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.CourierException;
-import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.observe.CourierListener;

@@ -1,13 +1,13 @@
 package dev.courier.runtime.client;
 
-import dev.courier.runtime.CourierException;
-import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import static dev.courier.runtime.client.Replicas.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;

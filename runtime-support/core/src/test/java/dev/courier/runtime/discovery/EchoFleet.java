@@ -1,10 +1,10 @@
 package dev.courier.runtime.discovery;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientBuilder;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.retry.RetryPolicy;
 import dev.courier.runtime.server.CourierServer;
 import io.grpc.MethodDescriptor;

@@ -3,14 +3,15 @@ package dev.courier.runtime.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.retry.StopReason;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * {@value #CALLS} calls on {@value Fixtures#THREADS} threads (the issue's 10,000-call run is
  * {@code FaultComparison} in the benchmarks).
  */
+@Tag("slow") // starts replica JVMs and kills one with SIGKILL
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReplicaKillTest {
   private static final int CALLS = 3_000;

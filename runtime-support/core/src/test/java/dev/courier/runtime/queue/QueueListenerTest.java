@@ -1,6 +1,5 @@
 package dev.courier.runtime.queue;
 
-import dev.courier.runtime.queue.memory.InMemoryQueue;
 import static dev.courier.runtime.queue.TestMethods.ECHO;
 import static dev.courier.runtime.queue.TestMethods.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
+import dev.courier.runtime.queue.memory.InMemoryQueue;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientBuilder;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Status;

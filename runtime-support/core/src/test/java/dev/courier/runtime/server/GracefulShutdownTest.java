@@ -3,11 +3,11 @@ package dev.courier.runtime.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.CourierException;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
-import dev.courier.runtime.CourierException;
 import dev.courier.runtime.client.PassiveHealth;
-import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.ServiceRegistry;
 import io.grpc.CallOptions;
 import io.grpc.Context;

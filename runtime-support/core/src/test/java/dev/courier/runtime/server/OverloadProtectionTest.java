@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientBuilder;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ClientRuntime;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerCall;

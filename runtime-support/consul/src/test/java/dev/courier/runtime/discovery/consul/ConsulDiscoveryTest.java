@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
-import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.CourierException;
-import dev.courier.runtime.discovery.EchoFleet;
+import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.discovery.EchoFleet.Recording;
+import dev.courier.runtime.discovery.EchoFleet;
 import dev.courier.runtime.server.CourierServer;
 import io.grpc.Status;
 import java.math.BigInteger;

@@ -1,15 +1,15 @@
 package dev.courier.runtime.queue.memory;
 
+import static dev.courier.runtime.internal.Checks.atLeastOne;
+import static dev.courier.runtime.internal.Checks.notNegative;
+
+import dev.courier.runtime.CourierException;
 import dev.courier.runtime.queue.QueueDelivery;
 import dev.courier.runtime.queue.QueueMessage;
 import dev.courier.runtime.queue.QueueSubscription;
 import dev.courier.runtime.queue.QueueTransport;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.queue.ReplyQueue;
-import static dev.courier.runtime.internal.Checks.atLeastOne;
-import static dev.courier.runtime.internal.Checks.notNegative;
-
-import dev.courier.runtime.CourierException;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.time.Duration;

@@ -1,10 +1,5 @@
 package dev.courier.runtime.queue.memory;
 
-import dev.courier.runtime.queue.QueueClientRuntime;
-import dev.courier.runtime.queue.QueueContractTest;
-import dev.courier.runtime.queue.QueueMessage;
-import dev.courier.runtime.queue.QueueTransport;
-import dev.courier.runtime.queue.QueueWorkerRuntime;
 import static dev.courier.runtime.queue.TestMethods.ECHO;
 import static dev.courier.runtime.queue.TestMethods.await;
 import static dev.courier.runtime.queue.TestMethods.text;
@@ -13,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueContractTest;
+import dev.courier.runtime.queue.QueueMessage;
+import dev.courier.runtime.queue.QueueTransport;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;

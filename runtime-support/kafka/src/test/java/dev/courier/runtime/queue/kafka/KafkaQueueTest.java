@@ -1,11 +1,5 @@
 package dev.courier.runtime.queue.kafka;
 
-import dev.courier.runtime.queue.QueueClientRuntime;
-import dev.courier.runtime.queue.QueueContractTest;
-import dev.courier.runtime.queue.QueueHeaders;
-import dev.courier.runtime.queue.QueueMessage;
-import dev.courier.runtime.queue.QueueTransport;
-import dev.courier.runtime.queue.QueueWorkerRuntime;
 import static dev.courier.runtime.queue.TestMethods.ECHO;
 import static dev.courier.runtime.queue.TestMethods.await;
 import static dev.courier.runtime.queue.TestMethods.text;
@@ -13,6 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueContractTest;
+import dev.courier.runtime.queue.QueueHeaders;
+import dev.courier.runtime.queue.QueueMessage;
+import dev.courier.runtime.queue.QueueTransport;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

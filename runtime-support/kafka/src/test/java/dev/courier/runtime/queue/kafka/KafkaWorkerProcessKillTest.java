@@ -1,13 +1,13 @@
 package dev.courier.runtime.queue.kafka;
 
-import dev.courier.runtime.queue.QueueClientRuntime;
-import dev.courier.runtime.queue.QueueWorkerRuntime;
 import static dev.courier.runtime.queue.TestMethods.ECHO;
 import static dev.courier.runtime.queue.TestMethods.await;
 import static dev.courier.runtime.queue.TestMethods.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.queue.QueueClientRuntime;
+import dev.courier.runtime.queue.QueueWorkerRuntime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.courier.it.basic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.courier.runtime.queue.memory.InMemoryQueue;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
+import dev.courier.runtime.queue.memory.InMemoryQueue;
 import dev.courier.runtime.server.CourierServer;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.courier.runtime;
+package dev.courier.runtime.internal;
 
 import java.math.BigDecimal;
 import java.time.Duration;
