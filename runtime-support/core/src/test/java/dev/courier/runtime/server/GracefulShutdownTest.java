@@ -250,7 +250,9 @@ class GracefulShutdownTest {
     }
 
     assertThat(failures).as("failed calls").isEmpty();
-    assertThat(ok.get()).isGreaterThan(50);
+    // The warm-up's 20, then at least one more during each restart (checked above, per replica). A
+    // fixed larger count would only say how fast this machine happened to be.
+    assertThat(ok.get()).isGreaterThanOrEqualTo(20 + replicas.size());
   }
 
   /**
@@ -260,8 +262,8 @@ class GracefulShutdownTest {
   private static void awaitNotListening(int port) throws IOException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < end) {
-      try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        // still listening
+      try {
+        new Socket(InetAddress.getLoopbackAddress(), port).close(); // still listening
       } catch (ConnectException refused) {
         return;
       }
