@@ -40,22 +40,9 @@ public interface CourierListener {
 
   /**
    * A unary call ended: {@code code} is {@code OK} or the final status; {@code stopReason} says what
-   * stopped further attempts ({@code null} on success). The default tells the deprecated {@link
-   * #onCallEnd(String, Status.Code, long, int, String)} with {@link StopReason#label()}, so
-   * listeners written against it keep working.
+   * stopped further attempts ({@code null} on success).
    */
-  default void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
-    onCallEnd(method, code, nanos, attempts, stopReason == null ? null : stopReason.label());
-  }
-
-  /**
-   * A unary call ended, with what stopped it as a {@link StopReason#label() label}.
-   *
-   * @deprecated override {@link #onCallEnd(String, Status.Code, long, int, StopReason)}; this one
-   *     is only called by its default and goes away in a later release
-   */
-  @Deprecated
-  default void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {}
+  default void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {}
 
   /** Something happened to a queue-backed call. */
   default void onQueueEvent(String method, QueueEvent event) {}
@@ -153,16 +140,6 @@ public interface CourierListener {
     }
 
     @Override
-    @Deprecated
-    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
-      try {
-        delegate.onCallEnd(method, code, nanos, attempts, stoppedBy);
-      } catch (RuntimeException e) {
-        failed(e);
-      }
-    }
-
-    @Override
     public void onQueueEvent(String method, QueueEvent event) {
       try {
         delegate.onQueueEvent(method, event);
@@ -213,12 +190,6 @@ public interface CourierListener {
     @Override
     public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
       listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stopReason));
-    }
-
-    @Override
-    @Deprecated
-    public void onCallEnd(String method, Status.Code code, long nanos, int attempts, String stoppedBy) {
-      listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stoppedBy));
     }
 
     @Override
