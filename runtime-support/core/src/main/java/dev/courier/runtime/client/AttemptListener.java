@@ -24,6 +24,8 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private final long startedAt;
   private volatile ClientCall<ReqT, RespT> call;
   private volatile boolean headersSent;
+  /** Whether the server's trailers arrived: then its status is one the server chose, not a reset. */
+  private volatile boolean trailersReceived;
   private volatile boolean timedOut;
   private boolean headersReceived;
   private RespT response;
@@ -56,6 +58,11 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
           @Override
           public void outboundHeaders() {
             headersSent = true;
+          }
+
+          @Override
+          public void inboundTrailers(Metadata trailers) {
+            trailersReceived = true;
           }
         };
       }
@@ -122,7 +129,13 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
     owner.onClosed(node, this, status, trailers, !headersSent && !headersReceived);
   }
 
-  /** A {@code CANCELLED} that this side did not ask for, as what it means for the pipeline. */
+  /**
+   * A {@code CANCELLED} as what it means for the pipeline: {@code DEADLINE_EXCEEDED} when the
+   * attempt's timer cancelled it; unchanged when the server sent it in its trailers (a status the
+   * server chose); {@code UNAVAILABLE} when nobody on this side cancelled it and no trailers came
+   * (a reset stream: grpc's {@code "RST_STREAM closed stream. HTTP/2 error code: CANCEL"} with
+   * empty trailers); unchanged when the caller cancelled.
+   */
   private Status reinterpret(Status status) {
     if (status.getCode() != Status.Code.CANCELLED) {
       return status;
@@ -135,10 +148,16 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
       return Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after " + nanos + " ns"
           + " (the call's deadline or its per-attempt timeout)");
     }
+    if (trailersReceived) {
+      // The server chose CANCELLED and sent it in its trailers (grpc reports a reset without
+      // any): it arrives as it is, and it is not retried.
+      return status;
+    }
     if (!owner.cancelledHere()) {
-      // Nobody on this side cancelled it: a server going away resets its streams (RST_STREAM
-      // CANCEL), which grpc reports as CANCELLED. For the pipeline that is a replica that became
-      // unavailable: it counts against the replica's health and follows the UNAVAILABLE rules.
+      // Nobody on this side cancelled it and no trailers came: a server going away resets its
+      // streams (RST_STREAM CANCEL), which grpc reports as CANCELLED with empty trailers. For the
+      // pipeline that is a replica that became unavailable: it counts against the replica's
+      // health and follows the UNAVAILABLE rules.
       return Status.UNAVAILABLE.withDescription("the server reset the call (" + status.getDescription() + ")")
           .withCause(status.getCause());
     }

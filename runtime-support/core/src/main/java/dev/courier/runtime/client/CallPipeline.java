@@ -6,8 +6,10 @@ import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryDecider;
+import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Metadata;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,8 +23,9 @@ import java.util.function.Predicate;
 /**
  * Everything the calls of one client share, built from its frozen {@link ClientConfig}: the live
  * endpoint set, one balancer per kind, the clock, the scheduler, the listener, and the effective
- * policy of each method with its {@link RetryDecider} (resolved once, then cached). Calls use its
- * methods; it exposes no fields. Thread-safe.
+ * policy of each method with its {@link RetryDecider} (resolved once, then cached), and the call
+ * context every call carries (the interceptors, which wrap every channel, and the call
+ * credentials). Calls use its methods; it exposes no fields. Thread-safe.
  */
 final class CallPipeline implements AutoCloseable {
   private static final int MAX_CACHED_METHODS = 4096;
@@ -34,6 +37,8 @@ final class CallPipeline implements AutoCloseable {
   private final AutoCloseable subscription;
   private final Map<BalancerKind, Balancer> balancers = new EnumMap<>(BalancerKind.class);
   private final ConcurrentHashMap<RpcMethod<?, ?>, Resolved> resolved = new ConcurrentHashMap<>();
+  /** What every attempt's options start from: the call credentials, if any. */
+  private final CallOptions baseOptions;
 
   /** A method's effective policy with the parts the pipeline derives from it. */
   record Resolved(MethodPolicy policy, Balancer balancer, RetryDecider decider) {}
@@ -43,8 +48,10 @@ final class CallPipeline implements AutoCloseable {
     for (BalancerKind kind : BalancerKind.values()) {
       balancers.put(kind, Balancer.of(kind, config.random()));
     }
-    this.endpoints = new EndpointSet(config.channelFactory(), config.nanoClock(), config.passiveHealth(),
-        config.listener());
+    this.baseOptions = config.callCredentials() == null
+        ? CallOptions.DEFAULT : CallOptions.DEFAULT.withCallCredentials(config.callCredentials());
+    this.endpoints = new EndpointSet(InterceptedChannel.over(config.channelFactory(), config.interceptors()),
+        config.nanoClock(), config.passiveHealth(), config.listener());
     this.noEndpoints = "no endpoints for " + config.serviceName() + " from " + config.endpointSource()
         + " (none seen yet, or every endpoint left)";
     try {
@@ -83,6 +90,23 @@ final class CallPipeline implements AutoCloseable {
     } else {
       executor.execute(completion);
     }
+  }
+
+  /** The options an attempt or a stream starts from: {@code DEFAULT}, with the client's call credentials. */
+  CallOptions callOptions() {
+    return baseOptions;
+  }
+
+  /**
+   * Fresh headers for one attempt or stream, holding {@code extra} (the view's metadata, {@code
+   * null} for none): grpc may change the headers it is given, so no two attempts share them.
+   */
+  static Metadata headers(Metadata extra) {
+    Metadata headers = new Metadata();
+    if (extra != null) {
+      headers.merge(extra);
+    }
+    return headers;
   }
 
   Resolved resolve(RpcMethod<?, ?> method) {

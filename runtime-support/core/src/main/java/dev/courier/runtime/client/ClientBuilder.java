@@ -10,6 +10,8 @@ import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import dev.courier.runtime.tls.ClientTls;
+import io.grpc.CallCredentials;
+import io.grpc.ClientInterceptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,8 +36,8 @@ import java.util.random.RandomGenerator;
  * built. Setters check their arguments at once and fail with {@code "name: value (expected:
  * ...)"} (or a {@link NullPointerException} naming the argument).
  *
- * <p>Defaults: round robin, the declared policies, plaintext channels, {@link
- * PassiveHealth#DEFAULT}, a {@link RetryBudget#defaults() default budget} per built client on
+ * <p>Defaults: round robin, the declared policies, plaintext channels, no interceptors, no call
+ * credentials, {@link PassiveHealth#DEFAULT}, a {@link RetryBudget#defaults() default budget} per built client on
  * this builder's clock, no callback executor, no listener, {@code System::nanoTime},
  * thread-local randomness, and one shared daemon scheduler thread.
  *
@@ -57,6 +59,8 @@ public final class ClientBuilder<C> {
   private LongSupplier nanoClock = System::nanoTime;
   private RandomGenerator random = Randoms.threadLocal();
   private ScheduledExecutorService scheduler;
+  private final List<ClientInterceptor> interceptors = new ArrayList<>();
+  private CallCredentials callCredentials;
 
   private ClientBuilder(String serviceName, Function<ClientRuntime, C> factory) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
@@ -111,6 +115,33 @@ public final class ClientBuilder<C> {
   public ClientBuilder<C> tls(ClientTls tls) {
     Objects.requireNonNull(tls, "tls");
     return channelFactory(ChannelFactory.tls(tls));
+  }
+
+  /**
+   * Client interceptors for every call of the client, on every channel it opens whatever the
+   * {@link #channelFactory channel factory} (plaintext, TLS, pooled or custom), and on every
+   * attempt and hedge of a call: a retried call goes through them once per attempt. They run in
+   * the order given, after those of earlier calls: the first sees each call first (and its
+   * listener hears the answer last). Unlike grpc's {@code ClientInterceptors.intercept}, whose
+   * last interceptor runs first. Default: none. Interceptors must be thread-safe.
+   */
+  public ClientBuilder<C> interceptors(ClientInterceptor... added) {
+    Objects.requireNonNull(added, "interceptors");
+    for (int i = 0; i < added.length; i++) {
+      interceptors.add(Objects.requireNonNull(added[i], "interceptors[" + i + "]"));
+    }
+    return this;
+  }
+
+  /**
+   * Credentials for every call: set on the {@code CallOptions} of every attempt and hedge of a
+   * unary call and of every stream, so they are asked for their headers once per attempt.
+   * Replaces credentials given before; default none. The credentials learn from grpc whether the
+   * channel is secure (TLS, see {@link #tls}) and may refuse to send a secret over plaintext.
+   */
+  public ClientBuilder<C> callCredentials(CallCredentials credentials) {
+    this.callCredentials = Objects.requireNonNull(credentials, "credentials");
+    return this;
   }
 
   /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */
@@ -259,7 +290,9 @@ public final class ClientBuilder<C> {
         scheduler != null ? scheduler : SharedScheduler.INSTANCE,
         balancer,
         serviceOverride,
-        methodOverrides);
+        methodOverrides,
+        interceptors,
+        callCredentials);
   }
 
   /** The default retry scheduler: one daemon thread for every client of the JVM. */

@@ -6,6 +6,9 @@ import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
+import io.grpc.CallCredentials;
+import io.grpc.ClientInterceptor;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -35,6 +38,8 @@ import java.util.random.RandomGenerator;
  * @param balancer for methods that declare none
  * @param serviceOverride applied to the declared policy of every method
  * @param methodOverrides by full method name, applied after {@code serviceOverride}
+ * @param interceptors wrap every channel the client opens, whatever its factory; the first runs first
+ * @param callCredentials set on every attempt's and every stream's {@code CallOptions}; {@code null} for none
  */
 record ClientConfig(
     String serviceName,
@@ -49,7 +54,9 @@ record ClientConfig(
     ScheduledExecutorService scheduler,
     BalancerKind balancer,
     UnaryOperator<MethodPolicy.Builder> serviceOverride,
-    Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides) {
+    Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides,
+    List<ClientInterceptor> interceptors,
+    CallCredentials callCredentials) {
 
   ClientConfig {
     Objects.requireNonNull(serviceName, "serviceName");
@@ -64,6 +71,7 @@ record ClientConfig(
     Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(serviceOverride, "serviceOverride");
     methodOverrides = Map.copyOf(methodOverrides);
+    interceptors = List.copyOf(interceptors);
   }
 
   /** The effective policy of {@code method}: declared, then the service-wide and the method's overrides. */

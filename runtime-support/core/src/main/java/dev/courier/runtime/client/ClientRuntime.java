@@ -5,6 +5,7 @@ import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.retry.StopReason;
 import io.grpc.ClientCall;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
@@ -35,34 +36,71 @@ import java.util.concurrent.ExecutionException;
  * ClientBuilder#callbackExecutor}). Stream observers are called on the same threads, one call at
  * a time per stream.
  *
- * <p>{@link #withDeadline} and {@link #withHashKey} return views that share the channels;
- * {@link #close} on any view closes them all.
+ * <p>{@link #withDeadline}, {@link #withHashKey}, {@link #withMetadata} and {@link #withHeader}
+ * return views that share the channels; a view is immutable, and {@link #close} on any view
+ * closes them all.
+ *
+ * <p><b>Call context.</b> Every attempt and hedge of a unary call, and every stream, goes through
+ * the client's {@link ClientBuilder#interceptors interceptors} (the first given first), carries its
+ * {@link ClientBuilder#callCredentials call credentials}, and sends the view's metadata: a retried
+ * call sends the same headers on each attempt.
  */
 public final class ClientRuntime implements AutoCloseable {
   private final CallPipeline pipeline;
   private final Duration deadline;
   private final String hashKey;
+  /** Sent with every call of this view; {@code null} for none. Never changed once the view exists. */
+  private final Metadata metadata;
 
   ClientRuntime(ClientConfig config) {
-    this(new CallPipeline(config), null, null);
+    this(new CallPipeline(config), null, null, null);
   }
 
-  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey) {
+  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey, Metadata metadata) {
     this.pipeline = pipeline;
     this.deadline = deadline;
     this.hashKey = hashKey;
+    this.metadata = metadata;
   }
 
-  /** A view whose calls use {@code deadline} for the whole call instead of the declared one. */
+  /**
+   * A view whose calls use {@code deadline} for the whole call instead of the declared one: not
+   * negative. {@link Duration#ZERO}, as in grpc, is a deadline that has passed: a unary call fails
+   * with {@code DEADLINE_EXCEEDED} before any attempt, a stream with {@code DEADLINE_EXCEEDED}.
+   */
   public ClientRuntime withDeadline(Duration deadline) {
-    Checks.positive("deadline", deadline);
-    return new ClientRuntime(pipeline, deadline, hashKey);
+    Checks.notNegative("deadline", deadline);
+    return new ClientRuntime(pipeline, deadline, hashKey, metadata);
   }
 
   /** A view whose calls use {@code key} as the hash key instead of the request's field. */
   public ClientRuntime withHashKey(String key) {
     Objects.requireNonNull(key, "key");
-    return new ClientRuntime(pipeline, deadline, key);
+    return new ClientRuntime(pipeline, deadline, key, metadata);
+  }
+
+  /**
+   * A view whose calls send {@code headers} too, on every attempt and hedge of a unary call and
+   * with every stream, after this view's own metadata (a key given twice is sent with both
+   * values). {@code headers} is copied: changing it later changes no view.
+   */
+  public ClientRuntime withMetadata(Metadata headers) {
+    Objects.requireNonNull(headers, "headers");
+    Metadata merged = new Metadata();
+    if (metadata != null) {
+      merged.merge(metadata);
+    }
+    merged.merge(headers);
+    return new ClientRuntime(pipeline, deadline, hashKey, merged);
+  }
+
+  /** A view whose calls send the header {@code key: value} too; see {@link #withMetadata}. */
+  public ClientRuntime withHeader(Metadata.Key<String> key, String value) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(value, "value");
+    Metadata headers = new Metadata();
+    headers.put(key, value);
+    return withMetadata(headers);
   }
 
   /**
@@ -72,7 +110,7 @@ public final class ClientRuntime implements AutoCloseable {
    *     with {@code CANCELLED} (the thread's interrupt flag is set again)
    */
   public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
-    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline).start();
+    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start();
     try {
       return call.future().get();
     } catch (InterruptedException e) {
@@ -91,14 +129,14 @@ public final class ClientRuntime implements AutoCloseable {
    * thread that completes it.
    */
   public <ReqT, RespT> CompletableFuture<RespT> asyncUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
-    return new UnaryCall<>(pipeline, method, request, hashKey, deadline).start().future();
+    return new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start().future();
   }
 
   /** A server-streaming call: responses arrive on {@code responses}. */
   public <ReqT, RespT> void serverStreaming(
       RpcMethod<ReqT, RespT> method, ReqT request, StreamObserver<RespT> responses) {
     String key = hashKey != null ? hashKey : method.hashKeyOf(request).orElse(null);
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline, metadata);
     if (call == null) {
       responses.onError(noEndpoints());
       return;
@@ -109,7 +147,7 @@ public final class ClientRuntime implements AutoCloseable {
   /** A client-streaming call: write requests to the returned observer. */
   public <ReqT, RespT> StreamObserver<ReqT> clientStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
     if (call == null) {
       responses.onError(noEndpoints());
       return Discarding.instance();
@@ -120,7 +158,7 @@ public final class ClientRuntime implements AutoCloseable {
   /** A bidirectional-streaming call: write requests to the returned observer. */
   public <ReqT, RespT> StreamObserver<ReqT> bidiStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
     if (call == null) {
       responses.onError(noEndpoints());
       return Discarding.instance();

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens the gRPC call of a streaming rpc: one pick (with the hash key when there is one) and the
  * deadline, which covers the whole stream. Streams are not retried: once a message has gone, the
- * server may have acted on it. The call counts as in flight on its endpoint until it closes, and
+ * server may have acted on it. The call carries the client's call credentials and the view's
+ * metadata (the interceptors wrap the channel itself). The call counts as in flight on its endpoint until it closes, and
  * its outcome feeds passive health. Stateless; thread-safe.
  */
 final class StreamCalls {
@@ -23,35 +24,43 @@ final class StreamCalls {
 
   /** The call to use, or {@code null} when there is no endpoint at all. */
   static <ReqT, RespT> ClientCall<ReqT, RespT> open(
-      CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline) {
+      CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline, Metadata metadata) {
     CallPipeline.Resolved resolved = pipeline.resolve(method);
     long now = pipeline.now();
+    long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
+    if (deadlineAt != RetryDecider.NO_DEADLINE && deadlineAt - now <= 0) {
+      return new Expired<>(); // no endpoint is picked, so none is blamed
+    }
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, List.of());
     if (node == null) {
       return null;
     }
     node.beforeAttempt(now);
-    CallOptions options = CallOptions.DEFAULT;
-    long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
+    CallOptions options = pipeline.callOptions();
     if (deadlineAt != RetryDecider.NO_DEADLINE) {
       options = options.withDeadlineAfter(deadlineAt - now, TimeUnit.NANOSECONDS);
     }
-    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline);
+    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata);
   }
 
   /** Counts the call on its node from start to close. */
   private static final class Tracked<ReqT, RespT> extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
     private final EndpointNode node;
     private final CallPipeline pipeline;
+    private final Metadata metadata;
 
-    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline) {
+    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata) {
       super(delegate);
       this.node = node;
       this.pipeline = pipeline;
+      this.metadata = metadata;
     }
 
     @Override
     public void start(Listener<RespT> listener, Metadata headers) {
+      if (metadata != null) {
+        headers.merge(metadata);
+      }
       node.onStart();
       super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
         @Override
@@ -61,5 +70,26 @@ final class StreamCalls {
         }
       }, headers);
     }
+  }
+
+  /** The call of a stream whose deadline passed before it started: it fails at once with {@code DEADLINE_EXCEEDED}. */
+  private static final class Expired<ReqT, RespT> extends ClientCall<ReqT, RespT> {
+    @Override
+    public void start(Listener<RespT> listener, Metadata headers) {
+      listener.onClose(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started"),
+          new Metadata());
+    }
+
+    @Override
+    public void request(int numMessages) {}
+
+    @Override
+    public void cancel(String message, Throwable cause) {}
+
+    @Override
+    public void halfClose() {}
+
+    @Override
+    public void sendMessage(ReqT message) {}
   }
 }

@@ -39,6 +39,8 @@ final class UnaryCall<ReqT, RespT> {
   private final RetryDecider decider;
   private final ReqT request;
   private final String key;
+  /** Sent with every attempt and hedge, on top of what interceptors add; {@code null} for none. */
+  private final Metadata metadata;
   private final long deadlineAt;
   /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
   private final Context context = Context.current();
@@ -54,13 +56,15 @@ final class UnaryCall<ReqT, RespT> {
   private ScheduledFuture<?> hedgeTimer; // guarded by this
   private volatile long startedAt;
 
-  UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline) {
+  UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline,
+      Metadata metadata) {
     this.pipeline = pipeline;
     this.method = method;
     this.resolved = pipeline.resolve(method);
     this.decider = resolved.decider();
     this.request = request;
     this.key = key != null ? key : method.hasHashKey() ? method.hashKeyOf(request).orElse(null) : null;
+    this.metadata = metadata;
     this.deadlineAt = pipeline.deadlineAt(resolved, deadline, pipeline.now());
   }
 
@@ -160,7 +164,7 @@ final class UnaryCall<ReqT, RespT> {
     pipeline.listener().onAttempt(method.fullName(), node.endpoint().authority(), number, hedged);
     long timeout = decider.attemptTimeoutNanos(now, deadlineAt);
     AttemptListener<ReqT, RespT> attempt = new AttemptListener<>(this, pipeline, method.fullName(), node, now);
-    CallOptions options = CallOptions.DEFAULT.withStreamTracerFactory(attempt.tracerFactory());
+    CallOptions options = pipeline.callOptions().withStreamTracerFactory(attempt.tracerFactory());
     if (timeout != Long.MAX_VALUE) {
       options = options.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
     }
@@ -173,7 +177,7 @@ final class UnaryCall<ReqT, RespT> {
     }
     node.onStart();
     try {
-      attempt.call().start(attempt, new Metadata());
+      attempt.call().start(attempt, CallPipeline.headers(metadata));
       attempt.call().request(2);
       attempt.call().sendMessage(request);
       attempt.call().halfClose();
