@@ -35,7 +35,7 @@ public interface Balancer {
     Objects.requireNonNull(kind, "kind");
     return switch (kind) {
       case RANDOM -> random(random);
-      case ROUND_ROBIN -> roundRobin();
+      case ROUND_ROBIN -> roundRobin(random);
       case WEIGHTED_RANDOM -> weightedRandom(random);
       case CONSISTENT_HASH -> consistentHash(ConsistentHashBalancer.DEFAULT_VIRTUAL_NODES, random);
       case LEAST_LOADED -> leastLoaded(random);
@@ -47,9 +47,17 @@ public interface Balancer {
     return new RandomBalancer(random);
   }
 
-  /** Eligible nodes in turn; ineligible ones are skipped. */
+  /**
+   * Eligible nodes in turn; an ineligible node's turn goes to the eligible ones in turn, so its
+   * share spreads evenly. Slow-start draws use thread-local randomness.
+   */
   static Balancer roundRobin() {
-    return new RoundRobinBalancer();
+    return roundRobin(Randoms.threadLocal());
+  }
+
+  /** {@link #roundRobin()}, drawing the slow-start admissions ({@link Node#admission()}) from {@code random}. */
+  static Balancer roundRobin(RandomGenerator random) {
+    return new RoundRobinBalancer(random);
   }
 
   /** A random eligible node, in proportion to {@link dev.courier.runtime.discovery.Endpoint#weight()}. */

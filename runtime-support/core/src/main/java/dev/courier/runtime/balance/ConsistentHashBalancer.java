@@ -12,7 +12,9 @@ import java.util.random.RandomGenerator;
  * A hash ring with virtual nodes. Each endpoint owns {@code virtualNodes} points, placed by a
  * 64-bit hash of {@code host:port#i} (so placement depends on the endpoint, not on its position in
  * the list); a key goes to the owner of the first point clockwise from the key's hash, skipping
- * ineligible owners. Calls without a key go to a random eligible node. Thread-safe; the ring is
+ * ineligible owners. An owner in slow start ({@link Node#admission()}) takes the keys whose {@link
+ * #share} is below its admission and passes the others on clockwise. Calls without a key go to a
+ * random eligible node. Thread-safe; the ring is
  * rebuilt when a new endpoint list arrives.
  */
 final class ConsistentHashBalancer implements Balancer {
@@ -39,10 +41,13 @@ final class ConsistentHashBalancer implements Balancer {
       ring = current;
     }
     long[] points = current.points;
-    int start = Arrays.binarySearch(points, hash(key));
+    long keyHash = hash(key);
+    int start = Arrays.binarySearch(points, keyHash);
     if (start < 0) {
       start = -start - 1;
     }
+    double keyShare = share(keyHash);
+    N fallback = null;
     boolean[] seen = null;
     int distinctSeen = 0;
     for (int step = 0; step < points.length; step++) {
@@ -50,7 +55,12 @@ final class ConsistentHashBalancer implements Balancer {
       int owner = current.owners[index >= points.length ? index - points.length : index];
       N node = nodes.get(owner);
       if (eligible.test(node)) {
-        return node;
+        if (keyShare < node.admission()) {
+          return node;
+        }
+        if (fallback == null) {
+          fallback = node;
+        }
       }
       if (seen == null) {
         seen = new boolean[nodes.size()];
@@ -58,11 +68,22 @@ final class ConsistentHashBalancer implements Balancer {
       if (!seen[owner]) {
         seen[owner] = true;
         if (++distinctSeen == nodes.size()) {
-          return null;
+          return fallback;
         }
       }
     }
-    return null;
+    return fallback;
+  }
+
+  /**
+   * Where a key stands in {@code [0, 1)} for slow start: an owner admits the keys below its {@link
+   * Node#admission()}, so while it ramps up its keys come back in a fixed order, each one once. A
+   * second mix of the hash, so that the share does not follow the position on the ring.
+   */
+  static double share(long keyHash) {
+    long h = keyHash * 0x9e3779b97f4a7c15L;
+    h ^= h >>> 32;
+    return (h >>> 11) * 0x1.0p-53;
   }
 
   /** FNV-1a over the UTF-16 units, finished with the murmur3 64-bit mixer. */

@@ -13,8 +13,10 @@ import java.util.random.RandomGenerator;
  * than an idle slow one as soon as the machine is loaded). So an idle replica that answers in
  * 20 ms loses against fast ones even with 16 calls in flight on them, until it has recovered
  * (see {@link Node#latencyNanos()} for how old estimates fade). While the
- * latency of either node is unknown (0), only the in-flight counts are compared. Thread-safe,
- * lock-free.
+ * latency of either node is unknown (0), only the in-flight counts are compared; a new endpoint
+ * gets a known latency with its first sample, seeded from the others' estimates (see the node's
+ * implementation). Each draw passes over a node its slow start does not admit ({@link
+ * Node#admission()}). Thread-safe, lock-free.
  */
 final class LeastLoadedBalancer implements Balancer {
   private static final long MIN_LATENCY_NANOS = 1_000;
@@ -38,11 +40,11 @@ final class LeastLoadedBalancer implements Balancer {
     if (j >= i) {
       j++;
     }
-    N first = Scan.from(nodes, i, eligible, null);
+    N first = Scan.from(nodes, i, eligible, null, random);
     if (first == null) {
       return null;
     }
-    N second = Scan.from(nodes, j, eligible, first);
+    N second = Scan.from(nodes, j, eligible, first, random);
     if (second == null) {
       return first;
     }

@@ -15,4 +15,14 @@ public interface Node {
 
   /** An estimate of the endpoint's recent latency in nanoseconds; 0 when nothing is known yet. */
   long latencyNanos();
+
+  /**
+   * The share of a full turn the endpoint takes now, in {@code (0, 1]}: below 1 while it ramps up
+   * after a recovery (slow start). Every balancer passes an eligible node over with probability
+   * {@code 1 - admission()} (consistent hashing by the key's hash, so a key moves back once), and
+   * still picks it when it is the only eligible one. Cheap: it is read on every pick.
+   */
+  default double admission() {
+    return 1.0;
+  }
 }

@@ -5,7 +5,10 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
-/** A random start, then the first eligible node from there. Thread-safe. */
+/**
+ * A random start, then the first eligible node from there that its slow start admits ({@link
+ * Node#admission()}). Thread-safe.
+ */
 final class RandomBalancer implements Balancer {
   private final RandomGenerator random;
 
@@ -15,6 +18,6 @@ final class RandomBalancer implements Balancer {
 
   @Override
   public <N extends Node> N pick(List<N> nodes, Predicate<? super N> eligible, String key) {
-    return Scan.from(nodes, random.nextInt(nodes.size()), eligible, null);
+    return Scan.from(nodes, random.nextInt(nodes.size()), eligible, null, random);
   }
 }

@@ -2,20 +2,42 @@ package dev.courier.runtime.balance;
 
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
 
-/** Shared helper: the first eligible node at or after a start index, wrapping around. */
+/** Shared helpers that walk a node list; allocation-free. */
 final class Scan {
   private Scan() {}
 
-  static <N> N from(List<N> nodes, int start, Predicate<? super N> eligible, N skip) {
+  /**
+   * The first eligible node at or after {@code start}, wrapping around, other than {@code skip},
+   * that {@link #admitted} accepts; when eligible nodes exist but none is admitted, the first
+   * eligible one. {@code null} when none is eligible.
+   */
+  static <N extends Node> N from(List<N> nodes, int start, Predicate<? super N> eligible, N skip,
+      RandomGenerator random) {
     int size = nodes.size();
+    N fallback = null;
     for (int i = 0; i < size; i++) {
       int index = start + i;
       N node = nodes.get(index >= size ? index - size : index);
       if (node != skip && eligible.test(node)) {
-        return node;
+        if (admitted(node, random)) {
+          return node;
+        }
+        if (fallback == null) {
+          fallback = node;
+        }
       }
     }
-    return null;
+    return fallback;
+  }
+
+  /**
+   * Whether {@code node} takes this pick: always at a full {@link Node#admission()} (no draw
+   * then), otherwise with probability {@code admission()}.
+   */
+  static boolean admitted(Node node, RandomGenerator random) {
+    double admission = node.admission();
+    return admission >= 1.0 || random.nextDouble() < admission;
   }
 }

@@ -8,7 +8,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Draws a point in the sum of the weights and takes the node that owns it (binary search over
- * cached prefix sums); an ineligible owner passes the draw on to the next eligible node.
+ * cached prefix sums); an ineligible owner, or one its slow start passes over ({@link Node#admission()}), passes the
+ * draw on to the next eligible node.
  * Thread-safe; the prefix sums are rebuilt when a new endpoint list arrives.
  */
 final class WeightedRandomBalancer implements Balancer {
@@ -32,7 +33,7 @@ final class WeightedRandomBalancer implements Balancer {
     if (index < 0) {
       index = -index - 1;
     }
-    return Scan.from(nodes, index, eligible, null);
+    return Scan.from(nodes, index, eligible, null, random);
   }
 
   /** Prefix sums of the weights of one endpoint list: prefix[i] = weight(0) + ... + weight(i). */

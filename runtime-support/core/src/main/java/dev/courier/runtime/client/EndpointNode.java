@@ -7,15 +7,21 @@ import dev.courier.runtime.retry.Retryability;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * One endpoint of a client: its channel, its load (in-flight calls, latency) and its passive
- * health. Thread-safe; load figures are approximate under races (a lost EWMA update is harmless).
+ * health ({@link PassiveHealth}: ejection, one probe at a time, slow start). Thread-safe; load
+ * figures are approximate under races (a lost EWMA update is harmless); health transitions are
+ * serialised on the node.
  *
- * <p>Latency is an EWMA that moves a quarter of the way to each sample (the first sample is taken
- * as is): one hiccup of a fast replica fades within a few calls, while a replica that is always
- * slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
+ * <p>Latency is an EWMA that moves a quarter of the way to each sample. A new endpoint starts from
+ * the cluster's estimate (the median of the other endpoints' estimates when its first sample
+ * arrives), so a replica whose first calls were slow, or fast by luck, is not judged on them
+ * alone; when no other estimate is known the first sample is taken as is. One hiccup of a fast
+ * replica fades within a few calls, while a replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
  * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
  * and then and can win back its traffic. A failed attempt counts as at least twice the estimate
  * (and at least 1 ms), so a replica that fails fast does not look fast. Which failures count
@@ -25,29 +31,42 @@ final class EndpointNode implements Node {
   static final long DECAY_START_NANOS = 500_000_000L;
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
+  private static final long NO_RAMP = Long.MIN_VALUE;
 
   private volatile Endpoint endpoint;
   private final ManagedChannel channel;
   private final LongSupplier nanoClock;
   private final PassiveHealth health;
+  private final ToLongFunction<EndpointNode> clusterEstimate;
+  private final CourierListener listener;
+  private final long slowStartNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile long latencyNanos;
   private volatile long lastSampleAt;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final AtomicLong rampStart = new AtomicLong(NO_RAMP);
+  // Written under this, read without it.
   private volatile boolean ejected;
   private volatile long ejectedUntil;
+  private volatile boolean probeOut;
+  private volatile long probeAt;
+  private volatile boolean probeStarted;
   private int ejections; // guarded by this
-  private long probedAfter; // guarded by this: the ejection whose end was already probed
+  private long probedAfter; // guarded by this: the ejection whose end already reset the connect backoff
 
-  private final CourierListener listener;
-
+  /**
+   * @param clusterEstimate the latency estimate, in ns, of the endpoints other than the given one
+   *     (0 when none is known): where a new endpoint's estimate starts
+   */
   EndpointNode(Endpoint endpoint, ManagedChannel channel, LongSupplier nanoClock, PassiveHealth health,
-      CourierListener listener) {
+      CourierListener listener, ToLongFunction<EndpointNode> clusterEstimate) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.nanoClock = nanoClock;
     this.health = health;
     this.listener = listener;
+    this.clusterEstimate = clusterEstimate;
+    this.slowStartNanos = health.slowStart().toNanos();
   }
 
   @Override
@@ -81,85 +100,162 @@ final class EndpointNode implements Node {
     return (long) (estimate * Math.pow(0.5, (double) idle / HALF_LIFE_NANOS));
   }
 
-  /** Whether the node may take calls at {@code now}: never ejected, or its ejection is over. */
-  boolean healthy(long now) {
-    return !ejected || now - ejectedUntil >= 0;
+  /**
+   * {@link PassiveHealth#SLOW_START_FLOOR} right after a recovery, growing linearly to 1 over
+   * {@link PassiveHealth#slowStart()}; 1 otherwise. Reads the clock only while it ramps.
+   */
+  @Override
+  public double admission() {
+    long start = rampStart.get();
+    if (start == NO_RAMP) {
+      return 1.0;
+    }
+    long elapsed = nanoClock.getAsLong() - start;
+    if (elapsed >= slowStartNanos) {
+      rampStart.compareAndSet(start, NO_RAMP);
+      return 1.0;
+    }
+    double floor = PassiveHealth.SLOW_START_FLOOR;
+    return floor + (1.0 - floor) * Math.max(elapsed, 0) / slowStartNanos;
   }
 
-  /** Whether the node is ejected now. */
+  /**
+   * Whether the node may take calls at {@code now}: never ejected; or its ejection is over and no
+   * probe is out. A probe counts as out until it finishes, for at most {@link
+   * PassiveHealth#maxEjection()}; one that has not started ({@link #onStart}) within {@link
+   * PassiveHealth#baseEjection()} counts as never sent.
+   */
+  boolean healthy(long now) {
+    if (!ejected) {
+      return true;
+    }
+    return now - ejectedUntil >= 0 && !probeHeld(now);
+  }
+
+  /** Whether the node is ejected now, or a probe is out. */
   boolean ejected(long now) {
     return !healthy(now);
   }
 
+  private boolean probeHeld(long now) {
+    if (!probeOut) {
+      return false;
+    }
+    long age = now - probeAt;
+    return age < (probeStarted ? health.maxEjection() : health.baseEjection()).toNanos();
+  }
+
   void onStart() {
     inFlight.incrementAndGet();
+    if (probeOut && !probeStarted) {
+      probeStarted = true;
+    }
   }
 
   /**
-   * Called before an attempt on this node is started. The first attempt after an ejection ends is
-   * the probe that may bring the replica back, so it must reach the replica: grpc's own reconnect
-   * backoff keeps growing while a replica is down and would make the probe fail at once, for
-   * seconds after the replica is back. The probe therefore resets that backoff; ejection intervals
-   * already pace the probes, so this cannot turn into a reconnect storm.
+   * Called before an attempt on this node is started, with the attempt's start time (the {@code
+   * startedAt} its {@link #onFinish} receives). After an ejection the first such attempt takes the
+   * probe slot; other calls see the node as unhealthy until the probe finishes. (Picking and taking
+   * the slot are two steps: a call that picked the node just before the slot was taken still
+   * runs, as an ordinary call.)
+   *
+   * <p>The probe must reach the replica: grpc's own reconnect backoff keeps growing while a
+   * replica is down and would make the probe fail at once, for seconds after the replica is back.
+   * The first probe after each ejection therefore resets that backoff; ejection intervals already
+   * pace the probes, so this cannot turn into a reconnect storm.
    */
   void beforeAttempt(long now) {
-    if (!ejected || !healthy(now)) {
+    if (!ejected || now - ejectedUntil < 0) {
       return;
     }
+    boolean resetBackoff;
     synchronized (this) {
-      if (!ejected || probedAfter == ejectedUntil) {
+      if (!ejected || now - ejectedUntil < 0 || probeHeld(now)) {
         return;
       }
+      probeOut = true;
+      probeAt = now;
+      probeStarted = false;
+      resetBackoff = probedAfter != ejectedUntil;
       probedAfter = ejectedUntil;
     }
-    channel.resetConnectBackoff();
+    if (resetBackoff) {
+      channel.resetConnectBackoff();
+    }
   }
 
-  /** Records the end of a stream: load and health, but no latency sample (streams run long). */
+  /**
+   * Records the end of a stream: load and health, but no latency sample (streams run long). A
+   * stream carries no start time, so one that ends while a probe is out counts as the probe.
+   */
   void onStreamFinish(Status.Code code, long now) {
     inFlight.decrementAndGet();
-    if (Retryability.isServerFault(code)) {
-      onFailure(now);
-    } else if (code != Status.Code.CANCELLED) {
-      onSuccess();
-    }
+    boolean probe = probeOut;
+    outcome(code, now, probe, probeAt);
   }
 
   /** Records the end of a unary attempt that started at {@code startedAt}. */
   void onFinish(long startedAt, Status.Code code, long now) {
     inFlight.decrementAndGet();
     long sample = Math.max(now - startedAt, 1);
-    boolean fault = Retryability.isServerFault(code);
-    if (fault) {
-      sample = Math.max(sample, Math.max(2 * latencyNanos, MIN_FAILURE_SAMPLE_NANOS));
-      onFailure(now);
-    } else if (code != Status.Code.CANCELLED) {
-      onSuccess();
-    }
     long estimate = latencyNanos;
-    latencyNanos = estimate == 0 ? sample : estimate + ((sample - estimate) >> 2);
+    if (estimate == 0) {
+      estimate = Math.max(clusterEstimate.applyAsLong(this), 0);
+    }
+    if (Retryability.isServerFault(code)) {
+      sample = Math.max(sample, Math.max(2 * estimate, MIN_FAILURE_SAMPLE_NANOS));
+    }
+    latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
     lastSampleAt = now;
+    outcome(code, now, probeOut && probeAt == startedAt, startedAt);
   }
 
-  private void onSuccess() {
+  /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
+  private void outcome(Status.Code code, long now, boolean probe, long probeToken) {
+    if (Retryability.isServerFault(code)) {
+      onFailure(now, probe, probeToken);
+    } else if (code != Status.Code.CANCELLED) {
+      onSuccess(now);
+    } else if (probe) {
+      synchronized (this) {
+        if (probeOut && probeAt == probeToken) {
+          probeOut = false;
+        }
+      }
+    }
+  }
+
+  private void onSuccess(long now) {
     if (consecutiveFailures.get() != 0) {
       consecutiveFailures.set(0);
     }
     if (ejected) {
       synchronized (this) {
+        if (!ejected) {
+          return;
+        }
         ejected = false;
+        probeOut = false;
         ejections = 0;
+        if (slowStartNanos > 0) {
+          rampStart.set(now);
+        }
       }
     }
   }
 
-  private void onFailure(long now) {
+  /**
+   * Ejects after {@code failureThreshold} failures in a row, unless an ejection runs; a failed
+   * probe ejects at once for the next interval.
+   */
+  private void onFailure(long now, boolean probe, long probeToken) {
     int failures = consecutiveFailures.incrementAndGet();
-    if (failures < health.failureThreshold() || !healthy(now)) {
+    if (!probe && (failures < health.failureThreshold() || inEjection(now))) {
       return;
     }
     synchronized (this) {
-      if (!healthy(now)) {
+      boolean probeFailed = probe && probeOut && probeAt == probeToken;
+      if (!probeFailed && (failures < health.failureThreshold() || inEjection(now))) {
         return;
       }
       long base = health.baseEjection().toNanos();
@@ -167,8 +263,15 @@ final class EndpointNode implements Node {
       ejections++;
       ejectedUntil = now + interval;
       ejected = true;
+      probeOut = false;
+      rampStart.set(NO_RAMP);
       listener.onEjection(endpoint.authority(), interval);
     }
+  }
+
+  /** Whether an ejection interval covers {@code now} (a probe may be out after it). */
+  private boolean inEjection(long now) {
+    return ejected && now - ejectedUntil < 0;
   }
 
   @Override

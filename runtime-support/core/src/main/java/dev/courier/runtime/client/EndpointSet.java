@@ -4,6 +4,7 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.observe.CourierListener;
 import io.grpc.ManagedChannel;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,28 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
     return nodes;
   }
 
+  /**
+   * The median of the known latency estimates of the endpoints other than {@code self}, in ns; 0
+   * when none is known. Where a new endpoint's estimate starts (see {@link EndpointNode}); it runs
+   * once per endpoint, at its first sample.
+   */
+  long clusterEstimate(EndpointNode self) {
+    List<EndpointNode> current = nodes;
+    long[] estimates = new long[current.size()];
+    int count = 0;
+    for (EndpointNode node : current) {
+      long estimate = node == self ? 0 : node.latencyNanos();
+      if (estimate > 0) {
+        estimates[count++] = estimate;
+      }
+    }
+    if (count == 0) {
+      return 0;
+    }
+    Arrays.sort(estimates, 0, count);
+    return count % 2 == 1 ? estimates[count / 2] : (estimates[count / 2 - 1] + estimates[count / 2]) / 2;
+  }
+
   @Override
   public synchronized void onEndpoints(List<Endpoint> endpoints) {
     if (closed) {
@@ -53,7 +76,7 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
       }
       EndpointNode node = byAuthority.remove(authority);
       if (node == null) {
-        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener);
+        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener, this::clusterEstimate);
       } else {
         node.update(endpoint);
       }

@@ -99,6 +99,48 @@ class BalancerTest {
   }
 
   @Test
+  void roundRobinSpreadsAnEjectedNodesShareEvenly() {
+    List<FakeNode> nodes = FakeNode.nodes(3);
+    FakeNode ejected = nodes.get(1);
+    Map<FakeNode, Integer> picks = count(Balancer.roundRobin(random), nodes, n -> n != ejected, 6_000);
+
+    assertThat(picks).containsOnlyKeys(nodes.get(0), nodes.get(2));
+    assertThat(picks.get(nodes.get(0))).isEqualTo(3_000);
+    assertThat(picks.get(nodes.get(2))).isEqualTo(3_000);
+  }
+
+  @Test
+  void roundRobinSpreadsTheSharesOfAdjacentEjectedNodesEvenly() {
+    List<FakeNode> nodes = FakeNode.nodes(5);
+    Set<FakeNode> ejected = Set.of(nodes.get(1), nodes.get(2));
+    Map<FakeNode, Integer> picks = count(Balancer.roundRobin(random), nodes, n -> !ejected.contains(n), 6_000);
+
+    assertThat(picks).containsOnlyKeys(nodes.get(0), nodes.get(3), nodes.get(4));
+    assertThat(picks.values()).containsOnly(2_000);
+  }
+
+  @Test
+  void roundRobinPassesOverAnEndpointWhileItRampsUp() {
+    List<FakeNode> nodes = FakeNode.nodes(4);
+    nodes.get(0).admission = 0.2;
+    Map<FakeNode, Integer> picks = count(Balancer.roundRobin(random), nodes, n -> true, 40_000);
+
+    assertThat(picks.get(nodes.get(0)) / 10_000.0).as("a fifth of its turns").isBetween(0.18, 0.22);
+    for (int i = 1; i < 4; i++) {
+      assertThat(picks.get(nodes.get(i)) / 40_000.0).as("the rest, evenly").isBetween(0.31, 0.323);
+    }
+  }
+
+  private static Map<FakeNode, Integer> count(Balancer balancer, List<FakeNode> nodes,
+      java.util.function.Predicate<FakeNode> eligible, int picks) {
+    Map<FakeNode, Integer> counts = new HashMap<>();
+    for (int i = 0; i < picks; i++) {
+      counts.merge(balancer.pick(nodes, eligible, null), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
   void weightedRandomPicksInProportionToWeight() {
     List<FakeNode> nodes = List.of(FakeNode.weighted(0, 1), FakeNode.weighted(1, 3));
     Balancer weighted = Balancer.weightedRandom(random);

@@ -10,6 +10,7 @@ final class FakeNode implements Node {
   private final Endpoint endpoint;
   int inFlight;
   long latencyNanos;
+  double admission = 1.0;
 
   FakeNode(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -40,6 +41,11 @@ final class FakeNode implements Node {
   @Override
   public long latencyNanos() {
     return latencyNanos;
+  }
+
+  @Override
+  public double admission() {
+    return admission;
   }
 
   @Override

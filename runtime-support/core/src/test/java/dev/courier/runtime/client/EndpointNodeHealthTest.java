@@ -1,0 +1,244 @@
+package dev.courier.runtime.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.observe.CourierListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The passive-health state of one {@link EndpointNode} on a manual clock, driven through the calls
+ * the pipeline makes ({@code healthy}, {@code beforeAttempt}, {@code onStart}, {@code onFinish}).
+ * The channel is never called; only its connect backoff is reset.
+ */
+class EndpointNodeHealthTest {
+  private static final long MS = 1_000_000L;
+  private static final long SECOND = 1_000 * MS;
+  /** 3 failures eject for 1 s, doubling up to 8 s; slow start over 1 s. */
+  private static final PassiveHealth HEALTH = new PassiveHealth(3, Duration.ofSeconds(1), Duration.ofSeconds(8));
+
+  private final AtomicLong now = new AtomicLong(7 * SECOND);
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<Long> ejections = new ArrayList<>();
+  private final CourierListener listener = new CourierListener() {
+    @Override
+    public void onEjection(String endpoint, long nanos) {
+      ejections.add(nanos);
+    }
+  };
+
+  @AfterEach
+  void closeChannels() {
+    channels.forEach(ManagedChannel::shutdownNow);
+  }
+
+  private EndpointNode node(PassiveHealth health, ToLongFunction<EndpointNode> clusterEstimate) {
+    ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + channels.size()).build();
+    channels.add(channel);
+    return new EndpointNode(Endpoint.of("10.0.0." + (channels.size()), 8080), channel, now::get, health, listener,
+        clusterEstimate);
+  }
+
+  private EndpointNode node() {
+    return node(HEALTH, self -> 0);
+  }
+
+  /** One attempt as the pipeline runs it: taken at {@code now}, finished {@code tookNanos} later with {@code code}. */
+  private void attempt(EndpointNode node, Status.Code code, long tookNanos) {
+    long startedAt = now.get();
+    node.beforeAttempt(startedAt);
+    node.onStart();
+    node.onFinish(startedAt, code, startedAt + tookNanos);
+  }
+
+  private EndpointNode ejectedNode() {
+    EndpointNode node = node();
+    for (int i = 0; i < 3; i++) {
+      attempt(node, Status.Code.UNAVAILABLE, 0);
+    }
+    assertThat(ejections).containsExactly(SECOND);
+    return node;
+  }
+
+  @Test
+  void threeFailuresInARowEjectForTheBaseInterval() {
+    EndpointNode node = ejectedNode();
+    assertThat(node.healthy(now.get())).isFalse();
+    assertThat(node.healthy(now.get() + SECOND - 1)).isFalse();
+    assertThat(node.healthy(now.get() + SECOND)).isTrue();
+  }
+
+  @Test
+  void onlyOneProbeAtATimeAfterAnEjection() {
+    EndpointNode node = ejectedNode();
+    now.addAndGet(SECOND);
+    long probeAt = now.get();
+    assertThat(node.healthy(probeAt)).isTrue();
+
+    node.beforeAttempt(probeAt);
+    node.onStart();
+    assertThat(node.healthy(probeAt)).as("a probe is out").isFalse();
+    assertThat(node.healthy(probeAt + 500 * MS)).as("still out").isFalse();
+
+    // A call that picked the node just before (or an all-ejected fallback) does not take a second slot.
+    node.beforeAttempt(probeAt + MS);
+    assertThat(node.healthy(probeAt + MS)).isFalse();
+
+    node.onFinish(probeAt, Status.Code.OK, probeAt + 600 * MS);
+    assertThat(node.healthy(probeAt + 600 * MS)).as("the probe answered").isTrue();
+  }
+
+  @Test
+  void failedProbeEjectsForTheNextInterval() {
+    EndpointNode node = ejectedNode();
+    now.addAndGet(SECOND);
+    attempt(node, Status.Code.DEADLINE_EXCEEDED, 200 * MS);
+    long failedAt = now.get() + 200 * MS;
+
+    assertThat(ejections).containsExactly(SECOND, 2 * SECOND);
+    assertThat(node.healthy(failedAt + 2 * SECOND - 1)).isFalse();
+    assertThat(node.healthy(failedAt + 2 * SECOND)).isTrue();
+
+    now.set(failedAt + 2 * SECOND);
+    attempt(node, Status.Code.UNAVAILABLE, MS);
+    assertThat(ejections).as("then 4 s, up to maxEjection").containsExactly(SECOND, 2 * SECOND, 4 * SECOND);
+  }
+
+  @Test
+  void aCancelledProbeFreesTheSlotForTheNextProbe() {
+    EndpointNode node = ejectedNode();
+    now.addAndGet(SECOND);
+    attempt(node, Status.Code.CANCELLED, 10 * MS);
+
+    assertThat(node.healthy(now.get() + 10 * MS)).isTrue();
+    assertThat(ejections).as("a cancellation says nothing about the replica").hasSize(1);
+  }
+
+  @Test
+  void anOlderCallEndingWhileAProbeIsOutDoesNotFreeItsSlot() {
+    EndpointNode node = ejectedNode();
+    long olderStart = now.get() - 50 * MS;
+    node.onStart();
+    now.addAndGet(SECOND);
+    node.beforeAttempt(now.get());
+    node.onStart();
+
+    node.onFinish(olderStart, Status.Code.CANCELLED, now.get() + MS);
+    assertThat(node.healthy(now.get() + MS)).isFalse();
+  }
+
+  @Test
+  void aHungProbeHoldsTheSlotUntilItEndsAndAtMostForMaxEjection() {
+    EndpointNode node = ejectedNode();
+    now.addAndGet(SECOND);
+    long probeAt = now.get();
+    node.beforeAttempt(probeAt);
+    node.onStart();
+
+    assertThat(node.healthy(probeAt + 8 * SECOND - 1)).isFalse();
+    assertThat(node.healthy(probeAt + 8 * SECOND)).as("maxEjection later, the next call probes").isTrue();
+  }
+
+  @Test
+  void aProbeThatNeverStartsFreesTheSlotAfterTheBaseInterval() {
+    EndpointNode node = ejectedNode();
+    now.addAndGet(SECOND);
+    long probeAt = now.get();
+    node.beforeAttempt(probeAt); // the call answered elsewhere before this attempt started (a hedge)
+
+    assertThat(node.healthy(probeAt + SECOND - 1)).isFalse();
+    assertThat(node.healthy(probeAt + SECOND)).isTrue();
+  }
+
+  @Test
+  void successfulProbeRampsTrafficOverTheSlowStartWindow() {
+    EndpointNode node = ejectedNode();
+    assertThat(node.admission()).as("no ramp while ejected").isEqualTo(1.0);
+    now.addAndGet(SECOND);
+    attempt(node, Status.Code.OK, 0);
+
+    assertThat(node.admission()).isEqualTo(PassiveHealth.SLOW_START_FLOOR);
+    now.addAndGet(500 * MS);
+    assertThat(node.admission()).isCloseTo(0.55, within(1e-9));
+    now.addAndGet(250 * MS);
+    assertThat(node.admission()).isCloseTo(0.775, within(1e-9));
+    now.addAndGet(250 * MS);
+    assertThat(node.admission()).isEqualTo(1.0);
+    now.addAndGet(-500 * MS);
+    assertThat(node.admission()).as("the ramp is over for good").isEqualTo(1.0);
+  }
+
+  @Test
+  void zeroSlowStartBringsTheEndpointBackAtAFullShare() {
+    EndpointNode node = node(HEALTH.withSlowStart(Duration.ZERO), self -> 0);
+    for (int i = 0; i < 3; i++) {
+      attempt(node, Status.Code.UNAVAILABLE, 0);
+    }
+    now.addAndGet(SECOND);
+    attempt(node, Status.Code.OK, MS);
+
+    assertThat(node.healthy(now.get())).isTrue();
+    assertThat(node.admission()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aNeverEjectedEndpointTakesAFullShare() {
+    EndpointNode node = node();
+    attempt(node, Status.Code.OK, MS);
+    assertThat(node.admission()).isEqualTo(1.0);
+  }
+
+  @Test
+  void coldEndpointStartsFromTheClusterEstimate() {
+    EndpointNode cold = node(HEALTH, self -> 2 * MS);
+    attempt(cold, Status.Code.OK, 42 * MS);
+
+    assertThat(cold.latencyNanos()).as("a quarter of the way from 2 ms to 42 ms").isEqualTo(12 * MS);
+  }
+
+  @Test
+  void coldEndpointTakesItsFirstSampleWhenNoOtherEstimateIsKnown() {
+    EndpointNode cold = node();
+    attempt(cold, Status.Code.OK, 42 * MS);
+
+    assertThat(cold.latencyNanos()).isEqualTo(42 * MS);
+  }
+
+  @Test
+  void aFastFailureOfAColdEndpointCountsAgainstIt() {
+    EndpointNode cold = node(HEALTH, self -> 2 * MS);
+    attempt(cold, Status.Code.UNAVAILABLE, 100_000);
+
+    assertThat(cold.latencyNanos()).as("twice the estimate, a quarter of the way").isEqualTo(2 * MS + MS / 2);
+  }
+
+  @Test
+  void theClusterEstimateIsTheMedianOfTheOtherEndpointsKnownEstimates() {
+    EndpointSet set = new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+    set.onEndpoints(List.of(Endpoint.of("10.0.1.1", 80), Endpoint.of("10.0.1.2", 80), Endpoint.of("10.0.1.3", 80),
+        Endpoint.of("10.0.1.4", 80)));
+    List<EndpointNode> nodes = set.nodes();
+    assertThat(set.clusterEstimate(nodes.get(3))).as("nothing known yet").isZero();
+    attempt(nodes.get(0), Status.Code.OK, 1 * MS);
+    attempt(nodes.get(1), Status.Code.OK, 1 * MS); // starts from node 0's 1 ms
+    attempt(nodes.get(2), Status.Code.OK, 9 * MS); // 1 ms + 8 ms / 4 = 3 ms
+
+    assertThat(set.clusterEstimate(nodes.get(3))).isEqualTo(1 * MS);
+    assertThat(set.clusterEstimate(nodes.get(0))).as("the median of 1 ms and 3 ms").isEqualTo(2 * MS);
+    set.close();
+  }
+}
