@@ -53,6 +53,16 @@ final class PooledChannel extends ManagedChannel {
   }
 
   @Override
+  public void resetConnectBackoff() {
+    channels.forEach(ManagedChannel::resetConnectBackoff);
+  }
+
+  @Override
+  public void enterIdle() {
+    channels.forEach(ManagedChannel::enterIdle);
+  }
+
+  @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     for (ManagedChannel channel : channels) {

@@ -11,6 +11,7 @@
  * dev.courier.runtime.retry.RetryDecider}); {@code UnaryCall} (the concurrency of one unary call:
  * attempts, hedges, cancellation, timers; every rule is asked of the decider); {@code
  * AttemptListener} (one attempt's gRPC listener and deadline timer); {@code StreamCalls};
+ * {@code InterceptedChannel} (the client's interceptors around every channel, whatever its factory);
  * {@code EndpointSet} and {@code EndpointNode} (endpoints with their channel, load and passive
  * health). Public settings: {@link dev.courier.runtime.client.ChannelFactory} (how channels are
  * opened, TLS) and {@link dev.courier.runtime.client.PassiveHealth}.

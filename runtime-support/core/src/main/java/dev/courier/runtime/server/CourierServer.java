@@ -11,6 +11,7 @@ import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.File;
@@ -43,6 +44,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * 4 MiB) fails with {@code RESOURCE_EXHAUSTED}; bytes that do not parse as the request message fail
  * with {@code INTERNAL} (as in every gRPC implementation); an unknown method or service with {@code
  * UNIMPLEMENTED}. None of these affects other calls.
+ *
+ * <p><b>Interceptors, guards and limits: the order.</b> An incoming call of an added service
+ * passes, from the outside in:
+ * <ol>
+ *   <li>the request parse guard, outermost: a request whose bytes do not parse is refused with
+ *       {@code INVALID_ARGUMENT} there, so no interceptor ever sees a broken ({@code null})
+ *       message; interceptors that already saw the call start learn of it through {@code
+ *       onCancel};
+ *   <li>the server's interceptors ({@link Builder#intercept(ServerInterceptor...)}), in the order
+ *       given: the first sees each call first;
+ *   <li>the service's own interceptors ({@link Builder#intercept(String, ServerInterceptor...)},
+ *       {@link Builder#addService(ServerServiceDefinition, ServerInterceptor...)}), in the order given;
+ *   <li>the method's concurrency limit: so an interceptor that refuses a call (authentication,
+ *       say) does not take a slot, and an interceptor sees the calls the limit sheds, closed with
+ *       {@code RESOURCE_EXHAUSTED};
+ *   <li>the implementation, in the call's gRPC {@code Context} as the interceptors left it.
+ * </ol>
+ * The standard services (health, reflection) sit behind the same parse guard and the server's
+ * interceptors, as with grpc's {@code ServerBuilder.intercept}: an interceptor that must leave
+ * them open lets their service names ({@code grpc.health.v1.Health}, {@code
+ * grpc.reflection.v1.ServerReflection}, {@code grpc.reflection.v1alpha.ServerReflection}) through,
+ * or is installed per service instead. An interceptor that closes the call in {@code
+ * interceptCall} stops it there: nothing further in runs, and its status reaches the client.
  *
  * <p><b>Deadlines and cancellation.</b> A method runs in the incoming call's gRPC {@code Context}:
  * Courier client calls made from it (on the same thread) inherit the remaining deadline and are
@@ -152,6 +176,8 @@ public final class CourierServer implements AutoCloseable {
     private ServerTls tls;
     private boolean standardServices = true;
     private Executor executor;
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
+    private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -188,6 +214,54 @@ public final class CourierServer implements AutoCloseable {
     /** Serves {@code service}'s {@link BindableService#bindService() definition}. */
     public Builder addService(BindableService service) {
       return addService(Objects.requireNonNull(service, "service").bindService());
+    }
+
+    /**
+     * Serves {@code service} with {@code interceptors} of its own, which run after the server's
+     * (see {@link #intercept(String, ServerInterceptor...)}).
+     */
+    public Builder addService(ServerServiceDefinition service, ServerInterceptor... interceptors) {
+      addService(service);
+      return intercept(service.getServiceDescriptor().getName(), interceptors);
+    }
+
+    /** Serves {@code service}'s definition with {@code interceptors} of its own; see above. */
+    public Builder addService(BindableService service, ServerInterceptor... interceptors) {
+      return addService(Objects.requireNonNull(service, "service").bindService(), interceptors);
+    }
+
+    /**
+     * Interceptors for every call the server receives, those of the standard services included
+     * (see the class comment for where they run); added after the ones given before. They run in
+     * the order given: the first sees each call first. Unlike grpc's {@code
+     * ServerInterceptors.intercept}, whose last interceptor runs first. Default: none.
+     * Interceptors must be thread-safe.
+     */
+    public Builder intercept(ServerInterceptor... interceptors) {
+      this.interceptors.addAll(checked(interceptors));
+      return this;
+    }
+
+    /**
+     * Interceptors for the calls of the service {@code serviceName} ({@code package.Service}),
+     * after the server's and after the ones given before for it, in the order given. For services
+     * added by generated code ({@code XxxServer.builder(impl)}). {@link #start} fails when no added
+     * service has that name.
+     */
+    public Builder intercept(String serviceName, ServerInterceptor... interceptors) {
+      Objects.requireNonNull(serviceName, "serviceName");
+      notBlank("serviceName", serviceName);
+      List<ServerInterceptor> checked = checked(interceptors);
+      serviceInterceptors.computeIfAbsent(serviceName, name -> new ArrayList<>()).addAll(checked);
+      return this;
+    }
+
+    private static List<ServerInterceptor> checked(ServerInterceptor... interceptors) {
+      Objects.requireNonNull(interceptors, "interceptors");
+      for (int i = 0; i < interceptors.length; i++) {
+        Objects.requireNonNull(interceptors[i], "interceptors[" + i + "]");
+      }
+      return List.of(interceptors);
     }
 
     /** How long {@link CourierServer#close()} waits for in-flight calls; default 10 s. */
@@ -273,7 +347,8 @@ public final class CourierServer implements AutoCloseable {
      */
     public CourierServer start() {
       return ServerLauncher.start(new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost,
-          maxConcurrency, maxInboundMessageSize, tls, standardServices, executor));
+          maxConcurrency, maxInboundMessageSize, tls, standardServices, executor, interceptors,
+          serviceInterceptors));
     }
   }
 }

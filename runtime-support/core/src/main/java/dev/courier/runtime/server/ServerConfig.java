@@ -2,6 +2,7 @@ package dev.courier.runtime.server;
 
 import dev.courier.runtime.discovery.ServiceRegistry;
 import dev.courier.runtime.tls.ServerTls;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerServiceDefinition;
 import java.time.Duration;
 import java.util.Collections;
@@ -26,6 +27,8 @@ import java.util.concurrent.Executor;
  * @param tls the TLS settings, {@code null} for plaintext
  * @param standardServices whether health and reflection are served too
  * @param executor where service methods run, {@code null} for grpc-java's default
+ * @param interceptors for every call of every service, the standard ones included; the first runs first
+ * @param serviceInterceptors by gRPC service name, for that service's calls, after {@code interceptors}
  */
 record ServerConfig(
     String host,
@@ -38,11 +41,28 @@ record ServerConfig(
     int maxInboundMessageSize,
     ServerTls tls,
     boolean standardServices,
-    Executor executor) {
+    Executor executor,
+    List<ServerInterceptor> interceptors,
+    Map<String, List<ServerInterceptor>> serviceInterceptors) {
 
   ServerConfig {
     services = List.copyOf(services);
     maxConcurrency = Collections.unmodifiableMap(new LinkedHashMap<>(maxConcurrency));
+    interceptors = List.copyOf(interceptors);
+    Map<String, List<ServerInterceptor>> copy = new LinkedHashMap<>();
+    serviceInterceptors.forEach((name, list) -> copy.put(name, List.copyOf(list)));
+    serviceInterceptors = Collections.unmodifiableMap(copy);
+  }
+
+  /** The interceptors of {@code serviceName}'s calls: the server's, then the service's own. */
+  List<ServerInterceptor> interceptorsOf(String serviceName) {
+    List<ServerInterceptor> own = serviceInterceptors.get(serviceName);
+    if (own == null || own.isEmpty()) {
+      return interceptors;
+    }
+    List<ServerInterceptor> all = new java.util.ArrayList<>(interceptors);
+    all.addAll(own);
+    return all;
   }
 
   /** {@code host:port} as the listen errors show it; {@code *} for every interface. */

@@ -3,7 +3,10 @@ package dev.courier.runtime.server;
 import dev.courier.runtime.discovery.AdvertisedHost;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.ServiceRegistry;
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -13,12 +16,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * Turns a {@link ServerConfig} into a listening {@link CourierServer}: checks the concurrency
- * overrides against the services, puts every service behind the same guards (request parsing,
- * concurrency limits), adds the standard services, binds, and registers in the registry last.
+ * overrides and the per-service interceptors against the services, puts every service behind the
+ * same layers (from the outside in: the request parse guard, the server's interceptors, the
+ * service's own, the concurrency limits; see {@link CourierServer}), adds the standard services
+ * behind the guard and the server's interceptors, binds, and registers in the registry last.
  * Stateless.
  */
 final class ServerLauncher {
@@ -28,13 +35,15 @@ final class ServerLauncher {
 
   static CourierServer start(ServerConfig config) {
     checkMaxConcurrencyMethods(config);
+    checkInterceptedServices(config);
     NettyServerBuilder netty = netty(config);
     netty.maxInboundMessageSize(config.maxInboundMessageSize());
     if (config.executor() != null) {
       netty.executor(config.executor());
     }
-    config.services().forEach(service -> netty.addService(
-        RequestParseGuard.apply(ConcurrencyLimit.forServer(service, config.maxConcurrency()))));
+    config.services().forEach(service -> netty.addService(guarded(
+        ConcurrencyLimit.forServer(service, config.maxConcurrency()),
+        config.interceptorsOf(service.getServiceDescriptor().getName()))));
     HealthStatusManager health = config.standardServices() ? addStandardServices(netty, config) : null;
     try {
       Server started = netty.build().start();
@@ -53,10 +62,36 @@ final class ServerLauncher {
     for (ServerServiceDefinition service : config.services()) {
       health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
     }
-    netty.addService(health.getHealthService());
-    netty.addService(ProtoReflectionServiceV1.newInstance());
-    netty.addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+    for (BindableService standard : List.of(health.getHealthService(), ProtoReflectionServiceV1.newInstance(),
+        io.grpc.protobuf.services.ProtoReflectionService.newInstance())) {
+      netty.addService(guarded(standard.bindService(), config.interceptors()));
+    }
     return health;
+  }
+
+  /**
+   * {@code service} behind {@code interceptors} (the first given outermost: grpc's {@code
+   * intercept} puts its last outermost) and the request parse guard around all of them, so no
+   * interceptor sees a request that did not parse.
+   */
+  static ServerServiceDefinition guarded(ServerServiceDefinition service, List<ServerInterceptor> interceptors) {
+    ServerServiceDefinition intercepted = service;
+    if (!interceptors.isEmpty()) {
+      List<ServerInterceptor> reversed = new ArrayList<>(interceptors);
+      Collections.reverse(reversed);
+      intercepted = ServerInterceptors.intercept(service, reversed);
+    }
+    return RequestParseGuard.apply(intercepted);
+  }
+
+  private static void checkInterceptedServices(ServerConfig config) {
+    List<String> known = config.services().stream().map(s -> s.getServiceDescriptor().getName()).toList();
+    for (String service : config.serviceInterceptors().keySet()) {
+      if (!known.contains(service)) {
+        throw new IllegalStateException(
+            "intercept: no added service is named " + service + " (expected: one of " + known + ")");
+      }
+    }
   }
 
   private static NettyServerBuilder netty(ServerConfig config) {
