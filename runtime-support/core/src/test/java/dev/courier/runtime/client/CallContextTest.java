@@ -9,8 +9,8 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
-import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -158,23 +159,40 @@ class CallContextTest {
 
   @Test
   void interceptorCredentialsAndMetadataArriveOnAHedge() throws Exception {
-    HeaderServer slow = server(HeaderServer.hanging());
-    HeaderServer fast = server(HeaderServer.answering());
+    HeaderServer.Answer firstCallHangs = firstCallHangs(new CountDownLatch(1));
+    HeaderServer one = server(firstCallHangs);
+    HeaderServer two = server(firstCallHangs);
     RpcMethod<StringValue, StringValue> hedged = RpcMethod.of(Replicas.ECHO, MethodPolicy.builder()
         .idempotent(true).hedge(new HedgePolicy(Duration.ofMillis(20), 1)).build());
-    ClientRuntime client = builder(slow.endpoint(), fast.endpoint()).balancer(BalancerKind.ROUND_ROBIN)
+    ClientRuntime client = builder(one.endpoint(), two.endpoint())
         .interceptors(adding("i")).callCredentials(new Bearer("h")).build().withHeader(TENANT, "acme");
 
-    // Round robin starts the first call on the slow server; the hedge goes to the fast one.
+    // The first attempt hangs wherever it lands; the hedge goes to the other server and answers.
     assertThat(client.blockingUnary(hedged, text("x")).getValue()).isEqualTo("ok 1");
 
-    assertThat(slow.headers()).hasSize(1);
-    assertThat(fast.headers()).hasSize(1);
-    for (Metadata h : List.of(slow.headers().get(0), fast.headers().get(0))) {
+    assertThat(one.headers()).hasSize(1);
+    assertThat(two.headers()).hasSize(1);
+    for (Metadata h : List.of(one.headers().get(0), two.headers().get(0))) {
       assertThat(h.getAll(ORDER)).containsExactly("i");
       assertThat(h.get(AUTHORIZATION)).isEqualTo("Bearer h NONE");
       assertThat(h.getAll(TENANT)).containsExactly("acme");
     }
+  }
+
+  /**
+   * For servers that share it: the first call to reach any of them hangs (and counts {@code
+   * reached} down), every later one answers.
+   */
+  private static HeaderServer.Answer firstCallHangs(CountDownLatch reached) {
+    AtomicInteger calls = new AtomicInteger();
+    HeaderServer.Answer ok = HeaderServer.answering();
+    return (number, request, responses) -> {
+      if (calls.incrementAndGet() == 1) {
+        reached.countDown();
+      } else {
+        ok.answer(number, request, responses);
+      }
+    };
   }
 
   @Test
@@ -266,18 +284,49 @@ class CallContextTest {
   }
 
   @Test
-  void aCallResetByAServerThatStopsCountsAsUnavailableAndIsRetried() throws Exception {
-    HeaderServer stopping = server(HeaderServer.hanging());
-    HeaderServer other = server(HeaderServer.answering());
-    ClientRuntime client = builder(stopping.endpoint(), other.endpoint()).balancer(BalancerKind.ROUND_ROBIN).build();
+  void cancelledChosenByTheServerAfterItsHeadersArrivesUnchangedToo() {
+    HeaderServer.Answer headersThenCancelled = (number, request, responses) -> {
+      responses.onNext(text("partial")); // headers and a message go out first
+      responses.onError(io.grpc.Status.CANCELLED.withDescription("changed its mind").asRuntimeException());
+    };
+    HeaderServer first = server(headersThenCancelled);
+    HeaderServer second = server(headersThenCancelled);
+    ClientRuntime client = builder(first.endpoint(), second.endpoint()).build();
 
-    // Round robin starts the call on the hanging server, which then stops abruptly.
+    CourierException e = catchThrowableOfType(CourierException.class,
+        () -> client.blockingUnary(IDEMPOTENT, text("x")));
+
+    assertThat(e.code()).isEqualTo(io.grpc.Status.Code.CANCELLED);
+    assertThat(e.description()).isEqualTo("changed its mind");
+    assertThat(e.attempts()).hasSize(1);
+    assertThat(e.stopReason()).isEqualTo(StopReason.NOT_RETRYABLE);
+    assertThat(first.calls() + second.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void aCallResetByAServerThatStopsCountsAsUnavailableAndIsRetried() throws Exception {
+    CountDownLatch reached = new CountDownLatch(1);
+    HeaderServer.Answer firstCallHangs = firstCallHangs(reached);
+    HeaderServer one = server(firstCallHangs);
+    HeaderServer two = server(firstCallHangs);
+    List<io.grpc.Status.Code> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ClientRuntime client = builder(one.endpoint(), two.endpoint()).listener(new CourierListener() {
+      @Override
+      public void onAttemptEnd(String method, String endpoint, io.grpc.Status.Code code, long nanos) {
+        attempts.add(code);
+      }
+    }).build();
+
+    // The call hangs on the server it reached first, which then stops abruptly (RST_STREAM).
     CompletableFuture<StringValue> future = client.asyncUnary(IDEMPOTENT, text("x"));
-    stopping.awaitCalls(1);
+    assertThat(reached.await(10, TimeUnit.SECONDS)).isTrue();
+    HeaderServer stopping = one.calls() == 1 ? one : two;
+    HeaderServer other = stopping == one ? two : one;
     stopping.shutdownNow();
 
     assertThat(future.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("ok 1");
     assertThat(other.calls()).isEqualTo(1);
+    assertThat(attempts).containsExactly(io.grpc.Status.Code.UNAVAILABLE, io.grpc.Status.Code.OK);
   }
 
   /** Collects a stream's responses. */
