@@ -212,6 +212,23 @@ class CallContextTest {
   }
 
   @Test
+  void clientStreamsCarryViewMetadataToo() throws Exception {
+    HeaderServer server = server(HeaderServer.answering());
+    ClientRuntime client = builder(server.endpoint()).interceptors(adding("c")).build().withHeader(TENANT, "acme");
+    CollectingObserver responses = new CollectingObserver();
+
+    io.grpc.stub.StreamObserver<StringValue> requests =
+        client.clientStreaming(RpcMethod.of(HeaderServer.COLLECT, MethodPolicy.DEFAULT), responses);
+    requests.onNext(text("a"));
+    requests.onNext(text("b"));
+    requests.onCompleted();
+
+    assertThat(responses.done.get(10, TimeUnit.SECONDS)).containsExactly("a+b");
+    assertThat(server.headers().get(0).getAll(TENANT)).containsExactly("acme");
+    assertThat(server.headers().get(0).getAll(ORDER)).containsExactly("c");
+  }
+
+  @Test
   void interceptorsApplyToPooledAndCustomChannelFactories() {
     HeaderServer server = server(HeaderServer.answering());
     ChannelFactory custom = endpoint -> NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())

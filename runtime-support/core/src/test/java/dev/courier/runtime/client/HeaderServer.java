@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plain grpc server on 127.0.0.1 serving {@code test.Echo/Echo} and {@code test.Echo/Repeat}
- * (see {@link Replicas}) whose server interceptor records the request headers of every call, for
- * call-context tests. How {@code Echo} answers is given per server; {@code Repeat} answers
- * {@code <request>:0..2}.
+ * (see {@link Replicas}) and the client-streaming {@code test.Echo/Collect}, whose server
+ * interceptor records the request headers of every call, for call-context tests. How {@code Echo}
+ * answers is given per server; {@code Repeat} answers {@code <request>:0..2}; {@code Collect}
+ * answers the requests joined with {@code +}.
  */
 public final class HeaderServer implements AutoCloseable {
   /** How {@code Echo} answers its {@code number}-th call (from 1). */
@@ -33,6 +34,9 @@ public final class HeaderServer implements AutoCloseable {
   public interface Answer {
     void answer(int number, StringValue request, StreamObserver<StringValue> responses);
   }
+
+  public static final io.grpc.MethodDescriptor<StringValue, StringValue> COLLECT =
+      Replicas.method("Collect", io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING);
 
   private final List<Metadata> headers = new CopyOnWriteArrayList<>();
   private final AtomicInteger calls = new AtomicInteger();
@@ -48,6 +52,23 @@ public final class HeaderServer implements AutoCloseable {
             responses.onNext(StringValue.of(request.getValue() + ":" + i));
           }
           responses.onCompleted();
+        }))
+        .addMethod(COLLECT, ServerCalls.asyncClientStreamingCall(responses -> new StreamObserver<StringValue>() {
+          private final StringBuilder joined = new StringBuilder();
+
+          @Override
+          public void onNext(StringValue value) {
+            joined.append(joined.length() == 0 ? "" : "+").append(value.getValue());
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            responses.onNext(StringValue.of(joined.toString()));
+            responses.onCompleted();
+          }
         }))
         .build();
     ServerInterceptor recording = new ServerInterceptor() {
