@@ -4,6 +4,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -137,6 +138,15 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
    * empty trailers); unchanged when the caller cancelled.
    */
   private Status reinterpret(Status status) {
+    if (status.getCode() == Status.Code.UNKNOWN && !trailersReceived && closedChannel(status.getCause())) {
+      // grpc-java's Netty transport reports some connections that died under a call (a replica
+      // killed mid-write) as UNKNOWN "channel closed", caused by a ClosedChannelException, where
+      // it means UNAVAILABLE (grpc-java issues 7376, 10120). No server chose it: it follows the
+      // UNAVAILABLE rules, so an idempotent call is retried elsewhere and the replica's health
+      // counts it; a call that is not idempotent still is not, since its request may have run.
+      return Status.UNAVAILABLE.withDescription("the connection closed under the call ("
+          + status.getDescription() + ")").withCause(status.getCause());
+    }
     if (status.getCode() != Status.Code.CANCELLED) {
       return status;
     }
@@ -162,5 +172,14 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
           .withCause(status.getCause());
     }
     return status;
+  }
+
+  private static boolean closedChannel(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

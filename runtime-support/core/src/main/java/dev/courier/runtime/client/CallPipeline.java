@@ -82,6 +82,13 @@ final class CallPipeline implements AutoCloseable {
     return config.scheduler().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
   }
 
+  /** Cancels a timer from {@link #schedule}, if there is one; a task already running goes on. */
+  static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
   /** Runs {@code completion} (which completes a caller's future) on the callback executor, or here when none is set. */
   void deliver(Runnable completion) {
     Executor executor = config.callbackExecutor();

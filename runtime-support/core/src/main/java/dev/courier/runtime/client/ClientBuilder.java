@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
@@ -126,10 +125,7 @@ public final class ClientBuilder<C> {
    * last interceptor runs first. Default: none. Interceptors must be thread-safe.
    */
   public ClientBuilder<C> interceptors(ClientInterceptor... added) {
-    Objects.requireNonNull(added, "interceptors");
-    for (int i = 0; i < added.length; i++) {
-      interceptors.add(Objects.requireNonNull(added[i], "interceptors[" + i + "]"));
-    }
+    interceptors.addAll(Checks.noNulls("interceptors", added));
     return this;
   }
 
@@ -293,20 +289,5 @@ public final class ClientBuilder<C> {
         methodOverrides,
         interceptors,
         callCredentials);
-  }
-
-  /** The default retry scheduler: one daemon thread for every client of the JVM. */
-  private static final class SharedScheduler {
-    static final ScheduledExecutorService INSTANCE = create();
-
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "courier-retry");
-        thread.setDaemon(true);
-        return thread;
-      });
-      executor.setRemoveOnCancelPolicy(true);
-      return executor;
-    }
   }
 }

@@ -205,7 +205,7 @@ final class UnaryCall<ReqT, RespT> {
       made = made() + 1;
       timer = hedgeTimer;
     }
-    cancelTimer(timer);
+    CallPipeline.cancel(timer);
     for (AttemptListener<ReqT, RespT> loser : losers) {
       loser.disarm();
       loser.call().cancel("another attempt answered first", null);
@@ -271,7 +271,7 @@ final class UnaryCall<ReqT, RespT> {
       all = attempts == null ? List.of() : List.copyOf(attempts);
       timer = hedgeTimer;
     }
-    cancelTimer(timer);
+    CallPipeline.cancel(timer);
     pipeline.listener().onCallEnd(method.fullName(), status.getCode(), pipeline.now() - startedAt, all.size(),
         reason);
     // The status's cause (if any) becomes the exception's cause.
@@ -282,12 +282,6 @@ final class UnaryCall<ReqT, RespT> {
   /** Attempts that ended so far. Called with the lock held. */
   private int made() {
     return attempts == null ? 0 : attempts.size();
-  }
-
-  private static void cancelTimer(ScheduledFuture<?> timer) {
-    if (timer != null) {
-      timer.cancel(false);
-    }
   }
 
   /** Whether the caller cancelled, directly or through its context, or the call is already over. */

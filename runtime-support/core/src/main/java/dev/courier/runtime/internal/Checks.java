@@ -1,6 +1,7 @@
 package dev.courier.runtime.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -99,5 +100,17 @@ public final class Checks {
   /** {@code value} in single quotes, as the messages show strings. */
   public static String quoted(String value) {
     return "'" + value + "'";
+  }
+
+  /**
+   * {@code values} as an unmodifiable list, if neither the array nor an element is null; the error
+   * names the element: {@code interceptors[1]}.
+   */
+  public static <T> List<T> noNulls(String name, T[] values) {
+    Objects.requireNonNull(values, name);
+    for (int i = 0; i < values.length; i++) {
+      Objects.requireNonNull(values[i], name + "[" + i + "]");
+    }
+    return List.of(values);
   }
 }

@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A started gRPC server for one or more Courier services.
@@ -37,36 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * registry once it listens, and withdraws them first thing in {@link #close()} and {@link
  * #shutdownNow()}, so clients stop picking it before it drains.
  *
- * <p><b>Protection.</b> A method with a concurrency limit ({@code max_concurrency} in the {@code
- * .proto}, or {@link Builder#maxConcurrency}) refuses calls beyond it at once with {@code
- * RESOURCE_EXHAUSTED}, before running them. A request larger than {@link
- * Builder#maxInboundMessageSize} (default {@value Builder#DEFAULT_MAX_INBOUND_MESSAGE_SIZE} bytes,
- * 4 MiB) fails with {@code RESOURCE_EXHAUSTED}; bytes that do not parse as the request message fail
- * with {@code INTERNAL} (as in every gRPC implementation); an unknown method or service with {@code
- * UNIMPLEMENTED}. None of these affects other calls.
- *
- * <p><b>Interceptors, guards and limits: the order.</b> An incoming call of an added service
- * passes, from the outside in:
- * <ol>
- *   <li>the request parse guard, outermost: a request whose bytes do not parse is refused with
- *       {@code INVALID_ARGUMENT} there, so no interceptor ever sees a broken ({@code null})
- *       message; interceptors that already saw the call start learn of it through {@code
- *       onCancel};
- *   <li>the server's interceptors ({@link Builder#intercept(ServerInterceptor...)}), in the order
- *       given: the first sees each call first;
- *   <li>the service's own interceptors ({@link Builder#intercept(String, ServerInterceptor...)},
- *       {@link Builder#addService(ServerServiceDefinition, ServerInterceptor...)}), in the order given;
- *   <li>the method's concurrency limit: so an interceptor that refuses a call (authentication,
- *       say) does not take a slot, and an interceptor sees the calls the limit sheds, closed with
- *       {@code RESOURCE_EXHAUSTED};
- *   <li>the implementation, in the call's gRPC {@code Context} as the interceptors left it.
- * </ol>
- * The standard services (health, reflection) sit behind the same parse guard and the server's
- * interceptors, as with grpc's {@code ServerBuilder.intercept}: an interceptor that must leave
- * them open lets their service names ({@code grpc.health.v1.Health}, {@code
- * grpc.reflection.v1.ServerReflection}, {@code grpc.reflection.v1alpha.ServerReflection}) through,
- * or is installed per service instead. An interceptor that closes the call in {@code
- * interceptCall} stops it there: nothing further in runs, and its status reaches the client.
+ * <p>What protects it (concurrency limits, message size, the parse guard) and the order in which
+ * interceptors, guards and limits see a call are described in the {@linkplain
+ * dev.courier.runtime.server package documentation}.
  *
  * <p><b>Deadlines and cancellation.</b> A method runs in the incoming call's gRPC {@code Context}:
  * Courier client calls made from it (on the same thread) inherit the remaining deadline and are
@@ -75,18 +46,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CourierServer implements AutoCloseable {
   private final Server server;
-  private final Duration gracePeriod;
-  private final ServiceRegistry.Registration registration; // null when not registered
   private final HealthStatusManager health; // null without standard services
-  private final AtomicBoolean healthTerminated = new AtomicBoolean();
+  private final GracefulStop stop;
 
   /** A server that already listens; see {@link ServerLauncher}. */
   CourierServer(
       Server server, Duration gracePeriod, ServiceRegistry.Registration registration, HealthStatusManager health) {
     this.server = server;
-    this.gracePeriod = gracePeriod;
-    this.registration = registration;
     this.health = health;
+    this.stop = new GracefulStop(server, gracePeriod, registration, health);
   }
 
   /** A builder with the defaults described on each setter. */
@@ -121,40 +89,13 @@ public final class CourierServer implements AutoCloseable {
 
   /** Stops abruptly: in-flight calls are cancelled. */
   public void shutdownNow() {
-    deregister();
-    enterTerminalHealth();
-    server.shutdownNow();
+    stop.now();
   }
 
   /** Stops gracefully; see the class comment. */
   @Override
   public void close() {
-    deregister();
-    // Health checks answer NOT_SERVING while in-flight calls drain.
-    enterTerminalHealth();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Once only: grpc's health manager warns when told twice. */
-  private void enterTerminalHealth() {
-    if (health != null && healthTerminated.compareAndSet(false, true)) {
-      health.enterTerminalState();
-    }
-  }
-
-  private void deregister() {
-    if (registration != null) {
-      registration.close();
-    }
+    stop.graceful();
   }
 
   /**
@@ -238,7 +179,7 @@ public final class CourierServer implements AutoCloseable {
      * Interceptors must be thread-safe.
      */
     public Builder intercept(ServerInterceptor... interceptors) {
-      this.interceptors.addAll(checked(interceptors));
+      this.interceptors.addAll(Checks.noNulls("interceptors", interceptors));
       return this;
     }
 
@@ -251,17 +192,9 @@ public final class CourierServer implements AutoCloseable {
     public Builder intercept(String serviceName, ServerInterceptor... interceptors) {
       Objects.requireNonNull(serviceName, "serviceName");
       notBlank("serviceName", serviceName);
-      List<ServerInterceptor> checked = checked(interceptors);
+      List<ServerInterceptor> checked = Checks.noNulls("interceptors", interceptors);
       serviceInterceptors.computeIfAbsent(serviceName, name -> new ArrayList<>()).addAll(checked);
       return this;
-    }
-
-    private static List<ServerInterceptor> checked(ServerInterceptor... interceptors) {
-      Objects.requireNonNull(interceptors, "interceptors");
-      for (int i = 0; i < interceptors.length; i++) {
-        Objects.requireNonNull(interceptors[i], "interceptors[" + i + "]");
-      }
-      return List.of(interceptors);
     }
 
     /** How long {@link CourierServer#close()} waits for in-flight calls; default 10 s. */

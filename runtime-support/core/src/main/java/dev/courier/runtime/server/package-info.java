@@ -5,8 +5,38 @@
  * <p>{@code CourierServer.Builder} collects the settings and freezes them into a {@code
  * ServerConfig}; {@code ServerLauncher} binds the server with every service behind the same layers
  * ({@code RequestParseGuard}, the server's and the service's interceptors, {@code
- * ConcurrencyLimit}; the order is on {@link dev.courier.runtime.server.CourierServer}), adds health
- * and reflection behind the guard and the server's interceptors, and registers
- * it in discovery last. Everything but the builder, the server and the bindings is package-private.
+ * ConcurrencyLimit}; the order is below), adds health and reflection behind the guard and the
+ * server's interceptors, and registers it in discovery last. Everything but the builder, the server and the bindings is package-private.
+ *
+ * <p><b>Protection.</b> A method with a concurrency limit ({@code max_concurrency} in the {@code
+ * .proto}, or {@code CourierServer.Builder.maxConcurrency}) refuses calls beyond it at once with
+ * {@code RESOURCE_EXHAUSTED}, before running them. A request larger than {@code
+ * CourierServer.Builder.maxInboundMessageSize} (default 4 MiB) fails with {@code
+ * RESOURCE_EXHAUSTED}; bytes that do not parse as the request message fail with {@code
+ * INVALID_ARGUMENT} (the parse guard, below); an unknown method or service with {@code
+ * UNIMPLEMENTED}. None of these affects other calls.
+ *
+ * <p><b>Interceptors, guards and limits: the order.</b> An incoming call of an added service
+ * passes, from the outside in:
+ * <ol>
+ *   <li>the request parse guard, outermost: a request whose bytes do not parse is refused with
+ *       {@code INVALID_ARGUMENT} there, so no interceptor ever sees a broken ({@code null})
+ *       message; interceptors that already saw the call start learn of it through {@code
+ *       onCancel};
+ *   <li>the server's interceptors ({@code CourierServer.Builder.intercept(ServerInterceptor...)}), in
+ *       the order given: the first sees each call first;
+ *   <li>the service's own interceptors ({@code intercept(String, ServerInterceptor...)},
+ *       {@code addService(ServerServiceDefinition, ServerInterceptor...)}), in the order given;
+ *   <li>the method's concurrency limit: so an interceptor that refuses a call (authentication,
+ *       say) does not take a slot, and an interceptor sees the calls the limit sheds, closed with
+ *       {@code RESOURCE_EXHAUSTED};
+ *   <li>the implementation, in the call's gRPC {@code Context} as the interceptors left it.
+ * </ol>
+ * The standard services (health, reflection) sit behind the same parse guard and the server's
+ * interceptors, as with grpc's {@code ServerBuilder.intercept}: an interceptor that must leave
+ * them open lets their service names ({@code grpc.health.v1.Health}, {@code
+ * grpc.reflection.v1.ServerReflection}, {@code grpc.reflection.v1alpha.ServerReflection}) through,
+ * or is installed per service instead. An interceptor that closes the call in {@code
+ * interceptCall} stops it there: nothing further in runs, and its status reaches the client.
  */
 package dev.courier.runtime.server;

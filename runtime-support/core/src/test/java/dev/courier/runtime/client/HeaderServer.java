@@ -167,7 +167,11 @@ public final class HeaderServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    shutdownNow();
+  public void close() {
+    try {
+      shutdownNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

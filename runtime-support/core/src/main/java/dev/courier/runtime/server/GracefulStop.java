@@ -1,0 +1,67 @@
+package dev.courier.runtime.server;
+
+import dev.courier.runtime.discovery.ServiceRegistry;
+import io.grpc.Server;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How a {@link CourierServer} stops, in this order: it leaves the registry (so clients stop picking
+ * it), its health service answers {@code NOT_SERVING}, then it drains in-flight calls within the
+ * grace period and cancels what is left. Thread-safe; each step runs once however often it is
+ * asked.
+ */
+final class GracefulStop {
+  private final Server server;
+  private final Duration gracePeriod;
+  private final ServiceRegistry.Registration registration; // null when not registered
+  private final HealthStatusManager health; // null without standard services
+  private final AtomicBoolean healthTerminated = new AtomicBoolean();
+
+  GracefulStop(Server server, Duration gracePeriod, ServiceRegistry.Registration registration,
+      HealthStatusManager health) {
+    this.server = server;
+    this.gracePeriod = gracePeriod;
+    this.registration = registration;
+    this.health = health;
+  }
+
+  /** Deregisters, reports {@code NOT_SERVING}, and cancels every call in flight. */
+  void now() {
+    deregister();
+    enterTerminalHealth();
+    server.shutdownNow();
+  }
+
+  /** Deregisters, reports {@code NOT_SERVING}, drains within the grace period, then cancels the rest. */
+  void graceful() {
+    deregister();
+    // Health checks answer NOT_SERVING while in-flight calls drain.
+    enterTerminalHealth();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(gracePeriod.toMillis(), TimeUnit.MILLISECONDS)) {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Once only: grpc's health manager warns when told twice. */
+  private void enterTerminalHealth() {
+    if (health != null && healthTerminated.compareAndSet(false, true)) {
+      health.enterTerminalState();
+    }
+  }
+
+  private void deregister() {
+    if (registration != null) {
+      registration.close();
+    }
+  }
+}
