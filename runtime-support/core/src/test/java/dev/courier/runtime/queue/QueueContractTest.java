@@ -174,11 +174,17 @@ public abstract class QueueContractTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     track(worker().handle(ECHO, req -> {
-      entered.countDown();
-      release.await(); // answers only once the caller has timed out
+      if (req.getValue().equals("k:slow")) {
+        entered.countDown();
+        release.await(); // answers only once the caller has timed out
+      }
       return req;
     }).start());
     track(release::countDown);
+    // A first call proves the worker takes requests (on Kafka: its partitions are assigned), so the
+    // 200 ms below are spent in the handler, not in the consumer group's join, which would let the
+    // request expire in the queue unrun.
+    assertThat(get(client.call(ECHO, text("k:warm"))).getValue()).isEqualTo("k:warm");
 
     CompletableFuture<StringValue> call = client.withTimeout(Duration.ofMillis(200)).call(ECHO, text("k:slow"));
     assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the handler runs").isTrue();
@@ -188,7 +194,7 @@ public abstract class QueueContractTest {
     assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(e.description()).contains("test.Echo/Echo", "200 ms");
     await("the late reply", WAIT, () -> client.stats().lateReplies() == 1);
-    assertThat(client.stats().replied()).isZero();
+    assertThat(client.stats().replied()).as("replies in time: the first call's only").isEqualTo(1);
   }
 
   @Test
