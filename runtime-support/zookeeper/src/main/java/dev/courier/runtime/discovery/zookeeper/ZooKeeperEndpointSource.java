@@ -67,7 +67,8 @@ final class ZooKeeperEndpointSource implements EndpointSource {
   /** One listener's cache. Deliveries are serialised and skip repeats of the last set. */
   private final class Subscription implements AutoCloseable, ServiceCacheListener {
     private final Listener listener;
-    private final ServiceCache<InstancePayload> cache;
+    /** Replaced after each reconnection; see {@link #stateChanged}. */
+    private volatile ServiceCache<InstancePayload> cache;
     private List<Endpoint> last; // guarded by this
     private boolean closed; // guarded by this
     private boolean removalPending; // guarded by this
@@ -135,9 +136,50 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       }, owner.removalDelay().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Disconnections are logged once by ZooKeeperDiscovery, and the cache keeps its instances
+     * meanwhile. After a reconnection the cache is built anew from a fresh read: Curator's cache has
+     * been seen to miss an instance registered while this client was cut off (ZooKeeper restarted),
+     * and then never to catch up.
+     */
     @Override
     public void stateChanged(CuratorFramework client, ConnectionState newState) {
-      // Logged once by ZooKeeperDiscovery; the cache keeps its instances while disconnected.
+      if (newState == ConnectionState.RECONNECTED) {
+        owner.background().execute(this::rebuild);
+      }
+    }
+
+    private void rebuild() {
+      ServiceCache<InstancePayload> fresh = owner.discovery().serviceCacheBuilder().name(serviceName).build();
+      try {
+        fresh.start(); // blocks until the fresh cache holds what ZooKeeper has now
+      } catch (Exception e) {
+        LOG.log(Level.DEBUG, "rebuilding the cache of {0} failed, keeping the old one: {1}",
+            ZooKeeperEndpointSource.this, e.toString());
+        closeQuietly(fresh);
+        return;
+      }
+      ServiceCache<InstancePayload> old;
+      synchronized (this) {
+        if (closed) {
+          closeQuietly(fresh);
+          return;
+        }
+        old = cache;
+        cache = fresh;
+      }
+      fresh.addListener(this);
+      old.removeListener(this);
+      closeQuietly(old);
+      cacheChanged();
+    }
+
+    private void closeQuietly(ServiceCache<InstancePayload> cache) {
+      try {
+        cache.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.log(Level.DEBUG, "closing cache of {0}: {1}", ZooKeeperEndpointSource.this, e.toString());
+      }
     }
 
     /**
@@ -178,12 +220,9 @@ final class ZooKeeperEndpointSource implements EndpointSource {
         }
         closed = true;
       }
-      cache.removeListener(this);
-      try {
-        cache.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.log(Level.DEBUG, "closing cache of {0}: {1}", ZooKeeperEndpointSource.this, e.toString());
-      }
+      ServiceCache<InstancePayload> current = cache;
+      current.removeListener(this);
+      closeQuietly(current);
     }
   }
 }

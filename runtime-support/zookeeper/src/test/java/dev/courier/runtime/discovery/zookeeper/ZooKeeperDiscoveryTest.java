@@ -147,8 +147,13 @@ class ZooKeeperDiscoveryTest {
 
       zookeeper.restart(); // same port, same data directory
       CourierServer s2 = closeLater(EchoFleet.server("s2", discovery(zookeeper.getConnectString())));
-      await(Duration.ofSeconds(15), "the set recovers and follows again",
-          () -> source.ports().equals(ports(s0, s1, s2)));
+      try {
+        await(Duration.ofSeconds(15), "the set recovers and follows again",
+            () -> source.ports().equals(ports(s0, s1, s2)));
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; delivered: " + source.history()
+            + "; registered in ZooKeeper now: " + registeredPorts(clientSide) + "; expected " + ports(s0, s1, s2), e);
+      }
       awaitAnswers(client, "s0", "s1", "s2");
       caller.assertKeptSucceeding();
     }

@@ -2,6 +2,7 @@ package dev.courier.it.bomkafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.courier.runtime.queue.kafka.EmbeddedKafka;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
