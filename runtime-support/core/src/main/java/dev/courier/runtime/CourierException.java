@@ -22,6 +22,8 @@ public class CourierException extends StatusRuntimeException {
   private final transient List<Attempt> attempts;
   private final StopReason stopReason;
   private final String note;
+  /** What {@link #withCallerStack} copied; {@code null} otherwise. */
+  private final CourierException original;
 
   /** One attempt of a call: which endpoint, with which status. */
   public record Attempt(String endpoint, Status.Code code, String description) {
@@ -49,10 +51,16 @@ public class CourierException extends StatusRuntimeException {
    */
   public CourierException(Status status, Metadata trailers, List<Attempt> attempts, StopReason stopReason,
       String note) {
+    this(status, trailers, attempts, stopReason, note, null);
+  }
+
+  private CourierException(Status status, Metadata trailers, List<Attempt> attempts, StopReason stopReason,
+      String note, CourierException original) {
     super(Objects.requireNonNull(status, "status"), trailers == null ? new Metadata() : trailers);
     this.attempts = List.copyOf(attempts);
     this.stopReason = stopReason;
     this.note = note;
+    this.original = original;
   }
 
   /** Fails a call with {@code code} and {@code message}; for use inside server methods. */
@@ -82,6 +90,24 @@ public class CourierException extends StatusRuntimeException {
       }
     }
     return e;
+  }
+
+  /**
+   * A copy whose stack trace is the current thread's and whose {@link #getCause() cause} is this
+   * exception: the same status (with its own cause), trailers, attempts, stop reason and note. Blocking calls throw it, so that the
+   * caller's own line is in the trace of an exception completed on a gRPC thread.
+   */
+  public CourierException withCallerStack() {
+    return new CourierException(getStatus(), getTrailers(), attempts(), stopReason, note, this);
+  }
+
+  /**
+   * The exception this one copies (see {@link #withCallerStack}); otherwise the status's cause, or
+   * {@code null}.
+   */
+  @Override
+  public synchronized Throwable getCause() {
+    return original != null ? original : super.getCause();
   }
 
   /** The status code of the final attempt. */
@@ -114,13 +140,23 @@ public class CourierException extends StatusRuntimeException {
     return stopReason;
   }
 
+  /**
+   * The status, then every attempt as {@code endpoint=CODE (description)}, the stop reason and the
+   * note. An attempt that ended with {@code DEADLINE_EXCEEDED} is shown without its description
+   * (grpc's is a dump of its transport's state); {@link #attempts()} keeps it.
+   */
   @Override
   public String getMessage() {
     StringBuilder sb = new StringBuilder(super.getMessage());
     List<Attempt> all = attempts();
     if (!all.isEmpty()) {
-      sb.append(" after ").append(all.size()).append(all.size() == 1 ? " attempt " : " attempts ")
-          .append(all);
+      sb.append(" after ").append(all.size()).append(all.size() == 1 ? " attempt [" : " attempts [");
+      for (int i = 0; i < all.size(); i++) {
+        Attempt a = all.get(i);
+        sb.append(i == 0 ? "" : ", ")
+            .append(a.code() == Status.Code.DEADLINE_EXCEEDED ? a.endpoint() + "=" + a.code() : a.toString());
+      }
+      sb.append(']');
     }
     if (stopReason != null) {
       sb.append("; stopped by ").append(stopReason.label());

@@ -43,4 +43,37 @@ class CourierExceptionTest {
             + " stopped by budget");
     assertThat(e.stopReason()).isEqualTo(StopReason.BUDGET);
   }
+
+  @Test
+  void aCopyWithTheCallersStackKeepsEverythingAndHasTheOriginalAsCause() {
+    Metadata trailers = new Metadata();
+    Metadata.Key<String> key = Metadata.Key.of("x-why", Metadata.ASCII_STRING_MARSHALLER);
+    trailers.put(key, "quota");
+    CourierException original = new CourierException(Status.UNAVAILABLE.withDescription("refused"), trailers,
+        List.of(new CourierException.Attempt("10.0.0.1:80", Status.Code.UNAVAILABLE, "refused")),
+        StopReason.MAX_ATTEMPTS, "a note");
+
+    CourierException copy = original.withCallerStack();
+
+    assertThat(copy.getCause()).isSameAs(original);
+    assertThat(copy.code()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(copy.trailers().get(key)).isEqualTo("quota");
+    assertThat(copy.attempts()).isEqualTo(original.attempts());
+    assertThat(copy.stopReason()).isEqualTo(StopReason.MAX_ATTEMPTS);
+    assertThat(copy.getMessage()).isEqualTo(original.getMessage()).endsWith("; a note");
+    assertThat(copy.getStackTrace()[0].getMethodName()).isEqualTo("withCallerStack");
+    assertThat(copy.getStackTrace()[1].getMethodName())
+        .isEqualTo("aCopyWithTheCallersStackKeepsEverythingAndHasTheOriginalAsCause");
+  }
+
+  @Test
+  void messageLeavesOutTheDescriptionsOfAttemptsThatRanOutOfTime() {
+    CourierException e = new CourierException(Status.DEADLINE_EXCEEDED.withDescription("deadline of 200 ms exceeded"),
+        null, List.of(new CourierException.Attempt("10.0.0.1:80", Status.Code.DEADLINE_EXCEEDED,
+            "deadline exceeded after 0.19s. [closed=[], open=[[buffered_nanos=1]]]")), StopReason.DEADLINE);
+
+    assertThat(e.getMessage()).isEqualTo("DEADLINE_EXCEEDED: deadline of 200 ms exceeded after 1 attempt"
+        + " [10.0.0.1:80=DEADLINE_EXCEEDED]; stopped by deadline");
+    assertThat(e.attempts().get(0).description()).contains("buffered_nanos");
+  }
 }

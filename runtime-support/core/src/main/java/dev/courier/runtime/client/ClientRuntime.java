@@ -106,8 +106,10 @@ public final class ClientRuntime implements AutoCloseable {
   /**
    * A unary call that waits for its answer.
    *
-   * @throws CourierException when the call fails; an interrupt cancels the call and fails it
-   *     with {@code CANCELLED} (the thread's interrupt flag is set again)
+   * @throws CourierException when the call fails, with the caller's stack trace and the
+   *     exception the call completed with as its cause (see {@link CourierException#withCallerStack});
+   *     an interrupt cancels the call and fails it with {@code CANCELLED} (the thread's interrupt
+   *     flag is set again)
    */
   public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
     UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start();
@@ -119,7 +121,7 @@ public final class ClientRuntime implements AutoCloseable {
       throw new CourierException(
           Status.CANCELLED.withDescription("interrupted").withCause(e), null, List.of(), StopReason.CANCELLED);
     } catch (ExecutionException e) {
-      throw CourierException.from(e.getCause());
+      throw CourierException.from(e.getCause()).withCallerStack();
     }
   }
 
@@ -132,7 +134,10 @@ public final class ClientRuntime implements AutoCloseable {
     return new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start().future();
   }
 
-  /** A server-streaming call: responses arrive on {@code responses}. */
+  /**
+   * A server-streaming call: responses arrive on {@code responses}. A failure arrives as a {@link
+   * CourierException} with the status, the trailers and the one attempt (streams are not retried).
+   */
   public <ReqT, RespT> void serverStreaming(
       RpcMethod<ReqT, RespT> method, ReqT request, StreamObserver<RespT> responses) {
     String key = hashKey != null ? hashKey : method.hashKeyOf(request).orElse(null);
@@ -141,10 +146,13 @@ public final class ClientRuntime implements AutoCloseable {
       responses.onError(noEndpoints());
       return;
     }
-    ClientCalls.asyncServerStreamingCall(call, request, responses);
+    ClientCalls.asyncServerStreamingCall(call, request, StreamCalls.observe(call, responses));
   }
 
-  /** A client-streaming call: write requests to the returned observer. */
+  /**
+   * A client-streaming call: write requests to the returned observer. Failures arrive as in
+   * {@link #serverStreaming}.
+   */
   public <ReqT, RespT> StreamObserver<ReqT> clientStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
     ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
@@ -152,10 +160,13 @@ public final class ClientRuntime implements AutoCloseable {
       responses.onError(noEndpoints());
       return Discarding.instance();
     }
-    return ClientCalls.asyncClientStreamingCall(call, responses);
+    return ClientCalls.asyncClientStreamingCall(call, StreamCalls.observe(call, responses));
   }
 
-  /** A bidirectional-streaming call: write requests to the returned observer. */
+  /**
+   * A bidirectional-streaming call: write requests to the returned observer. Failures arrive as in
+   * {@link #serverStreaming}.
+   */
   public <ReqT, RespT> StreamObserver<ReqT> bidiStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
     ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
@@ -163,7 +174,7 @@ public final class ClientRuntime implements AutoCloseable {
       responses.onError(noEndpoints());
       return Discarding.instance();
     }
-    return ClientCalls.asyncBidiStreamingCall(call, responses);
+    return ClientCalls.asyncBidiStreamingCall(call, StreamCalls.observe(call, responses));
   }
 
   private CourierException noEndpoints() {

@@ -8,6 +8,7 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * deadline, which covers the whole stream. Streams are not retried: once a message has gone, the
  * server may have acted on it. The call carries the client's call credentials and the view's
  * metadata (the interceptors wrap the channel itself). The call counts as in flight on its endpoint until it closes, and
- * its outcome feeds passive health. Stateless; thread-safe.
+ * its outcome feeds passive health. A failed stream reaches the caller as a {@link
+ * dev.courier.runtime.CourierException} (see {@link FailureObserver}). Stateless; thread-safe.
  */
 final class StreamCalls {
   private StreamCalls() {}
@@ -40,7 +42,20 @@ final class StreamCalls {
     if (deadlineAt != RetryDecider.NO_DEADLINE) {
       options = options.withDeadlineAfter(deadlineAt - now, TimeUnit.NANOSECONDS);
     }
-    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata);
+    long given = deadlineAt == RetryDecider.NO_DEADLINE ? -1 : deadlineAt - now;
+    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata, given);
+  }
+
+  /**
+   * The observer to give grpc for {@code call} (one {@link #open} returned): it hands {@code
+   * responses} a {@link dev.courier.runtime.CourierException} when the stream fails.
+   */
+  static <ReqT, RespT> FailureObserver<ReqT, RespT> observe(ClientCall<ReqT, RespT> call,
+      StreamObserver<RespT> responses) {
+    if (call instanceof Tracked<ReqT, RespT> tracked) {
+      return new FailureObserver<>(responses, tracked.node.endpoint().authority(), tracked.deadlineNanos);
+    }
+    return new FailureObserver<>(responses, null, -1);
   }
 
   /** Counts the call on its node from start to close. */
@@ -48,12 +63,16 @@ final class StreamCalls {
     private final EndpointNode node;
     private final CallPipeline pipeline;
     private final Metadata metadata;
+    /** How long the stream was given, in nanoseconds; {@code -1} for no deadline. */
+    private final long deadlineNanos;
 
-    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata) {
+    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata,
+        long deadlineNanos) {
       super(delegate);
       this.node = node;
       this.pipeline = pipeline;
       this.metadata = metadata;
+      this.deadlineNanos = deadlineNanos;
     }
 
     @Override

@@ -274,8 +274,10 @@ final class UnaryCall<ReqT, RespT> {
     CallPipeline.cancel(timer);
     pipeline.listener().onCallEnd(method.fullName(), status.getCode(), pipeline.now() - startedAt, all.size(),
         reason);
-    // The status's cause (if any) becomes the exception's cause.
-    CourierException e = new CourierException(status, trailers, all, reason, note);
+    if (reason == StopReason.DEADLINE && deadlineAt != RetryDecider.NO_DEADLINE) {
+      status = DeadlineText.describe(status, deadlineAt - startedAt, all); // grpc's text stays in the attempts
+    }
+    CourierException e = new CourierException(status, trailers, all, reason, note); // status's cause is e's
     pipeline.deliver(() -> future.completeExceptionally(e));
   }
 

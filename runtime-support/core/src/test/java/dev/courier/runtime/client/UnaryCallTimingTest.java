@@ -205,7 +205,8 @@ class UnaryCallTimingTest {
     CourierException e = failure(call);
     assertThat(e.stopReason()).isEqualTo(StopReason.DEADLINE);
     assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-    assertThat(e.description()).isEqualTo("deadline passed before attempt 2");
+    assertThat(e.description()).isEqualTo("deadline of 1500 ms exceeded after 1 attempt (last on "
+        + replicas.get(0).endpoint().authority() + ")");
     assertThat(replicas.get(1).calls()).isZero();
   }
 
