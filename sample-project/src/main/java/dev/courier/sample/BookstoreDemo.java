@@ -56,7 +56,7 @@ public final class BookstoreDemo {
     int failed = 0;
     try {
       for (CatalogService replica : replicas) {
-        CourierServer.Builder server = CatalogServer.builder(replica).address("127.0.0.1", 0);
+        CourierServer.Builder server = CatalogServer.builder(replica).address("127.0.0.1", 0).drainOnShutdown();
         if (registry != null) {
           server.registerIn(registry);
         }

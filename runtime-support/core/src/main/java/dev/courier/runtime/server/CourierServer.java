@@ -49,12 +49,11 @@ public final class CourierServer implements AutoCloseable {
   private final HealthStatusManager health; // null without standard services
   private final GracefulStop stop;
 
-  /** A server that already listens; see {@link ServerLauncher}. */
-  CourierServer(
-      Server server, Duration gracePeriod, ServiceRegistry.Registration registration, HealthStatusManager health) {
+  /** A server that already listens, stopped by {@code stop}; see {@link ServerLauncher}. */
+  CourierServer(Server server, HealthStatusManager health, GracefulStop stop) {
     this.server = server;
     this.health = health;
-    this.stop = new GracefulStop(server, gracePeriod, registration, health);
+    this.stop = stop;
   }
 
   /** A builder with the defaults described on each setter. */
@@ -116,6 +115,7 @@ public final class CourierServer implements AutoCloseable {
     private int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
     private ServerTls tls;
     private boolean standardServices = true;
+    private boolean drainOnShutdown;
     private Executor executor;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
@@ -194,6 +194,18 @@ public final class CourierServer implements AutoCloseable {
       notBlank("serviceName", serviceName);
       List<ServerInterceptor> checked = Checks.noNulls("interceptors", interceptors);
       serviceInterceptors.computeIfAbsent(serviceName, name -> new ArrayList<>()).addAll(checked);
+      return this;
+    }
+
+    /**
+     * Installs a JVM shutdown hook that runs {@link CourierServer#close()} when the JVM shuts down
+     * (SIGTERM, which container platforms send to stop a process; SIGINT; {@code System.exit}) and
+     * waits for it: the JVM exits only once the server has deregistered, reported {@code
+     * NOT_SERVING} and drained within the {@link #gracePeriod}. {@code close()} and {@code
+     * shutdownNow()} remove the hook. Default: no hook.
+     */
+    public Builder drainOnShutdown() {
+      this.drainOnShutdown = true;
       return this;
     }
 
@@ -281,7 +293,7 @@ public final class CourierServer implements AutoCloseable {
     public CourierServer start() {
       return ServerLauncher.start(new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost,
           maxConcurrency, maxInboundMessageSize, tls, standardServices, executor, interceptors,
-          serviceInterceptors));
+          serviceInterceptors, drainOnShutdown));
     }
   }
 }

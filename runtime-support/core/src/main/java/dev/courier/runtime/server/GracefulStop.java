@@ -19,6 +19,7 @@ final class GracefulStop {
   private final ServiceRegistry.Registration registration; // null when not registered
   private final HealthStatusManager health; // null without standard services
   private final AtomicBoolean healthTerminated = new AtomicBoolean();
+  private volatile ShutdownHook hook = ShutdownHook.NONE;
 
   GracefulStop(Server server, Duration gracePeriod, ServiceRegistry.Registration registration,
       HealthStatusManager health) {
@@ -28,8 +29,17 @@ final class GracefulStop {
     this.health = health;
   }
 
+  /**
+   * Installs a JVM shutdown hook, on a thread named {@code name}, that runs {@link #graceful()};
+   * {@link #now()} and {@code graceful()} called otherwise remove it.
+   */
+  void drainOnShutdown(String name) {
+    hook = ShutdownHook.install(this::graceful, name);
+  }
+
   /** Deregisters, reports {@code NOT_SERVING}, and cancels every call in flight. */
   void now() {
+    hook.remove();
     deregister();
     enterTerminalHealth();
     server.shutdownNow();
@@ -37,6 +47,7 @@ final class GracefulStop {
 
   /** Deregisters, reports {@code NOT_SERVING}, drains within the grace period, then cancels the rest. */
   void graceful() {
+    hook.remove();
     deregister();
     // Health checks answer NOT_SERVING while in-flight calls drain.
     enterTerminalHealth();

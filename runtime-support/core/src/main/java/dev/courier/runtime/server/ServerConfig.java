@@ -29,6 +29,7 @@ import java.util.concurrent.Executor;
  * @param executor where service methods run, {@code null} for grpc-java's default
  * @param interceptors for every call of every service, the standard ones included; the first runs first
  * @param serviceInterceptors by gRPC service name, for that service's calls, after {@code interceptors}
+ * @param drainOnShutdown whether a JVM shutdown hook closes the server gracefully
  */
 record ServerConfig(
     String host,
@@ -43,7 +44,8 @@ record ServerConfig(
     boolean standardServices,
     Executor executor,
     List<ServerInterceptor> interceptors,
-    Map<String, List<ServerInterceptor>> serviceInterceptors) {
+    Map<String, List<ServerInterceptor>> serviceInterceptors,
+    boolean drainOnShutdown) {
 
   ServerConfig {
     services = List.copyOf(services);

@@ -50,7 +50,11 @@ final class ServerLauncher {
       LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + config.tls()
           + ", maxInboundMessageSize: " + config.maxInboundMessageSize()
           + ", maxConcurrency: " + config.maxConcurrency());
-      return new CourierServer(started, config.gracePeriod(), register(started, config), health);
+      GracefulStop stop = new GracefulStop(started, config.gracePeriod(), register(started, config), health);
+      if (config.drainOnShutdown()) {
+        stop.drainOnShutdown("courier-server-" + started.getPort());
+      }
+      return new CourierServer(started, health, stop);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
