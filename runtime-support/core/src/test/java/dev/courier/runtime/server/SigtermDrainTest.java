@@ -161,9 +161,13 @@ class SigtermDrainTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
