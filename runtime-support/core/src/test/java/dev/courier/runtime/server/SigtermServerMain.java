@@ -29,6 +29,8 @@ public final class SigtermServerMain {
     CourierServer server = CourierServer.builder().address("127.0.0.1", 0).gracePeriod(grace).drainOnShutdown()
         .addService(TestServices.service(CALL, request -> {
           print(out, "START " + request.getValue());
+          // Work that takes time, in the child JVM: the test needs calls in flight when SIGTERM
+          // arrives, and a latch cannot cross into this process.
           Thread.sleep(callMillis);
           print(out, "DONE " + request.getValue());
           return StringValue.of("child");
