@@ -31,7 +31,8 @@ final class StreamCalls {
     long now = pipeline.now();
     long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
     if (deadlineAt != RetryDecider.NO_DEADLINE && deadlineAt - now <= 0) {
-      return new Expired<>(); // no endpoint is picked, so none is blamed
+      // No endpoint is picked, so none is blamed.
+      return new FailedCall<>(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started"));
     }
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, List.of());
     if (node == null) {
@@ -89,26 +90,5 @@ final class StreamCalls {
         }
       }, headers);
     }
-  }
-
-  /** The call of a stream whose deadline passed before it started: it fails at once with {@code DEADLINE_EXCEEDED}. */
-  private static final class Expired<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-    @Override
-    public void start(Listener<RespT> listener, Metadata headers) {
-      listener.onClose(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started"),
-          new Metadata());
-    }
-
-    @Override
-    public void request(int numMessages) {}
-
-    @Override
-    public void cancel(String message, Throwable cause) {}
-
-    @Override
-    public void halfClose() {}
-
-    @Override
-    public void sendMessage(ReqT message) {}
   }
 }

@@ -1,6 +1,7 @@
 package dev.courier.runtime.discovery;
 
 import dev.courier.runtime.internal.Checks;
+import dev.courier.runtime.internal.Durations;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,24 +120,13 @@ public final class DiscoveryUri {
     return hideCredentials(text);
   }
 
+  /** Read as everywhere else in Courier ({@link Durations}); the error names the URI. */
   static Duration duration(DiscoveryUri uri, String value) {
     try {
-      if (value.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-      }
-      long n = Long.parseLong(value.substring(0, value.length() - 1));
-      switch (value.charAt(value.length() - 1)) {
-        case 's':
-          return Duration.ofSeconds(n);
-        case 'm':
-          return Duration.ofMinutes(n);
-        default:
-          break;
-      }
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      // fall through to the error below
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw uri.bad("durations like 500ms, 30s or 2m, not '" + value + "'");
     }
-    throw uri.bad("durations like 500ms, 30s or 2m, not '" + value + "'");
   }
 
   static IllegalArgumentException bad(String text, String expected) {

@@ -12,7 +12,6 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.nio.channels.ClosedChannelException;
@@ -88,25 +87,8 @@ class ClosedChannelTest {
         if (!next.authority().equals(authority)) {
           return next.newCall(method, options);
         }
-        return new ClientCall<>() {
-          @Override
-          public void start(Listener<RespT> listener, Metadata headers) {
-            listener.onClose(Status.UNKNOWN.withDescription("channel closed")
-                .withCause(new ClosedChannelException()), new Metadata());
-          }
-
-          @Override
-          public void request(int numMessages) {}
-
-          @Override
-          public void cancel(String message, Throwable cause) {}
-
-          @Override
-          public void halfClose() {}
-
-          @Override
-          public void sendMessage(ReqT message) {}
-        };
+        return new FailedCall<>(Status.UNKNOWN.withDescription("channel closed")
+            .withCause(new ClosedChannelException()));
       }
     };
   }

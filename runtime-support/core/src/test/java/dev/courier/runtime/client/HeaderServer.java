@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plain grpc server on 127.0.0.1 serving {@code test.Echo/Echo} and {@code test.Echo/Repeat}
@@ -39,7 +38,7 @@ public final class HeaderServer implements AutoCloseable {
       Replicas.method("Collect", io.grpc.MethodDescriptor.MethodType.CLIENT_STREAMING);
 
   private final List<Metadata> headers = new CopyOnWriteArrayList<>();
-  private final AtomicInteger calls = new AtomicInteger();
+  private final CallCounter calls = new CallCounter("the server");
   private final Server server;
 
   private HeaderServer(Answer answer) {
@@ -140,24 +139,12 @@ public final class HeaderServer implements AutoCloseable {
 
   /** Waits until {@code count} {@code Echo} calls reached the implementation, or fails after 10 s. */
   public void awaitCalls(int count) throws InterruptedException {
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    synchronized (calls) {
-      while (calls.get() < count) {
-        long left = until - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("received " + calls.get() + " calls (expected: " + count + ")");
-        }
-        TimeUnit.NANOSECONDS.timedWait(calls, left);
-      }
-    }
+    calls.await(count);
   }
 
+
   private int count() {
-    synchronized (calls) {
-      int number = calls.incrementAndGet();
-      calls.notifyAll();
-      return number;
-    }
+    return calls.increment();
   }
 
   /** Stops at once: calls in flight are reset. */

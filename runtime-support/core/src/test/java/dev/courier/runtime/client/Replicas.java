@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real gRPC echo servers on 127.0.0.1 with injectable faults (fail, hang, answer late, hold the
@@ -100,7 +99,7 @@ public final class Replicas implements AutoCloseable {
     public final String name;
     private final Server server;
     private final ScheduledExecutorService timer;
-    private final AtomicInteger calls = new AtomicInteger();
+    private final CallCounter calls;
     private final List<Runnable> held = new ArrayList<>(); // guarded by itself
     private boolean hold; // guarded by held
     public volatile long delayMillis;
@@ -110,6 +109,7 @@ public final class Replicas implements AutoCloseable {
 
     Replica(String name, ScheduledExecutorService timer) {
       this.name = name;
+      this.calls = new CallCounter(name);
       this.timer = timer;
       ServerServiceDefinition service = ServerServiceDefinition.builder("test.Echo")
           .addMethod(ECHO, ServerCalls.asyncUnaryCall(this::echo))
@@ -139,17 +139,9 @@ public final class Replicas implements AutoCloseable {
      * test that must know a call reached the server (a wait for another thread, not for time).
      */
     public void awaitCalls(int count) throws InterruptedException {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      synchronized (calls) {
-        while (calls.get() < count) {
-          long left = until - System.nanoTime();
-          if (left <= 0) {
-            throw new AssertionError(name + " received " + calls.get() + " calls (expected: " + count + ")");
-          }
-          TimeUnit.NANOSECONDS.timedWait(calls, left);
-        }
-      }
+      calls.await(count);
     }
+
 
     /** Holds the answers of the calls that arrive from now on, until {@link #release()}. */
     public void hold() {
@@ -176,10 +168,7 @@ public final class Replicas implements AutoCloseable {
     }
 
     private void count() {
-      synchronized (calls) {
-        calls.incrementAndGet();
-        calls.notifyAll();
-      }
+      calls.increment();
     }
 
     private void echo(StringValue request, StreamObserver<StringValue> responses) {
