@@ -7,14 +7,9 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.RpcMethod;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,18 +45,9 @@ class BadInputTest {
     server.close();
   }
 
-  private static MethodDescriptor<byte[], byte[]> raw(String fullMethodName) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
-        .setFullMethodName(fullMethodName)
-        .setRequestMarshaller(Bytes.INSTANCE)
-        .setResponseMarshaller(Bytes.INSTANCE)
-        .build();
-  }
-
   private Status send(String fullMethodName, byte[] body) {
     try {
-      ClientCalls.blockingUnaryCall(channel, raw(fullMethodName),
+      ClientCalls.blockingUnaryCall(channel, RawBytes.method(fullMethodName),
           CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
       return Status.OK;
     } catch (StatusRuntimeException e) {
@@ -135,24 +121,4 @@ class BadInputTest {
     assertThatThrownBy(() -> CourierServer.builder().maxInboundMessageSize(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxInboundMessageSize: 0 (expected: >= 1)");
-  }
-
-  /** Sends and receives the bytes as they are. */
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-}
+  }}

@@ -17,7 +17,6 @@ import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -27,10 +26,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,7 +233,7 @@ class ServerInterceptorsTest {
     ManagedChannel channel = channel(server);
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> ClientCalls.blockingUnaryCall(channel, Bytes.method("test.Svc/Call"),
+        () -> ClientCalls.blockingUnaryCall(channel, RawBytes.method("test.Svc/Call"),
             CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -266,7 +261,7 @@ class ServerInterceptorsTest {
 
     for (int i = 0; i < 20; i++) {
       StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-          () -> ClientCalls.blockingUnaryCall(channel, Bytes.method("test.Svc/Call"),
+          () -> ClientCalls.blockingUnaryCall(channel, RawBytes.method("test.Svc/Call"),
               CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
@@ -290,33 +285,4 @@ class ServerInterceptorsTest {
         .isInstanceOf(NullPointerException.class).hasMessage("interceptors[1]");
     assertThatThrownBy(() -> builder.intercept(" ", recording("a")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("serviceName: ");
-  }
-
-  /** Sends the bytes as they are. */
-  private enum Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    INSTANCE;
-
-    static MethodDescriptor<byte[], byte[]> method(String fullMethodName) {
-      return MethodDescriptor.<byte[], byte[]>newBuilder()
-          .setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName(fullMethodName)
-          .setRequestMarshaller(INSTANCE)
-          .setResponseMarshaller(INSTANCE)
-          .build();
-    }
-
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-}
+  }}
