@@ -28,8 +28,7 @@ class BalancingPipelineTest {
   private static final RpcMethod<StringValue, StringValue> BY_KEY = RpcMethod.of(
       Replicas.ECHO, MethodPolicy.builder().idempotent(true).balancer(BalancerKind.CONSISTENT_HASH).build(),
       StringValue::getValue);
-  private static final RpcMethod<StringValue, StringValue> ECHO =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> ECHO = Replicas.IDEMPOTENT_ECHO;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
-import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.retry.StopReason;
 import io.grpc.CallOptions;
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
  * channel, since a real one comes only from a kill at the wrong instant.
  */
 class ClosedChannelTest {
-  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT = Replicas.IDEMPOTENT_ECHO;
 
   private final Replicas replicas = Replicas.start(2);
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
-import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CallStats;
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Listeners hear calls, attempts, retries, spent budgets and ejections, in order, on real servers. */
 class ListenerTest {
-  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT = Replicas.IDEMPOTENT_ECHO;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 

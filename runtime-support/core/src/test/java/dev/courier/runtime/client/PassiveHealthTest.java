@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
-import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.observe.CourierListener;
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PassiveHealthTest {
-  private static final RpcMethod<StringValue, StringValue> ECHO =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> ECHO = Replicas.IDEMPOTENT_ECHO;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
   private final AtomicLong now = new AtomicLong(5_000_000_000L);

@@ -1,6 +1,8 @@
 package dev.courier.runtime.client;
 
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.discovery.Endpoint;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -29,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Replicas implements AutoCloseable {
   public static final MethodDescriptor<StringValue, StringValue> ECHO = method("Echo", MethodDescriptor.MethodType.UNARY);
+  /** {@link #ECHO} declared idempotent: retried and hedged like any idempotent method. */
+  public static final RpcMethod<StringValue, StringValue> IDEMPOTENT_ECHO =
+      RpcMethod.of(ECHO, MethodPolicy.builder().idempotent(true).build());
   public static final MethodDescriptor<StringValue, StringValue> REPEAT =
       method("Repeat", MethodDescriptor.MethodType.SERVER_STREAMING);
 

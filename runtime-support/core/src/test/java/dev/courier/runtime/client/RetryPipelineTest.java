@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
 class RetryPipelineTest {
   private static final RpcMethod<StringValue, StringValue> NOT_IDEMPOTENT =
       RpcMethod.of(Replicas.ECHO, MethodPolicy.DEFAULT);
-  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT = Replicas.IDEMPOTENT_ECHO;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
 

@@ -35,8 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class UnaryCallTimingTest {
   private static final long MS = 1_000_000L;
-  private static final RpcMethod<StringValue, StringValue> ECHO =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> ECHO = Replicas.IDEMPOTENT_ECHO;
   /** No jitter: the backoff is exactly 1 s, then 2 s. */
   private static final RetryPolicy EXACT = RetryPolicy.builder().maxAttempts(3)
       .initialBackoff(Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(10)).jitter(0.0).build();

@@ -2,8 +2,6 @@ package dev.courier.runtime.observe.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.courier.runtime.MethodPolicy;
-import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.Replicas;
@@ -16,9 +14,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link MicrometerListener} on real calls to real servers on loopback. */
 class MicrometerListenerTest {
-  private static final RpcMethod<com.google.protobuf.StringValue, com.google.protobuf.StringValue> IDEMPOTENT =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
-
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -37,7 +32,7 @@ class MicrometerListenerTest {
     ClientRuntime client = client(List.of(replicas.get(0).endpoint(), replicas.get(1).endpoint()),
         new MicrometerListener(registry));
 
-    client.blockingUnary(IDEMPOTENT, Replicas.text("a"));
+    client.blockingUnary(Replicas.IDEMPOTENT_ECHO, Replicas.text("a"));
 
     assertThat(registry.get("courier.client.calls").tags("method", "test.Echo/Echo", "status", "OK").timer().count())
         .isEqualTo(1);

@@ -51,8 +51,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OpenTelemetryListenerTest {
   private static final String ECHO = "test.Echo/Echo";
-  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT =
-      RpcMethod.of(Replicas.ECHO, MethodPolicy.builder().idempotent(true).build());
+  private static final RpcMethod<StringValue, StringValue> IDEMPOTENT = Replicas.IDEMPOTENT_ECHO;
   private static final Attributes ECHO_RPC = Attributes.of(
       OpenTelemetryListener.RPC_SYSTEM_NAME, "grpc", OpenTelemetryListener.RPC_METHOD, ECHO);
 
