@@ -35,6 +35,13 @@ import java.util.concurrent.Executor;
  * registry once it listens, and withdraws them first thing in {@link #close()} and {@link
  * #shutdownNow()}, so clients stop picking it before it drains.
  *
+ * <p><b>Bad input.</b> Request bytes that do not parse as the method's request message fail the
+ * call with {@code INVALID_ARGUMENT} (naming the method, the message type and protobuf's reason)
+ * before the implementation sees them, for every service the server serves, health and reflection
+ * included; grpc-java alone answers {@code UNKNOWN}. A streaming method that is already running
+ * hears the same {@code INVALID_ARGUMENT} in its request observer's {@code onError}. One line at
+ * {@code DEBUG}, no stack trace, is logged per refused call.
+ *
  * <p>What protects it (concurrency limits, message size, the parse guard) and the order in which
  * interceptors, guards and limits see a call are described in the {@linkplain
  * dev.courier.runtime.server package documentation}.

@@ -1,6 +1,9 @@
 package dev.courier.runtime.server;
 
 import com.google.protobuf.Message;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -11,23 +14,34 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import java.io.InputStream;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Used by {@link CourierServer} for every service it serves. Answers a request whose bytes are not a valid request message with {@code INVALID_ARGUMENT},
+ * Used by {@link CourierServer} for every service it serves, health and reflection included.
+ * Answers a request whose bytes are not a valid request message with {@code INVALID_ARGUMENT},
  * naming the method, the expected message type and protobuf's reason, instead of grpc-java's
- * {@code UNKNOWN "Application error processing RPC"}.
+ * {@code UNKNOWN "Application error processing RPC"}, and logs one line at {@code DEBUG} (no stack
+ * trace) per refused call.
  *
  * <p>grpc-java parses each request before any handler or interceptor runs, and turns any parse
  * failure into {@code UNKNOWN}. So the server binds the method with a request marshaller that,
  * instead of throwing, remembers the failure on the parsing thread and hands the listener a
  * {@code null} message (protobuf never parses to {@code null}); this handler, which grpc calls on
  * that same thread right after the parse, closes the call and cancels the method's own listener,
- * so the implementation never sees the bad request. A service bound with {@code XxxServer.bind} and
- * added to another grpc server keeps grpc-java's behaviour.
+ * so the implementation never sees the bad request.
+ *
+ * <p>grpc-java starts a streaming method when its call starts, before any message arrives, so
+ * "refused before the method runs" holds per message there: a client- or bidi-streaming method
+ * bound through {@link ServiceBindings} hears the refusal in its request observer's {@code
+ * onError} as this {@code INVALID_ARGUMENT} (see {@link RequestRefusal}); one bound otherwise hears
+ * grpc's {@code CANCELLED}. What the method then sends or closes is dropped. A service bound with
+ * {@code XxxServer.bind} and added to another grpc server keeps grpc-java's behaviour.
  */
 final class RequestParseGuard<ReqT, RespT> implements ServerCallHandler<ReqT, RespT> {
+  private static final System.Logger LOG = System.getLogger(CourierServer.class.getName());
   private static final ThreadLocal<RuntimeException> PARSE_FAILURE = new ThreadLocal<>();
 
   private final String fullMethodName;
@@ -77,15 +91,19 @@ final class RequestParseGuard<ReqT, RespT> implements ServerCallHandler<ReqT, Re
 
   @Override
   public ServerCall.Listener<ReqT> startCall(ServerCall<ReqT, RespT> call, Metadata headers) {
-    return new Listener(call, next.startCall(call, headers));
+    RequestRefusal refusal = new RequestRefusal();
+    RefusableCall<ReqT, RespT> refusable = new RefusableCall<>(call, refusal);
+    // The interceptors and the method run in a context that carries the refusal (see RequestRefusal).
+    Context context = refusal.attachTo(Context.current());
+    return new Listener(refusable, Contexts.interceptCall(context, refusable, headers, next));
   }
 
   /** Drops every event for the method once the call was refused, except one cancellation. */
   private final class Listener extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
-    private final ServerCall<ReqT, RespT> call;
+    private final RefusableCall<ReqT, RespT> call;
     private boolean refused; // grpc delivers listener events one at a time
 
-    Listener(ServerCall<ReqT, RespT> call, ServerCall.Listener<ReqT> delegate) {
+    Listener(RefusableCall<ReqT, RespT> call, ServerCall.Listener<ReqT> delegate) {
       super(delegate);
       this.call = call;
     }
@@ -102,10 +120,11 @@ final class RequestParseGuard<ReqT, RespT> implements ServerCallHandler<ReqT, Re
       RuntimeException failure = PARSE_FAILURE.get();
       PARSE_FAILURE.remove();
       refused = true;
-      String reason = reason(failure);
-      call.close(Status.INVALID_ARGUMENT
-          .withDescription("the request to " + fullMethodName + " is not a valid " + messageType + " message" + reason)
-          .withCause(failure), new Metadata());
+      String description = "the request to " + fullMethodName + " is not a valid " + messageType + " message"
+          + reason(failure);
+      // One line, no stack trace: a client can send bad bytes as often as it likes.
+      LOG.log(Level.DEBUG, () -> "refused a call: INVALID_ARGUMENT " + description);
+      call.refuse(Status.INVALID_ARGUMENT.withDescription(description).withCause(failure));
       super.onCancel(); // the method's own listener learns that the call is over
     }
 
@@ -134,6 +153,51 @@ final class RequestParseGuard<ReqT, RespT> implements ServerCallHandler<ReqT, Re
     public void onComplete() {
       if (!refused) {
         super.onComplete();
+      }
+    }
+  }
+
+  /**
+   * The call as the interceptors and the method see it: once the guard refused it, what they send
+   * or close is dropped, so a streaming method that answers its request observer's error with
+   * {@code responses.onError(...)} (as it should) meets no "call already closed".
+   */
+  private static final class RefusableCall<ReqT, RespT>
+      extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+    private final RequestRefusal refusal;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RefusableCall(ServerCall<ReqT, RespT> call, RequestRefusal refusal) {
+      super(call);
+      this.refusal = refusal;
+    }
+
+    /** Closes the call with {@code status} unless the method closed it first. */
+    void refuse(Status status) {
+      refusal.refuse(status);
+      if (closed.compareAndSet(false, true)) {
+        super.close(status, new Metadata());
+      }
+    }
+
+    @Override
+    public void close(Status status, Metadata trailers) {
+      if (closed.compareAndSet(false, true)) {
+        super.close(status, trailers);
+      }
+    }
+
+    @Override
+    public void sendHeaders(Metadata headers) {
+      if (!refusal.refused()) {
+        super.sendHeaders(headers);
+      }
+    }
+
+    @Override
+    public void sendMessage(RespT message) {
+      if (!refusal.refused()) {
+        super.sendMessage(message);
       }
     }
   }

@@ -22,6 +22,11 @@ import java.lang.System.Logger.Level;
  * <p>A method whose policy declares {@code maxConcurrency > 0} runs at most that many calls at a
  * time on one server; further calls are refused at once with {@code RESOURCE_EXHAUSTED} before the
  * method runs (never queued). {@link CourierServer.Builder#maxConcurrency} overrides the limit.
+ *
+ * <p>On a {@link CourierServer}, a client- or bidi-streaming method whose call meets a request that
+ * does not parse hears it in its request observer's {@code onError}: the {@code INVALID_ARGUMENT}
+ * the client got, not grpc's {@code CANCELLED "client cancelled"}. The call is already closed then;
+ * what the method sends afterwards is dropped.
  */
 public final class ServiceBindings {
   private static final System.Logger LOG = System.getLogger(ServiceBindings.class.getName());
@@ -138,7 +143,37 @@ public final class ServiceBindings {
           .withDescription(fullMethodName + " returned null (expected: a request observer)")
           .asRuntimeException();
     }
-    return requests;
+    RequestRefusal refusal = RequestRefusal.current();
+    return refusal == null ? requests : new RefusalAwareRequests<>(requests, refusal);
+  }
+
+  /**
+   * The method's request observer, told the parse guard's {@code INVALID_ARGUMENT} instead of
+   * grpc's {@code CANCELLED "client cancelled"} when the guard refused a request of the call.
+   */
+  private static final class RefusalAwareRequests<ReqT> implements StreamObserver<ReqT> {
+    private final StreamObserver<ReqT> requests;
+    private final RequestRefusal refusal;
+
+    RefusalAwareRequests(StreamObserver<ReqT> requests, RequestRefusal refusal) {
+      this.requests = requests;
+      this.refusal = refusal;
+    }
+
+    @Override
+    public void onNext(ReqT value) {
+      requests.onNext(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      requests.onError(refusal.explain(t));
+    }
+
+    @Override
+    public void onCompleted() {
+      requests.onCompleted();
+    }
   }
 
   /** The status a thrown exception stands for; logs the ones that carry none. */

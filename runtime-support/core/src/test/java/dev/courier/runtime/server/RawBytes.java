@@ -12,8 +12,13 @@ enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
 
   /** A unary method {@code fullMethodName} whose requests and responses are raw bytes. */
   static MethodDescriptor<byte[], byte[]> method(String fullMethodName) {
+    return method(fullMethodName, MethodDescriptor.MethodType.UNARY);
+  }
+
+  /** A method {@code fullMethodName} of {@code type} whose requests and responses are raw bytes. */
+  static MethodDescriptor<byte[], byte[]> method(String fullMethodName, MethodDescriptor.MethodType type) {
     return MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY)
+        .setType(type)
         .setFullMethodName(fullMethodName)
         .setRequestMarshaller(INSTANCE)
         .setResponseMarshaller(INSTANCE)

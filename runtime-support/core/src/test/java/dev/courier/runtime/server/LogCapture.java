@@ -1,0 +1,61 @@
+package dev.courier.runtime.server;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Every java.util.logging record (grpc-java's and, through {@code System.Logger}, Courier's) logged
+ * while it is open, {@code FINE} and above; closing it restores the levels.
+ */
+final class LogCapture implements AutoCloseable {
+  private static final String COURIER = CourierServer.class.getName();
+
+  private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+  private final Logger root = Logger.getLogger("");
+  private final Logger courier = Logger.getLogger(COURIER);
+  private final Level courierLevel = courier.getLevel();
+  private final Handler handler = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  LogCapture() {
+    handler.setLevel(Level.ALL);
+    courier.setLevel(Level.FINE); // the parse guard's refusals are logged at DEBUG
+    root.addHandler(handler);
+  }
+
+  List<LogRecord> records() {
+    return List.copyOf(records);
+  }
+
+  /** The records of {@code CourierServer}'s logger whose message contains {@code text}. */
+  List<LogRecord> courierLines(String text) {
+    return records.stream()
+        .filter(r -> COURIER.equals(r.getLoggerName()) && String.valueOf(r.getMessage()).contains(text))
+        .toList();
+  }
+
+  /** The records that carry a stack trace. */
+  List<LogRecord> withStackTraces() {
+    return records.stream().filter(r -> r.getThrown() != null).toList();
+  }
+
+  @Override
+  public void close() {
+    root.removeHandler(handler);
+    courier.setLevel(courierLevel);
+  }
+}
