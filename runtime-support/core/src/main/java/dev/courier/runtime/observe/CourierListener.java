@@ -47,6 +47,12 @@ public interface CourierListener {
   /** Something happened to a queue-backed call. */
   default void onQueueEvent(String method, QueueEvent event) {}
 
+  /**
+   * A server refused a call before its implementation ran: {@code UNAUTHENTICATED} or {@code
+   * PERMISSION_DENIED} from the method's access rules.
+   */
+  default void onCallRefused(String method, Status.Code code) {}
+
   /** A listener that tells each of {@code listeners} in turn. */
   static CourierListener all(List<CourierListener> listeners) {
     return new Composite(listeners.stream().map(CourierListener::safe).toList());
@@ -147,6 +153,15 @@ public interface CourierListener {
         failed(e);
       }
     }
+
+    @Override
+    public void onCallRefused(String method, Status.Code code) {
+      try {
+        delegate.onCallRefused(method, code);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
   }
 
   /** See {@link #all}. */
@@ -195,6 +210,11 @@ public interface CourierListener {
     @Override
     public void onQueueEvent(String method, QueueEvent event) {
       listeners.forEach(l -> l.onQueueEvent(method, event));
+    }
+
+    @Override
+    public void onCallRefused(String method, Status.Code code) {
+      listeners.forEach(l -> l.onCallRefused(method, code));
     }
   }
 }

@@ -5,9 +5,13 @@ import static dev.courier.runtime.internal.Checks.between;
 import static dev.courier.runtime.internal.Checks.notBlank;
 import static dev.courier.runtime.internal.Checks.notNegative;
 
+import dev.courier.runtime.context.AccessRule;
+import dev.courier.runtime.context.Authenticator;
+import dev.courier.runtime.context.MethodAccess;
 import dev.courier.runtime.discovery.AdvertisedHost;
 import dev.courier.runtime.discovery.ServiceRegistry;
 import dev.courier.runtime.internal.Checks;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -126,6 +130,10 @@ public final class CourierServer implements AutoCloseable {
     private Executor executor;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
+    private Authenticator authenticator;
+    private final Map<String, List<String>> allow = new LinkedHashMap<>();
+    private List<String> defaultAllow;
+    private CourierListener listener = CourierListener.NONE;
 
     private Builder() {}
 
@@ -201,6 +209,56 @@ public final class CourierServer implements AutoCloseable {
       notBlank("serviceName", serviceName);
       List<ServerInterceptor> checked = Checks.noNulls("interceptors", interceptors);
       serviceInterceptors.computeIfAbsent(serviceName, name -> new ArrayList<>()).addAll(checked);
+      return this;
+    }
+
+    /**
+     * Who calls: {@code authenticator} turns each call's credentials (a bearer token, the mTLS
+     * certificate) into a {@link dev.courier.runtime.context.Principal}, which the access rules
+     * test and the implementation reads from {@link dev.courier.runtime.context.CallContext}. It runs
+     * before every interceptor. Once set, a method with no {@code allow} rules anywhere needs an
+     * authenticated caller (see {@link #defaultAllow}). Health and reflection stay open. Default:
+     * none, every call is anonymous, and only methods without rules (or allowing {@code
+     * "anyone"}) can be served.
+     */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /**
+     * Who may call {@code methodOrService} ({@code package.Service/Method}, or {@code
+     * package.Service} for each of its methods), instead of the {@code allow} rules declared in the
+     * {@code .proto}: a call passes when any rule admits it ({@value AccessRule#FORMS}). Refused
+     * calls fail with {@code UNAUTHENTICATED} or {@code PERMISSION_DENIED} before any interceptor
+     * or the implementation runs. {@link #start} fails when nothing added has that name.
+     *
+     * @throws IllegalArgumentException naming a rule that is none of the forms
+     */
+    public Builder allow(String methodOrService, String... rules) {
+      Objects.requireNonNull(methodOrService, "methodOrService");
+      notBlank("methodOrService", methodOrService);
+      List<String> checked = Checks.noNulls("rules", rules);
+      MethodAccess.parse(methodOrService.contains("/") ? methodOrService : methodOrService + "/*", checked,
+          "CourierServer.Builder.allow");
+      allow.put(methodOrService, checked);
+      return this;
+    }
+
+    /**
+     * The rules of methods that have none in the builder or the {@code .proto}. Default: {@code
+     * authenticated} once there is an {@link #authenticator}; open without one.
+     */
+    public Builder defaultAllow(String... rules) {
+      List<String> checked = Checks.noNulls("rules", rules);
+      MethodAccess.parse("defaultAllow/*", checked, "CourierServer.Builder.defaultAllow");
+      this.defaultAllow = checked;
+      return this;
+    }
+
+    /** Told of calls the server refuses before they run (access rules). Default: none. */
+    public Builder listener(CourierListener listener) {
+      this.listener = CourierListener.safe(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
@@ -300,7 +358,7 @@ public final class CourierServer implements AutoCloseable {
     public CourierServer start() {
       return ServerLauncher.start(new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost,
           maxConcurrency, maxInboundMessageSize, tls, standardServices, executor, interceptors,
-          serviceInterceptors, drainOnShutdown));
+          serviceInterceptors, drainOnShutdown, new ServerAccess(authenticator, allow, defaultAllow, listener)));
     }
   }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * @param interceptors for every call of every service, the standard ones included; the first runs first
  * @param serviceInterceptors by gRPC service name, for that service's calls, after {@code interceptors}
  * @param drainOnShutdown whether a JVM shutdown hook closes the server gracefully
+ * @param access the authenticator and the access rules
  */
 record ServerConfig(
     String host,
@@ -45,7 +46,8 @@ record ServerConfig(
     Executor executor,
     List<ServerInterceptor> interceptors,
     Map<String, List<ServerInterceptor>> serviceInterceptors,
-    boolean drainOnShutdown) {
+    boolean drainOnShutdown,
+    ServerAccess access) {
 
   ServerConfig {
     services = List.copyOf(services);

@@ -36,6 +36,7 @@ final class ServerLauncher {
   static CourierServer start(ServerConfig config) {
     checkMaxConcurrencyMethods(config);
     checkInterceptedServices(config);
+    config.access().check(config.services());
     NettyServerBuilder netty = netty(config);
     netty.maxInboundMessageSize(config.maxInboundMessageSize());
     if (config.executor() != null) {
@@ -43,7 +44,7 @@ final class ServerLauncher {
     }
     config.services().forEach(service -> netty.addService(guarded(
         ConcurrencyLimit.forServer(service, config.maxConcurrency()),
-        config.interceptorsOf(service.getServiceDescriptor().getName()))));
+        withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())))));
     HealthStatusManager health = config.standardServices() ? addStandardServices(netty, config) : null;
     try {
       Server started = netty.build().start();
@@ -68,7 +69,7 @@ final class ServerLauncher {
     }
     for (BindableService standard : List.of(health.getHealthService(), ProtoReflectionServiceV1.newInstance(),
         io.grpc.protobuf.services.ProtoReflectionService.newInstance())) {
-      netty.addService(guarded(standard.bindService(), config.interceptors()));
+      netty.addService(guarded(standard.bindService(), withContext(ServerAccess.standardServices(), config.interceptors())));
     }
     return health;
   }
@@ -86,6 +87,14 @@ final class ServerLauncher {
       intercepted = ServerInterceptors.intercept(service, reversed);
     }
     return RequestParseGuard.apply(intercepted);
+  }
+
+  /** {@code interceptors} after the one that gives calls their context and applies access rules. */
+  private static List<ServerInterceptor> withContext(ServerInterceptor context, List<ServerInterceptor> interceptors) {
+    List<ServerInterceptor> all = new ArrayList<>(interceptors.size() + 1);
+    all.add(context);
+    all.addAll(interceptors);
+    return all;
   }
 
   private static void checkInterceptedServices(ServerConfig config) {
