@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +35,10 @@ final class CallPipeline implements AutoCloseable {
   private final EndpointSet endpoints;
   private final AutoCloseable subscription;
   private final Map<BalancerKind, Balancer> balancers = new EnumMap<>(BalancerKind.class);
-  private final ConcurrentHashMap<RpcMethod<?, ?>, Resolved> resolved = new ConcurrentHashMap<>();
+  /** The live layer of the policies, and each method's resolved policy under its version. */
+  private final LivePolicies live;
+  /** Stops following the live configuration; does nothing when the client follows none. */
+  private final AutoCloseable liveFollow;
   /** What every attempt's options start from: the call credentials, if any. */
   private final CallOptions baseOptions;
 
@@ -54,10 +56,19 @@ final class CallPipeline implements AutoCloseable {
         config.nanoClock(), config.passiveHealth(), config.listener());
     this.noEndpoints = "no endpoints for " + config.serviceName() + " from " + config.endpointSource()
         + " (none seen yet, or every endpoint left)";
+    this.live = new LivePolicies(config);
+    try {
+      this.liveFollow = config.liveConfig() == null ? () -> { }
+          : config.liveConfig().attach(live, java.util.Set.of(config.serviceName()));
+    } catch (RuntimeException e) {
+      endpoints.close();
+      throw e;
+    }
     try {
       this.subscription = config.endpointSource().subscribe(endpoints);
     } catch (RuntimeException e) {
       endpoints.close();
+      closeQuietly(liveFollow);
       throw e;
     }
   }
@@ -116,13 +127,19 @@ final class CallPipeline implements AutoCloseable {
     return headers;
   }
 
+  /**
+   * The policy a call of {@code method} starting now uses, to its end: under the live version in
+   * force now (see {@link LivePolicies}), cached per version.
+   */
   Resolved resolve(RpcMethod<?, ?> method) {
+    LivePolicies.Snapshot live = this.live.snapshot();
+    Map<RpcMethod<?, ?>, Resolved> resolved = live.resolved();
     Resolved r = resolved.get(method);
     if (r == null) {
-      MethodPolicy policy = config.policyOf(method);
+      MethodPolicy policy = this.live.policyOf(live, method);
       Balancer balancer = balancers.get(policy.balancer().orElse(config.balancer()));
       RetryDecider decider = RetryDecider.of(policy.retry(), policy.idempotent(), policy.hedge().orElse(null),
-          config.retryBudget(), config.random());
+          live.budget() != null ? live.budget() : config.retryBudget(), config.random());
       r = new Resolved(policy, balancer, decider);
       if (resolved.size() < MAX_CACHED_METHODS) {
         resolved.putIfAbsent(method, r);
@@ -184,11 +201,20 @@ final class CallPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(liveFollow);
     try {
       subscription.close();
     } catch (Exception e) {
       // The source failed to unsubscribe; the endpoint set ignores it after close.
     }
     endpoints.close();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      // nothing more to do
+    }
   }
 }

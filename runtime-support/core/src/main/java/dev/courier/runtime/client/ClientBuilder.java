@@ -1,8 +1,12 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.balance.Randoms;
+import dev.courier.runtime.config.BudgetSettings;
+import dev.courier.runtime.config.GrpcServiceConfig;
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.internal.Checks;
@@ -60,6 +64,10 @@ public final class ClientBuilder<C> {
   private ScheduledExecutorService scheduler;
   private final List<ClientInterceptor> interceptors = new ArrayList<>();
   private CallCredentials callCredentials;
+  private LiveConfig liveConfig;
+  private final List<RpcMethod<?, ?>> methods = new ArrayList<>();
+  /** A budget to make on this builder's clock at {@link #config()}, from {@link #serviceConfig}. */
+  private BudgetSettings budgetSettings;
 
   private ClientBuilder(String serviceName, Function<ClientRuntime, C> factory) {
     this.serviceName = Objects.requireNonNull(serviceName, "serviceName");
@@ -153,6 +161,7 @@ public final class ClientBuilder<C> {
    */
   public ClientBuilder<C> retryBudget(RetryBudget budget) {
     this.retryBudget = Objects.requireNonNull(budget, "budget");
+    this.budgetSettings = null;
     return this;
   }
 
@@ -255,6 +264,60 @@ public final class ClientBuilder<C> {
   }
 
   /**
+   * Follows {@code config}: its settings for this service (deadline, retry, hedge, balancer,
+   * budget; per service and per method) apply over the builder's and the {@code .proto}'s, and
+   * change while the client runs. A call uses the policy in force when it starts, to its end; a
+   * key removed from the live configuration gives the builder's (or else the declared) value back.
+   * The precedence, per call: {@link ClientRuntime#withDeadline} &gt; live &gt; builder &gt; {@code .proto}.
+   *
+   * <p>Each new version is checked against the client's methods ({@link #methods}, and every
+   * method called so far) before it applies; see {@link LiveConfig}. {@link #build()} fails with
+   * a {@link dev.courier.runtime.config.ConfigException} when the version in force does not fit.
+   */
+  public ClientBuilder<C> liveConfig(LiveConfig config) {
+    this.liveConfig = Objects.requireNonNull(config, "config");
+    return this;
+  }
+
+  /**
+   * The methods of the service, so that live versions and {@link #serviceConfig} are checked
+   * against every one of them before they apply (a key naming a method the service does not have
+   * is refused too); adds to methods given before. Default: none, so versions are checked against
+   * the methods called so far.
+   */
+  public ClientBuilder<C> methods(RpcMethod<?, ?>... declared) {
+    methods.addAll(Checks.noNulls("methods", declared));
+    return this;
+  }
+
+  /**
+   * Reads grpc's service config ({@code methodConfig} with {@code timeout}, {@code retryPolicy},
+   * {@code hedgingPolicy}; {@code loadBalancingConfig}; {@code retryThrottling}), durations as
+   * strings as grpc writes them, and applies what it says about this service as builder overrides
+   * (see {@link GrpcServiceConfig} for the mapping).
+   *
+   * @throws dev.courier.runtime.config.ConfigException naming the field, its value and why, when
+   *     the JSON does not parse or holds what Courier has no equivalent for; nothing is ignored
+   */
+  public ClientBuilder<C> serviceConfig(String json) {
+    GrpcServiceConfig imported = GrpcServiceConfig.read(json, serviceName);
+    if (!imported.service().isEmpty()) {
+      policy(imported.service().asOperator());
+    }
+    imported.methods().forEach((method, override) -> policy(method, override.asOperator()));
+    imported.balancerIfGiven().ifPresent(this::balancer);
+    imported.budgetIfGiven().ifPresent(this::budget);
+    return this;
+  }
+
+  /** A retry budget with {@code settings}, made on this builder's clock; replaces one given before. */
+  ClientBuilder<C> budget(BudgetSettings settings) {
+    budgetSettings = Objects.requireNonNull(settings, "settings");
+    retryBudget = null;
+    return this;
+  }
+
+  /**
    * Builds the client from the configuration as it is now (see the class comment); may be called
    * again for another, independent client. Fails when no endpoint and no endpoint source was given.
    */
@@ -278,7 +341,8 @@ public final class ClientBuilder<C> {
         endpointSource != null ? endpointSource : EndpointSource.of(List.copyOf(endpoints)),
         channelFactory,
         passiveHealth,
-        retryBudget != null ? retryBudget : RetryBudget.of(0.2, 10, Duration.ofSeconds(10), clock),
+        retryBudget != null ? retryBudget
+            : budgetSettings != null ? budgetSettings.budget(clock) : BudgetSettings.DEFAULT.budget(clock),
         callbackExecutor,
         listener,
         clock,
@@ -288,6 +352,8 @@ public final class ClientBuilder<C> {
         serviceOverride,
         methodOverrides,
         interceptors,
-        callCredentials);
+        callCredentials,
+        liveConfig,
+        methods);
   }
 }

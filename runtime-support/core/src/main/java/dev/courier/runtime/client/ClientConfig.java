@@ -3,6 +3,7 @@ package dev.courier.runtime.client;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.BalancerKind;
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.discovery.EndpointSource;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
@@ -40,6 +41,8 @@ import java.util.random.RandomGenerator;
  * @param methodOverrides by full method name, applied after {@code serviceOverride}
  * @param interceptors wrap every channel the client opens, whatever its factory; the first runs first
  * @param callCredentials set on every attempt's and every stream's {@code CallOptions}; {@code null} for none
+ * @param liveConfig the live configuration followed, over the overrides above; {@code null} for none
+ * @param methods the methods the client declares, which a live version is checked against
  */
 record ClientConfig(
     String serviceName,
@@ -56,7 +59,9 @@ record ClientConfig(
     UnaryOperator<MethodPolicy.Builder> serviceOverride,
     Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides,
     List<ClientInterceptor> interceptors,
-    CallCredentials callCredentials) {
+    CallCredentials callCredentials,
+    LiveConfig liveConfig,
+    List<RpcMethod<?, ?>> methods) {
 
   ClientConfig {
     Objects.requireNonNull(serviceName, "serviceName");
@@ -72,9 +77,13 @@ record ClientConfig(
     Objects.requireNonNull(serviceOverride, "serviceOverride");
     methodOverrides = Map.copyOf(methodOverrides);
     interceptors = List.copyOf(interceptors);
+    methods = List.copyOf(methods);
   }
 
-  /** The effective policy of {@code method}: declared, then the service-wide and the method's overrides. */
+  /**
+   * The policy of {@code method} below the live layer: declared, then the service-wide and the
+   * method's overrides of the builder.
+   */
   MethodPolicy policyOf(RpcMethod<?, ?> method) {
     MethodPolicy.Builder b = serviceOverride.apply(method.policy().toBuilder());
     UnaryOperator<MethodPolicy.Builder> own = methodOverrides.get(method.fullName());
