@@ -1,5 +1,6 @@
 package dev.courier.runtime.client;
 
+import dev.courier.runtime.observe.AttemptTrace;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
@@ -24,6 +25,8 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private final EndpointNode node;
   private final long startedAt;
   private volatile ClientCall<ReqT, RespT> call;
+  /** Set before the call starts; gRPC's callbacks come after. */
+  private AttemptTrace trace = AttemptTrace.NONE;
   private volatile boolean headersSent;
   /** Whether the server's trailers arrived: then its status is one the server chose, not a reset. */
   private volatile boolean trailersReceived;
@@ -49,6 +52,10 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
 
   void setCall(ClientCall<ReqT, RespT> call) {
     this.call = call;
+  }
+
+  void trace(AttemptTrace trace) {
+    this.trace = trace;
   }
 
   ClientStreamTracer.Factory tracerFactory() {
@@ -119,15 +126,25 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
     pipeline.listener().onAttemptEnd(methodName, node.endpoint().authority(),
         status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
     if (status.isOk() && response != null) {
-      node.onFinish(startedAt, Status.Code.OK, now);
+      finished(Status.Code.OK, now);
       owner.onSucceeded(this, response);
       return;
     }
     if (status.isOk()) {
       status = Status.INTERNAL.withDescription("no response message for " + methodName);
     }
-    node.onFinish(startedAt, status.getCode(), now);
+    finished(status.getCode(), now);
     owner.onClosed(node, this, status, trailers, !headersSent && !headersReceived);
+  }
+
+  /** The node's load and health, then the attempt's trace (which ends before its call's). */
+  private void finished(Status.Code code, long now) {
+    long ejectedFor = node.onFinish(startedAt, code, now);
+    if (ejectedFor > 0) {
+      trace.ejected(node.endpoint().authority(), ejectedFor);
+      EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, trace.logSuffix());
+    }
+    trace.end(code);
   }
 
   /**

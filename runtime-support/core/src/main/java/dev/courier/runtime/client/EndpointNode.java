@@ -6,6 +6,7 @@ import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.Retryability;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -28,6 +29,7 @@ import java.util.function.ToLongFunction;
  * against the endpoint is {@link Retryability#isServerFault}.
  */
 final class EndpointNode implements Node {
+  private static final System.Logger LOG = System.getLogger(EndpointNode.class.getName());
   static final long DECAY_START_NANOS = 500_000_000L;
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
@@ -52,6 +54,7 @@ final class EndpointNode implements Node {
   private volatile long probeAt;
   private volatile boolean probeStarted;
   private int ejections; // guarded by this
+  private volatile long ejectionsTotal; // written under this
   private long probedAfter; // guarded by this: the ejection whose end already reset the connect backoff
 
   /**
@@ -188,14 +191,17 @@ final class EndpointNode implements Node {
    * Records the end of a stream: load and health, but no latency sample (streams run long). A
    * stream carries no start time, so one that ends while a probe is out counts as the probe.
    */
-  void onStreamFinish(Status.Code code, long now) {
+  long onStreamFinish(Status.Code code, long now) {
     inFlight.decrementAndGet();
     boolean probe = probeOut;
-    outcome(code, now, probe, probeAt);
+    return outcome(code, now, probe, probeAt);
   }
 
-  /** Records the end of a unary attempt that started at {@code startedAt}. */
-  void onFinish(long startedAt, Status.Code code, long now) {
+  /**
+   * Records the end of a unary attempt that started at {@code startedAt}; returns how long the
+   * endpoint is now ejected for, in ns, when this attempt ejected it, else 0.
+   */
+  long onFinish(long startedAt, Status.Code code, long now) {
     inFlight.decrementAndGet();
     long sample = Math.max(now - startedAt, 1);
     long estimate = latencyNanos;
@@ -207,13 +213,13 @@ final class EndpointNode implements Node {
     }
     latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
     lastSampleAt = now;
-    outcome(code, now, probeOut && probeAt == startedAt, startedAt);
+    return outcome(code, now, probeOut && probeAt == startedAt, startedAt);
   }
 
   /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
-  private void outcome(Status.Code code, long now, boolean probe, long probeToken) {
+  private long outcome(Status.Code code, long now, boolean probe, long probeToken) {
     if (Retryability.isServerFault(code)) {
-      onFailure(now, probe, probeToken);
+      return onFailure(now, probe, probeToken);
     } else if (code != Status.Code.CANCELLED) {
       onSuccess(now);
     } else if (probe) {
@@ -223,6 +229,7 @@ final class EndpointNode implements Node {
         }
       }
     }
+    return 0;
   }
 
   private void onSuccess(long now) {
@@ -248,25 +255,37 @@ final class EndpointNode implements Node {
    * Ejects after {@code failureThreshold} failures in a row, unless an ejection runs; a failed
    * probe ejects at once for the next interval.
    */
-  private void onFailure(long now, boolean probe, long probeToken) {
+  private long onFailure(long now, boolean probe, long probeToken) {
     int failures = consecutiveFailures.incrementAndGet();
     if (!probe && (failures < health.failureThreshold() || inEjection(now))) {
-      return;
+      return 0;
     }
     synchronized (this) {
       boolean probeFailed = probe && probeOut && probeAt == probeToken;
       if (!probeFailed && (failures < health.failureThreshold() || inEjection(now))) {
-        return;
+        return 0;
       }
       long base = health.baseEjection().toNanos();
       long interval = Math.min(health.maxEjection().toNanos(), base << Math.min(ejections, 30));
       ejections++;
+      ejectionsTotal++;
       ejectedUntil = now + interval;
       ejected = true;
       probeOut = false;
       rampStart.set(NO_RAMP);
       listener.onEjection(endpoint.authority(), interval);
+      return interval;
     }
+  }
+
+  /** Ejections since the node was created (the status page shows them). */
+  long ejectionsTotal() {
+    return ejectionsTotal;
+  }
+
+  /** One line per ejection, joined to the trace of the attempt that caused it ({@code suffix}). */
+  static void logEjection(String authority, long nanos, String suffix) {
+    LOG.log(Level.INFO, "ejected " + authority + " for " + nanos / 1_000_000 + " ms after repeated failures" + suffix);
   }
 
   /** Whether an ejection interval covers {@code now} (a probe may be out after it). */

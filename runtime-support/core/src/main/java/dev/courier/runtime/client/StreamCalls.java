@@ -1,6 +1,7 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.TraceLog;
 import dev.courier.runtime.retry.RetryDecider;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -85,7 +86,10 @@ final class StreamCalls {
       super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
         @Override
         public void onClose(Status status, Metadata trailers) {
-          node.onStreamFinish(status.getCode(), pipeline.now());
+          long ejectedFor = node.onStreamFinish(status.getCode(), pipeline.now());
+          if (ejectedFor > 0) {
+            EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, TraceLog.suffix());
+          }
           super.onClose(status, trailers);
         }
       }, headers);

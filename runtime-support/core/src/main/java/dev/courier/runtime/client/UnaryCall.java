@@ -2,6 +2,7 @@ package dev.courier.runtime.client;
 
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.CallTrace;
 import dev.courier.runtime.retry.RetryDecider;
 import dev.courier.runtime.retry.StopReason;
 import io.grpc.CallOptions;
@@ -45,6 +46,8 @@ final class UnaryCall<ReqT, RespT> {
   /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
   private final Context context = Context.current();
   private final CallFuture<RespT> future = new CallFuture<>(this);
+  /** Asked for on the caller's thread, so a tracer finds the caller's span there; NONE without one. */
+  private final CallTrace trace;
   private final List<EndpointNode> tried = new ArrayList<>(2); // guarded by this
   private final List<AttemptListener<ReqT, RespT>> live = new ArrayList<>(2); // guarded by this
   private List<CourierException.Attempt> attempts; // guarded by this
@@ -66,6 +69,7 @@ final class UnaryCall<ReqT, RespT> {
     this.key = key != null ? key : method.hasHashKey() ? method.hashKeyOf(request).orElse(null) : null;
     this.metadata = metadata;
     this.deadlineAt = pipeline.deadlineAt(resolved, deadline, pipeline.now());
+    this.trace = pipeline.listener().traceCall(method.fullName());
   }
 
   CompletableFuture<RespT> future() {
@@ -115,6 +119,7 @@ final class UnaryCall<ReqT, RespT> {
     }
     if (!decider.trySpendOnHedge()) {
       pipeline.listener().onBudgetExhausted(method.fullName());
+      trace.budgetRefused(true);
       return;
     }
     attempt();
@@ -176,8 +181,10 @@ final class UnaryCall<ReqT, RespT> {
       live.add(attempt);
     }
     node.onStart();
+    Metadata headers = CallPipeline.headers(metadata);
+    attempt.trace(trace.attempt(node.endpoint().authority(), number, hedged, headers));
     try {
-      attempt.call().start(attempt, CallPipeline.headers(metadata));
+      attempt.call().start(attempt, headers);
       attempt.call().request(2);
       attempt.call().sendMessage(request);
       attempt.call().halfClose();
@@ -212,6 +219,7 @@ final class UnaryCall<ReqT, RespT> {
     }
     pipeline.listener().onCallEnd(method.fullName(), Status.Code.OK, pipeline.now() - startedAt, made,
         (StopReason) null);
+    trace.end(Status.OK, made, null);
     pipeline.deliver(() -> future.complete(response));
   }
 
@@ -247,12 +255,14 @@ final class UnaryCall<ReqT, RespT> {
     if (decision instanceof RetryDecider.Stop stop) {
       if (stop.reason() == StopReason.BUDGET) {
         pipeline.listener().onBudgetExhausted(method.fullName());
+        trace.budgetRefused(false);
       }
       finish(status, trailers, stop.reason(), decider.mayHaveRun(stop.reason(), neverReached) ? MAY_HAVE_RUN : null);
       return;
     }
     long delay = ((RetryDecider.Retry) decision).delayNanos();
     pipeline.listener().onRetry(method.fullName(), made + 1, delay);
+    trace.retry(made + 1, delay, status.getCode());
     if (delay == 0) {
       attempt();
     } else {
@@ -277,6 +287,7 @@ final class UnaryCall<ReqT, RespT> {
     if (reason == StopReason.DEADLINE && deadlineAt != RetryDecider.NO_DEADLINE) {
       status = DeadlineText.describe(status, deadlineAt - startedAt, all); // grpc's text stays in the attempts
     }
+    trace.end(status, all.size(), reason);
     CourierException e = new CourierException(status, trailers, all, reason, note); // status's cause is e's
     pipeline.deliver(() -> future.completeExceptionally(e));
   }

@@ -4,6 +4,7 @@ import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Told what Courier's clients, servers and queues do, for metrics, logs or traces. Every method
@@ -52,6 +53,34 @@ public interface CourierListener {
    * PERMISSION_DENIED} from the method's access rules.
    */
   default void onCallRefused(String method, Status.Code code) {}
+
+  /**
+   * The trace of a unary call to {@code method} that starts now, on the caller's thread; a
+   * tracing listener (such as {@code CourierTracing} in {@code courier-opentelemetry}) returns
+   * one, every other listener {@link CallTrace#NONE}. Of several listeners, the first that traces
+   * is asked.
+   */
+  default CallTrace traceCall(String method) {
+    return CallTrace.NONE;
+  }
+
+  /**
+   * The trace of a queue-backed call to {@code method} that starts now, on the caller's thread,
+   * over a transport of messaging system {@code system} ({@code "kafka"}, ...); {@code waits} when
+   * the caller waits for a reply. See {@link #traceCall}.
+   */
+  default QueueCallTrace traceQueueCall(String method, String system, boolean waits) {
+    return QueueCallTrace.NONE;
+  }
+
+  /**
+   * The trace of a worker's processing of one delivery to {@code method}, whose request carries
+   * {@code headers} (with the trace context {@link QueueCallTrace#publishing} put there). See
+   * {@link #traceCall}.
+   */
+  default QueueWorkTrace traceQueueWork(String method, String system, Map<String, String> headers) {
+    return QueueWorkTrace.NONE;
+  }
 
   /** A listener that tells each of {@code listeners} in turn. */
   static CourierListener all(List<CourierListener> listeners) {
@@ -162,6 +191,36 @@ public interface CourierListener {
         failed(e);
       }
     }
+
+    @Override
+    public CallTrace traceCall(String method) {
+      try {
+        return delegate.traceCall(method);
+      } catch (RuntimeException e) {
+        failed(e);
+        return CallTrace.NONE;
+      }
+    }
+
+    @Override
+    public QueueCallTrace traceQueueCall(String method, String system, boolean waits) {
+      try {
+        return delegate.traceQueueCall(method, system, waits);
+      } catch (RuntimeException e) {
+        failed(e);
+        return QueueCallTrace.NONE;
+      }
+    }
+
+    @Override
+    public QueueWorkTrace traceQueueWork(String method, String system, Map<String, String> headers) {
+      try {
+        return delegate.traceQueueWork(method, system, headers);
+      } catch (RuntimeException e) {
+        failed(e);
+        return QueueWorkTrace.NONE;
+      }
+    }
   }
 
   /** See {@link #all}. */
@@ -215,6 +274,39 @@ public interface CourierListener {
     @Override
     public void onCallRefused(String method, Status.Code code) {
       listeners.forEach(l -> l.onCallRefused(method, code));
+    }
+
+    @Override
+    public CallTrace traceCall(String method) {
+      for (CourierListener l : listeners) {
+        CallTrace trace = l.traceCall(method);
+        if (trace != CallTrace.NONE) {
+          return trace;
+        }
+      }
+      return CallTrace.NONE;
+    }
+
+    @Override
+    public QueueCallTrace traceQueueCall(String method, String system, boolean waits) {
+      for (CourierListener l : listeners) {
+        QueueCallTrace trace = l.traceQueueCall(method, system, waits);
+        if (trace != QueueCallTrace.NONE) {
+          return trace;
+        }
+      }
+      return QueueCallTrace.NONE;
+    }
+
+    @Override
+    public QueueWorkTrace traceQueueWork(String method, String system, Map<String, String> headers) {
+      for (CourierListener l : listeners) {
+        QueueWorkTrace trace = l.traceQueueWork(method, system, headers);
+        if (trace != QueueWorkTrace.NONE) {
+          return trace;
+        }
+      }
+      return QueueWorkTrace.NONE;
     }
   }
 }

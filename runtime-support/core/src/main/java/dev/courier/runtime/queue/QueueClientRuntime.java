@@ -5,6 +5,7 @@ import static dev.courier.runtime.internal.Checks.positive;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.QueueCallTrace;
 import dev.courier.runtime.observe.QueueEvent;
 import io.grpc.Status;
 import java.security.SecureRandom;
@@ -131,6 +132,11 @@ public final class QueueClientRuntime implements AutoCloseable {
       headers.put(QueueHeaders.REPLY_TO, replies.address());
       headers.put(QueueHeaders.DEADLINE,
           Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+      QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), true);
+      if (trace != QueueCallTrace.NONE) {
+        result.whenComplete((response, error) -> trace.end(error == null ? Status.OK : Status.fromThrowable(error)));
+        trace.publishing(headers, correlationId);
+      }
       PendingCall p = new PendingCall(method, result, timeout);
       pending.put(correlationId, p);
       p.timer(timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS));
@@ -139,13 +145,19 @@ public final class QueueClientRuntime implements AutoCloseable {
         message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null), Collections.unmodifiableMap(headers),
             MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       } catch (RuntimeException e) {
+        trace.published(e);
         fail(correlationId, CourierException.from(e));
         return result;
       }
       // Counting (and the listener, which must be fast) may run on the transport's I/O thread; a
       // failure, which completes the caller's future and so runs the caller's code, never does.
-      publisher.publishRequest(method.fullName(), message, () -> counters.record(QueueEvent.SENT, method.fullName()),
-          error -> fail(correlationId, CourierException.from(unwrap(error))));
+      publisher.publishRequest(method.fullName(), message, () -> {
+        trace.published(null);
+        counters.record(QueueEvent.SENT, method.fullName());
+      }, error -> {
+        trace.published(error);
+        fail(correlationId, CourierException.from(unwrap(error)));
+      });
       return result;
     }
 
@@ -154,11 +166,15 @@ public final class QueueClientRuntime implements AutoCloseable {
         return CompletableFuture.failedFuture(closedError());
       }
       String correlationId = nextId();
+      Map<String, String> headers = headers(correlationId);
+      QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), false);
+      trace.publishing(headers, correlationId);
       QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
-          Collections.unmodifiableMap(headers(correlationId)),
+          Collections.unmodifiableMap(headers),
           MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       CompletableFuture<Void> result = new CompletableFuture<>();
       transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
+        trace.published(error);
         if (error != null) {
           result.completeExceptionally(CourierException.from(unwrap(error)));
         } else {

@@ -25,6 +25,11 @@ final class QueueCounters {
     this.listener = CourierListener.safe(listener);
   }
 
+  /** The listener, made safe; the runtimes ask it for traces. */
+  CourierListener listener() {
+    return listener;
+  }
+
   /** Counts {@code event} and tells the listener. */
   void record(QueueEvent event, String method) {
     (switch (event) {

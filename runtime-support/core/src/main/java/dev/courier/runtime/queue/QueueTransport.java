@@ -67,6 +67,14 @@ public interface QueueTransport extends AutoCloseable {
    */
   QueueSubscription subscribe(Set<String> methods, int maxInFlight, Consumer<QueueDelivery> handler);
 
+  /**
+   * The messaging system, as OpenTelemetry's messaging conventions name it ({@code "kafka"}); what
+   * a tracing listener records as {@code messaging.system}. Default {@code "courier"}.
+   */
+  default String system() {
+    return "courier";
+  }
+
   /** How many times a worker runs a failing handler before dead-lettering, unless it says. */
   default int maxDeliveryAttempts() {
     return 3;

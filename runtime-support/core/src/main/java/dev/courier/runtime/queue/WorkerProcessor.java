@@ -2,6 +2,8 @@ package dev.courier.runtime.queue;
 
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.observe.QueueEvent;
+import dev.courier.runtime.observe.QueueWorkTrace;
+import dev.courier.runtime.observe.TraceLog;
 import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -42,19 +44,37 @@ final class WorkerProcessor {
     this.counters = counters;
   }
 
+  /**
+   * Processes {@code delivery} inside its trace (the listener's {@link QueueWorkTrace}), so that
+   * the handler's own calls and this class's log lines join the caller's trace.
+   */
   void process(QueueDelivery delivery) {
+    QueueWorkTrace trace = counters.listener().traceQueueWork(delivery.method(), transport.system(),
+        delivery.message().headers());
+    if (trace == QueueWorkTrace.NONE) {
+      processTraced(delivery, trace);
+      return;
+    }
+    try (QueueWorkTrace.Scope scope = trace.enter()) {
+      processTraced(delivery, trace);
+    }
+  }
+
+  private void processTraced(QueueDelivery delivery, QueueWorkTrace trace) {
     QueueMessage message = delivery.message();
     String requestId = message.header(QueueHeaders.REQUEST_ID);
     Binding<?, ?> binding = bindings.get(delivery.method());
     if (requestId == null || binding == null) {
       deadLetter(delivery, requestId == null ? "missing header " + QueueHeaders.REQUEST_ID
           : "no handler for " + delivery.method(), 0, null);
+      trace.end(QueueEvent.DEAD_LETTERED, Status.INTERNAL);
       return;
     }
     Optional<DedupCache.Outcome> done = dedup.get(requestId);
     if (done.isPresent()) {
       counters.record(QueueEvent.DEDUPLICATED, delivery.method());
       finish(delivery, done.get().reply());
+      trace.end(QueueEvent.DEDUPLICATED, Status.OK);
       return;
     }
     if (expired(message)) {
@@ -63,12 +83,13 @@ final class WorkerProcessor {
           "deadline passed before a worker took the call to " + delivery.method()), null);
       dedup.put(requestId, new DedupCache.Outcome(reply));
       finish(delivery, reply);
+      trace.end(QueueEvent.EXPIRED, Status.DEADLINE_EXCEEDED);
       return;
     }
-    run(delivery, binding);
+    run(delivery, binding, trace);
   }
 
-  private <ReqT, RespT> void run(QueueDelivery delivery, Binding<ReqT, RespT> binding) {
+  private <ReqT, RespT> void run(QueueDelivery delivery, Binding<ReqT, RespT> binding, QueueWorkTrace trace) {
     QueueMessage message = delivery.message();
     ReqT request;
     try {
@@ -78,11 +99,13 @@ final class WorkerProcessor {
       deadLetter(delivery, "request could not be decoded: " + describe(rootCause(e)), 0,
           Status.INVALID_ARGUMENT.withDescription("request to " + delivery.method()
               + " could not be decoded; dead-lettered"));
+      trace.end(QueueEvent.DEAD_LETTERED, Status.INVALID_ARGUMENT);
       return;
     }
     Throwable lastError = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       QueueMessage reply;
+      Status status = Status.OK;
       try {
         RespT response = binding.handler().handle(request);
         if (response == null) {
@@ -91,22 +114,26 @@ final class WorkerProcessor {
         reply = reply(message, Status.OK,
             MessageCodec.encode(binding.method().descriptor().getResponseMarshaller(), response));
       } catch (StatusRuntimeException | StatusException e) {
-        reply = reply(message, Status.fromThrowable(e), null);
+        status = Status.fromThrowable(e);
+        reply = reply(message, status, null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return; // the worker is being killed: leave the request unacknowledged
       } catch (Exception | AssertionError e) {
         lastError = e;
-        LOG.log(Level.DEBUG, "attempt " + attempt + " of " + delivery.method() + " failed", e);
+        LOG.log(Level.DEBUG, "attempt " + attempt + " of " + delivery.method() + " failed" + TraceLog.suffix(), e);
         continue;
       }
       counters.record(QueueEvent.EXECUTED, delivery.method());
       dedup.put(message.header(QueueHeaders.REQUEST_ID), new DedupCache.Outcome(reply));
       finish(delivery, reply);
+      trace.end(QueueEvent.EXECUTED, status);
       return;
     }
-    deadLetter(delivery, describe(lastError), maxAttempts, Status.UNKNOWN.withDescription(
-        delivery.method() + " failed " + maxAttempts + " times; dead-lettered"));
+    Status failed = Status.UNKNOWN.withDescription(
+        delivery.method() + " failed " + maxAttempts + " times; dead-lettered");
+    deadLetter(delivery, describe(lastError), maxAttempts, failed);
+    trace.end(QueueEvent.DEAD_LETTERED, failed);
   }
 
   /** Publishes {@code reply} (when the request wants one) and then completes the delivery. */
@@ -133,11 +160,11 @@ final class WorkerProcessor {
       transport.publishDeadLetter(delivery.method(), message).join();
     } catch (CompletionException | CancellationException failure) {
       LOG.log(Level.WARNING, "dead letter for " + delivery.method() + " could not be published; the"
-          + " request stays unacknowledged and is delivered again", failure);
+          + " request stays unacknowledged and is delivered again" + TraceLog.suffix(), failure);
       return;
     }
     counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
-    LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error);
+    LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error + TraceLog.suffix());
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
     String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);
     if (requestId != null) {

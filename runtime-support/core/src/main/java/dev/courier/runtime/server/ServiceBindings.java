@@ -1,6 +1,7 @@
 package dev.courier.runtime.server;
 
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.observe.TraceLog;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
@@ -187,7 +188,7 @@ public final class ServiceBindings {
     if (t instanceof Error error && !(t instanceof AssertionError)) {
       throw error;
     }
-    LOG.log(Level.WARNING, "Unexpected exception in " + fullMethodName + "; the call fails with UNKNOWN", t);
+    LOG.log(Level.WARNING, "Unexpected exception in " + fullMethodName + "; the call fails with UNKNOWN" + TraceLog.suffix(), t);
     return Status.UNKNOWN
         .withDescription("Application error processing RPC " + fullMethodName)
         .asRuntimeException();

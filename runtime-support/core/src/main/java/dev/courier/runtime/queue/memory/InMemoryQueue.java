@@ -65,6 +65,12 @@ public final class InMemoryQueue implements QueueTransport {
     return new Builder();
   }
 
+  /** {@code "courier_memory"}: messages that stay in this process. */
+  @Override
+  public String system() {
+    return "courier_memory";
+  }
+
   @Override
   public CompletableFuture<Void> publishRequest(String method, QueueMessage message) {
     MemoryQueue queue = queue(method);

@@ -72,6 +72,12 @@ public final class KafkaQueue implements QueueTransport {
     return new Builder();
   }
 
+  /** {@code "kafka"}, as OpenTelemetry's messaging conventions name it. */
+  @Override
+  public String system() {
+    return "kafka";
+  }
+
   /** The configuration; secret property values (SASL JAAS config, passwords, keys) are redacted. */
   @Override
   public String toString() {

@@ -7,7 +7,6 @@ import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import java.util.List;
@@ -15,17 +14,18 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Courier's events as OpenTelemetry metrics, recorded through a {@link Meter} of the user's
  * {@link OpenTelemetry} (instrumentation scope {@value #SCOPE}). Register it with {@code
- * ClientBuilder.listener(new OpenTelemetryListener(openTelemetry))}, or on a queue client or worker.
+ * ClientBuilder.listener(new OpenTelemetryListener(openTelemetry))}, or on a queue client or worker;
+ * {@link CourierOpenTelemetry#listener()} gives it together with tracing.
  *
  * <table>
  *   <caption>Instruments</caption>
  *   <tr><th>name</th><th>instrument</th><th>unit</th><th>attributes</th><th>recorded when</th></tr>
- *   <tr><td>{@code courier.client.call.duration}</td><td>histogram (double)</td><td>{@code s}</td>
+ *   <tr><td>{@code rpc.client.call.duration} (stable), {@code rpc.client.duration} (old)</td>
+ *       <td>histogram (double)</td><td>{@code s} (stable), {@code ms} (old)</td>
  *       <td>S, M, C</td><td>a unary call ends, every attempt, backoff and hedge included</td></tr>
  *   <tr><td>{@code courier.client.attempts}</td><td>counter</td><td>{@code {attempt}}</td>
  *       <td>S, M, C</td><td>an attempt ends, hedges included</td></tr>
@@ -41,16 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       <td>M, E</td><td>something happens to a queue-backed call ({@link QueueEvent})</td></tr>
  * </table>
  *
- * <p>Attributes, named after OpenTelemetry's RPC semantic conventions where one fits:
- *
- * <ul>
- *   <li>S: {@code rpc.system.name} = {@code grpc};
- *   <li>M: {@code rpc.method}, gRPC's full method name ({@code pkg.Service/Method});
- *   <li>C: {@code rpc.response.status_code}, the gRPC status code's name ({@code OK},
- *       {@code UNAVAILABLE}, ...);
- *   <li>E: {@code courier.queue.event}, the {@link QueueEvent}'s name in lower case ({@code sent},
- *       {@code dead_lettered}, ...).
- * </ul>
+ * <p>Attributes follow OpenTelemetry's RPC semantic conventions in the version {@link
+ * SemanticConventions} chooses (S: the system, M: the method, C: the status code); E is {@code
+ * courier.queue.event}, the {@link QueueEvent}'s name in lower case ({@code sent}, {@code
+ * dead_lettered}, ...). Server calls are measured by {@link CourierOpenTelemetry#serverInterceptor()}.
  *
  * <p>Cardinality is bounded: no endpoint, peer, request or stop reason is ever an attribute. At most
  * {@code maxMethods} distinct method names are recorded as they are (default {@value
@@ -58,12 +52,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * default limit of 2000 points); later ones are recorded as {@code rpc.method = _OTHER}, as the
  * semantic conventions ask for methods an instrumentation does not recognize.
  *
- * <p>The call-duration histogram advises explicit bucket boundaries from 5 ms to 10 s; a view in the
+ * <p>The duration histograms advise explicit bucket boundaries from 5 ms to 10 s; a view in the
  * SDK overrides them.
  *
- * <p>Thread-safe, and it does not block: OpenTelemetry's instruments are thread-safe, and the
- * attributes of each method are computed once and then read from a concurrent map. One instance can
- * serve any number of clients, queue clients and workers.
+ * <p>Thread-safe, and it does not block. One instance can serve any number of clients, queue
+ * clients and workers.
  */
 public final class OpenTelemetryListener implements CourierListener {
   /** The instrumentation scope name of the {@link Meter} this listener gets from an {@link OpenTelemetry}. */
@@ -71,18 +64,17 @@ public final class OpenTelemetryListener implements CourierListener {
   /** Distinct method names recorded as they are, unless a constructor says otherwise. */
   public static final int DEFAULT_MAX_METHODS = 100;
 
-  static final AttributeKey<String> RPC_SYSTEM_NAME = AttributeKey.stringKey("rpc.system.name");
-  static final AttributeKey<String> RPC_METHOD = AttributeKey.stringKey("rpc.method");
-  static final AttributeKey<String> RPC_RESPONSE_STATUS_CODE = AttributeKey.stringKey("rpc.response.status_code");
+  static final AttributeKey<String> RPC_SYSTEM_NAME = RpcAttributes.RPC_SYSTEM_NAME;
+  static final AttributeKey<String> RPC_METHOD = RpcAttributes.RPC_METHOD;
+  static final AttributeKey<String> RPC_RESPONSE_STATUS_CODE = RpcAttributes.RPC_RESPONSE_STATUS_CODE;
   static final AttributeKey<String> QUEUE_EVENT = AttributeKey.stringKey("courier.queue.event");
-  static final String OTHER_METHOD = "_OTHER";
+  static final String OTHER_METHOD = AttributeCache.OTHER_METHOD;
   static final List<Double> DURATION_BUCKETS =
       List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
 
-  private static final Status.Code[] CODES = Status.Code.values();
   private static final QueueEvent[] QUEUE_EVENTS = QueueEvent.values();
 
-  private final DoubleHistogram callDuration;
+  private final Durations callDuration;
   private final LongCounter attempts;
   private final LongCounter retries;
   private final LongCounter hedges;
@@ -90,9 +82,8 @@ public final class OpenTelemetryListener implements CourierListener {
   private final LongCounter ejections;
   private final LongCounter queueEvents;
   private final int maxMethods;
-  private final AtomicInteger methodSlots = new AtomicInteger();
-  private final ConcurrentMap<String, MethodAttributes> byMethod = new ConcurrentHashMap<>();
-  private final MethodAttributes other = new MethodAttributes(OTHER_METHOD);
+  private final AttributeCache attributes;
+  private final ConcurrentMap<String, Attributes[]> queueAttributes = new ConcurrentHashMap<>();
 
   /** Records through {@code openTelemetry}'s meter for scope {@value #SCOPE}. */
   public OpenTelemetryListener(OpenTelemetry openTelemetry) {
@@ -106,19 +97,22 @@ public final class OpenTelemetryListener implements CourierListener {
 
   /**
    * Records through {@code meter}; the first {@code maxMethods} distinct method names are recorded
-   * as they are, later ones as {@code _OTHER}.
+   * as they are, later ones as {@code _OTHER}. The conventions are {@link SemanticConventions#fromEnvironment()}.
    */
   public OpenTelemetryListener(Meter meter, int maxMethods) {
+    this(meter, maxMethods, SemanticConventions.fromEnvironment());
+  }
+
+  /** Records through {@code meter} under {@code conventions}; see {@link #OpenTelemetryListener(Meter, int)}. */
+  public OpenTelemetryListener(Meter meter, int maxMethods, SemanticConventions conventions) {
     Objects.requireNonNull(meter, "meter");
+    Objects.requireNonNull(conventions, "conventions");
     if (maxMethods < 1) {
       throw new IllegalArgumentException("maxMethods: " + maxMethods + " (expected: >= 1)");
     }
     this.maxMethods = maxMethods;
-    callDuration = meter.histogramBuilder("courier.client.call.duration")
-        .setDescription("Duration of unary calls, every attempt, backoff and hedge included")
-        .setUnit("s")
-        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS)
-        .build();
+    this.attributes = new AttributeCache(conventions, "grpc", maxMethods, true);
+    callDuration = Durations.client(meter, conventions);
     attempts = counter(meter, "courier.client.attempts", "{attempt}", "Attempts of unary calls, hedges included");
     retries = counter(meter, "courier.client.retries", "{retry}", "Attempts scheduled again after a failure");
     hedges = counter(meter, "courier.client.hedges", "{hedge}", "Hedged attempts started");
@@ -136,23 +130,23 @@ public final class OpenTelemetryListener implements CourierListener {
   @Override
   public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
     if (hedged) {
-      hedges.add(1, attributes(method).rpc);
+      hedges.add(1, attributes.get(method).rpc);
     }
   }
 
   @Override
   public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
-    attempts.add(1, attributes(method).status(code));
+    attempts.add(1, attributes.get(method).status(code));
   }
 
   @Override
   public void onRetry(String method, int nextAttempt, long backoffNanos) {
-    retries.add(1, attributes(method).rpc);
+    retries.add(1, attributes.get(method).rpc);
   }
 
   @Override
   public void onBudgetExhausted(String method) {
-    budgetExhausted.add(1, attributes(method).rpc);
+    budgetExhausted.add(1, attributes.get(method).rpc);
   }
 
   @Override
@@ -162,53 +156,25 @@ public final class OpenTelemetryListener implements CourierListener {
 
   @Override
   public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
-    callDuration.record(nanos / 1e9, attributes(method).status(code));
+    callDuration.record(nanos, attributes.get(method).status(code));
   }
 
   @Override
   public void onQueueEvent(String method, QueueEvent event) {
-    queueEvents.add(1, attributes(method).queue(event));
+    String name = attributes.get(method).method;
+    queueEvents.add(1, queueAttributes.computeIfAbsent(name, OpenTelemetryListener::queueAttributes)[event.ordinal()]);
+  }
+
+  private static Attributes[] queueAttributes(String method) {
+    Attributes[] byEvent = new Attributes[QUEUE_EVENTS.length];
+    for (QueueEvent event : QUEUE_EVENTS) {
+      byEvent[event.ordinal()] = Attributes.of(RPC_METHOD, method, QUEUE_EVENT, event.name().toLowerCase(Locale.ROOT));
+    }
+    return byEvent;
   }
 
   @Override
   public String toString() {
-    return "OpenTelemetryListener{maxMethods=" + maxMethods + ", methods=" + byMethod.size() + "}";
-  }
-
-  /** The attributes of {@code method}, or of {@code _OTHER} once {@code maxMethods} names are taken. */
-  private MethodAttributes attributes(String method) {
-    MethodAttributes known = byMethod.get(method);
-    if (known != null) {
-      return known;
-    }
-    MethodAttributes added = byMethod.computeIfAbsent(method, m ->
-        methodSlots.getAndUpdate(n -> n < maxMethods ? n + 1 : n) < maxMethods ? new MethodAttributes(m) : null);
-    return added != null ? added : other;
-  }
-
-  /** Every attribute set one method records with, built once. Immutable. */
-  private static final class MethodAttributes {
-    final Attributes rpc;
-    private final Attributes[] byCode = new Attributes[CODES.length];
-    private final Attributes[] byQueueEvent = new Attributes[QUEUE_EVENTS.length];
-
-    MethodAttributes(String method) {
-      rpc = Attributes.of(RPC_SYSTEM_NAME, "grpc", RPC_METHOD, method);
-      for (Status.Code code : CODES) {
-        byCode[code.ordinal()] = rpc.toBuilder().put(RPC_RESPONSE_STATUS_CODE, code.name()).build();
-      }
-      for (QueueEvent event : QUEUE_EVENTS) {
-        byQueueEvent[event.ordinal()] =
-            Attributes.of(RPC_METHOD, method, QUEUE_EVENT, event.name().toLowerCase(Locale.ROOT));
-      }
-    }
-
-    Attributes status(Status.Code code) {
-      return byCode[code.ordinal()];
-    }
-
-    Attributes queue(QueueEvent event) {
-      return byQueueEvent[event.ordinal()];
-    }
+    return "OpenTelemetryListener{maxMethods=" + maxMethods + ", methods=" + attributes.size() + "}";
   }
 }

@@ -79,7 +79,7 @@ class OpenTelemetryListenerTest {
     client.blockingUnary(IDEMPOTENT, Replicas.text("a"));
 
     collect();
-    assertThat(histogram("courier.client.call.duration"))
+    assertThat(histogram("rpc.client.call.duration"))
         .as("call duration points, by attributes")
         .containsOnlyKeys(status(ECHO, "OK"))
         .hasEntrySatisfying(status(ECHO, "OK"), point -> assertThat(point.getCount()).isEqualTo(1));
@@ -103,7 +103,7 @@ class OpenTelemetryListenerTest {
         .containsOnly(OpenTelemetryListener.SCOPE);
     assertThat(metrics.stream().collect(Collectors.toMap(MetricData::getName, MetricData::getUnit)))
         .containsExactlyInAnyOrderEntriesOf(Map.of(
-            "courier.client.call.duration", "s",
+            "rpc.client.call.duration", "s",
             "courier.client.attempts", "{attempt}",
             "courier.client.retries", "{retry}"));
   }
@@ -117,7 +117,7 @@ class OpenTelemetryListenerTest {
     catchThrowableOfType(CourierException.class, () -> client.blockingUnary(IDEMPOTENT, Replicas.text("x")));
 
     collect();
-    assertThat(histogram("courier.client.call.duration")).containsOnlyKeys(status(ECHO, "NOT_FOUND"));
+    assertThat(histogram("rpc.client.call.duration")).containsOnlyKeys(status(ECHO, "NOT_FOUND"));
     assertThat(counter("courier.client.attempts"))
         .containsExactlyInAnyOrderEntriesOf(Map.of(status(ECHO, "NOT_FOUND"), 1L));
     assertThat(names()).as("NOT_FOUND is not retried").doesNotContain("courier.client.retries");
@@ -139,7 +139,7 @@ class OpenTelemetryListenerTest {
     assertThat(counter("courier.client.ejections"))
         .as("5 failures in a row eject the endpoint; no endpoint attribute")
         .containsExactlyInAnyOrderEntriesOf(Map.of(Attributes.empty(), 1L));
-    assertThat(histogram("courier.client.call.duration").get(status(ECHO, "UNAVAILABLE")).getCount()).isEqualTo(6);
+    assertThat(histogram("rpc.client.call.duration").get(status(ECHO, "UNAVAILABLE")).getCount()).isEqualTo(6);
   }
 
   @Test
@@ -167,7 +167,7 @@ class OpenTelemetryListenerTest {
 
     collect();
     assertThat(counter("courier.client.hedges")).containsExactlyInAnyOrderEntriesOf(Map.of(ECHO_RPC, 1L));
-    HistogramPointData duration = histogram("courier.client.call.duration").get(status(ECHO, "OK"));
+    HistogramPointData duration = histogram("rpc.client.call.duration").get(status(ECHO, "OK"));
     assertThat(duration.getCount()).isEqualTo(1);
     assertThat(duration.getSum()).as("seconds: the hedge delay on the manual clock").isEqualTo(2.0);
     assertThat(duration.getBoundaries()).isEqualTo(OpenTelemetryListener.DURATION_BUCKETS);
@@ -187,7 +187,7 @@ class OpenTelemetryListenerTest {
     catchThrowableOfType(CourierException.class, () -> client.blockingUnary(missing, Replicas.text("unknown")));
 
     collect();
-    assertThat(histogram("courier.client.call.duration"))
+    assertThat(histogram("rpc.client.call.duration"))
         .containsOnlyKeys(status(ECHO, "OK"), status(OpenTelemetryListener.OTHER_METHOD, "UNIMPLEMENTED"));
   }
 
