@@ -5,12 +5,14 @@ import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.LiveClients;
 import dev.courier.runtime.retry.RetryDecider;
 import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ final class CallPipeline implements AutoCloseable {
   private final AutoCloseable liveFollow;
   /** What every attempt's options start from: the call credentials, if any. */
   private final CallOptions baseOptions;
+  /** This client on the status page's list; removed by {@link #close}. */
+  private final AutoCloseable live;
 
   /** A method's effective policy with the parts the pipeline derives from it. */
   record Resolved(MethodPolicy policy, Balancer balancer, RetryDecider decider) {}
@@ -71,6 +75,19 @@ final class CallPipeline implements AutoCloseable {
       closeQuietly(liveFollow);
       throw e;
     }
+    this.live = LiveClients.register(this::snapshot);
+  }
+
+  /** This client's endpoints and retry budget now, for the status page; no addresses beyond host:port, no secrets. */
+  LiveClients.ClientSnapshot snapshot() {
+    long now = now();
+    List<LiveClients.EndpointSnapshot> nodes = new ArrayList<>();
+    for (EndpointNode node : endpoints.nodes()) {
+      nodes.add(new LiveClients.EndpointSnapshot(node.endpoint().authority(), node.healthState(now),
+          node.ejectionsTotal(), node.inFlight(), node.latencyNanos()));
+    }
+    return new LiveClients.ClientSnapshot("client", config.serviceName(),
+        config.endpointSource().getClass().getSimpleName(), nodes, config.retryBudget().usage(), Map.of());
   }
 
   /** The client's clock, in nanoseconds. */
@@ -203,6 +220,7 @@ final class CallPipeline implements AutoCloseable {
   public void close() {
     closeQuietly(liveFollow);
     try {
+      live.close();
       subscription.close();
     } catch (Exception e) {
       // The source failed to unsubscribe; the endpoint set ignores it after close.

@@ -135,6 +135,17 @@ final class EndpointNode implements Node {
     return now - ejectedUntil >= 0 && !probeHeld(now);
   }
 
+  /** {@code "healthy"}, {@code "slow start"}, {@code "ejected"} or {@code "probing"} at {@code now}, for the status page. */
+  String healthState(long now) {
+    if (!ejected) {
+      return rampStart.get() != NO_RAMP && admission() < 1.0 ? "slow start" : "healthy";
+    }
+    if (now - ejectedUntil < 0) {
+      return "ejected";
+    }
+    return probeHeld(now) ? "probing" : "probe due";
+  }
+
   /** Whether the node is ejected now, or a probe is out. */
   boolean ejected(long now) {
     return !healthy(now);

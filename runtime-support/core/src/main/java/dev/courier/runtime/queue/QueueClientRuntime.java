@@ -5,6 +5,7 @@ import static dev.courier.runtime.internal.Checks.positive;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.LiveClients;
 import dev.courier.runtime.observe.QueueCallTrace;
 import dev.courier.runtime.observe.QueueEvent;
 import io.grpc.Status;
@@ -109,6 +110,8 @@ public final class QueueClientRuntime implements AutoCloseable {
      */
     private final String clientTag = randomTag();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** This client on the status page's list; removed by {@link #close}. */
+    private final AutoCloseable live;
 
     Shared(QueueTransport transport, CourierListener listener) {
       this.transport = transport;
@@ -118,6 +121,7 @@ public final class QueueClientRuntime implements AutoCloseable {
       // After the reply queue, which may fail to open: the wheel starts its thread at once.
       // Ticks of 10 ms: a queue call's timeout is seconds long, so 10 ms late at most is fine.
       this.timer = new TimeoutWheel("courier-queue-client-timer", 10, TimeUnit.MILLISECONDS, 512);
+      this.live = LiveClients.register(() -> counters.live(false, transport));
     }
 
     <ReqT, RespT> CompletableFuture<RespT> call(
@@ -238,6 +242,11 @@ public final class QueueClientRuntime implements AutoCloseable {
     void close() {
       if (!closed.compareAndSet(false, true)) {
         return;
+      }
+      try {
+        live.close();
+      } catch (Exception e) {
+        // LiveClients' handles do not throw.
       }
       try {
         replies.close();

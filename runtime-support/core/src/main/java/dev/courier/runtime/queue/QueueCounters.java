@@ -1,7 +1,11 @@
 package dev.courier.runtime.queue;
 
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.LiveClients;
 import dev.courier.runtime.observe.QueueEvent;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link QueueStats}. Thread-safe. */
@@ -43,6 +47,24 @@ final class QueueCounters {
       case DEAD_LETTERED -> deadLettered;
     }).increment();
     listener.onQueueEvent(method, event);
+  }
+
+  /** The status page's view of the client ({@code worker} false) or worker these counters belong to. */
+  LiveClients.ClientSnapshot live(boolean worker, QueueTransport transport) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    if (worker) {
+      counts.put("executed", executed.sum());
+      counts.put("deduplicated", deduplicated.sum());
+      counts.put("expired", expired.sum());
+      counts.put("dead-lettered", deadLettered.sum());
+    } else {
+      counts.put("sent", sent.sum());
+      counts.put("replied", replied.sum());
+      counts.put("timed out", timedOut.sum());
+      counts.put("late replies", lateReplies.sum());
+    }
+    return new LiveClients.ClientSnapshot(worker ? "queue worker" : "queue client", transport.system(),
+        transport.getClass().getSimpleName(), List.of(), "", counts);
   }
 
   QueueStats snapshot() {

@@ -6,6 +6,7 @@ import static dev.courier.runtime.internal.Checks.notNegative;
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.observe.LiveClients;
 import dev.courier.runtime.server.ServiceBindings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,6 +41,8 @@ public final class QueueWorkerRuntime implements AutoCloseable {
   private final QueueCounters counters;
   private final Duration shutdownTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** This worker on the status page's list; removed when it closes. */
+  private final AutoCloseable live;
 
   private QueueWorkerRuntime(Builder b) {
     this.counters = new QueueCounters(b.listener);
@@ -56,6 +59,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
         return t;
       });
     }
+    this.live = LiveClients.register(() -> counters.live(true, b.transport));
     this.subscription = b.transport.subscribe(b.bindings.keySet(), b.maxInFlight, delivery -> {
       String key = delivery.message().key();
       if (key == null) {
@@ -88,6 +92,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    leave();
     subscription.close(shutdownTimeout);
     stopLanes();
   }
@@ -100,10 +105,19 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    leave();
     for (ExecutorService lane : lanes) {
       lane.shutdownNow();
     }
     subscription.abort();
+  }
+
+  private void leave() {
+    try {
+      live.close();
+    } catch (Exception e) {
+      // LiveClients' handles do not throw.
+    }
   }
 
   private void stopLanes() {

@@ -104,6 +104,29 @@ public final class RetryBudget {
     }
   }
 
+  /**
+   * What the budget allows now, in one sentence for a status page: {@code "2 of 14 retries spent
+   * in the last 10 s (share 0.2, floor 10/s)"}, or {@code "unlimited"}.
+   */
+  public String usage() {
+    if (buckets == null) {
+      return "unlimited";
+    }
+    long now = nanoClock.getAsLong() / SECOND;
+    long calls = 0;
+    long retries = 0;
+    for (int i = 0; i < windowSeconds; i++) {
+      Bucket b = buckets.get(i);
+      if (b != null && b.second > now - windowSeconds && b.second <= now) {
+        calls += b.calls.sum();
+        retries += b.retries.get();
+      }
+    }
+    long allowed = (long) Math.floor(share * calls + (double) floorPerSecond * windowSeconds);
+    return retries + " of " + allowed + " retries spent in the last " + windowSeconds + " s (share " + share
+        + ", floor " + floorPerSecond + "/s)";
+  }
+
   private Bucket bucket(long second) {
     int index = (int) Math.floorMod(second, (long) windowSeconds);
     Bucket b = buckets.get(index);

@@ -75,6 +75,11 @@ final class ConcurrencyLimit<ReqT, RespT> implements ServerCallHandler<ReqT, Res
     return method;
   }
 
+  /** The handler behind the limit. */
+  ServerCallHandler<ReqT, RespT> inner() {
+    return next;
+  }
+
   /** The same limit with counters of its own, for one server. */
   ConcurrencyLimit<ReqT, RespT> fresh() {
     return new ConcurrencyLimit<>(fullMethodName, limit, next);

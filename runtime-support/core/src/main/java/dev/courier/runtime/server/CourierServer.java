@@ -12,6 +12,8 @@ import dev.courier.runtime.discovery.AdvertisedHost;
 import dev.courier.runtime.discovery.ServiceRegistry;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
+import dev.courier.runtime.status.StatusPage;
+import dev.courier.runtime.status.StatusPageConfig;
 import dev.courier.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -20,6 +22,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +62,8 @@ public final class CourierServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health; // null without standard services
   private final GracefulStop stop;
+  /** Set once, right after start, when the builder asked for a status page. */
+  private volatile StatusPage statusPage;
 
   /** A server that already listens, stopped by {@code stop}; see {@link ServerLauncher}. */
   CourierServer(Server server, HealthStatusManager health, GracefulStop stop) {
@@ -92,6 +97,12 @@ public final class CourierServer implements AutoCloseable {
     return Optional.ofNullable(health);
   }
 
+  /** Where the {@linkplain Builder#statusPage(int) status page} is, when there is one. */
+  public Optional<URI> statusPage() {
+    StatusPage page = statusPage;
+    return page == null ? Optional.empty() : Optional.of(page.address());
+  }
+
   /** Blocks until the server has terminated. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
@@ -99,13 +110,27 @@ public final class CourierServer implements AutoCloseable {
 
   /** Stops abruptly: in-flight calls are cancelled. */
   public void shutdownNow() {
+    closeStatusPage();
     stop.now();
   }
 
   /** Stops gracefully; see the class comment. */
   @Override
   public void close() {
+    closeStatusPage();
     stop.graceful();
+  }
+
+  /** Called once, right after start, by {@link StatusPageLauncher}. */
+  void attach(StatusPage page) {
+    this.statusPage = page;
+  }
+
+  private void closeStatusPage() {
+    StatusPage page = statusPage;
+    if (page != null) {
+      page.close();
+    }
   }
 
   /**
@@ -134,6 +159,7 @@ public final class CourierServer implements AutoCloseable {
     private final Map<String, List<String>> allow = new LinkedHashMap<>();
     private List<String> defaultAllow;
     private CourierListener listener = CourierListener.NONE;
+    private StatusPageConfig statusPage;
 
     private Builder() {}
 
@@ -274,6 +300,22 @@ public final class CourierServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves a live status page on {@code 127.0.0.1:port} (0 picks a free port; {@link
+     * CourierServer#statusPage()} says where): the services with their declared policies, each
+     * method's calls and latency percentiles since start, and every Courier client of the process
+     * with its endpoints' health. It answers this machine only. Default: no page.
+     */
+    public Builder statusPage(int port) {
+      return statusPage(StatusPageConfig.onPort(port));
+    }
+
+    /** Serves the status page as {@code config} says (another interface, more addresses answered). */
+    public Builder statusPage(StatusPageConfig config) {
+      this.statusPage = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
     /** How long {@link CourierServer#close()} waits for in-flight calls; default 10 s. */
     public Builder gracePeriod(Duration gracePeriod) {
       this.gracePeriod = notNegative("gracePeriod", gracePeriod);
@@ -356,9 +398,10 @@ public final class CourierServer implements AutoCloseable {
      *     server is stopped
      */
     public CourierServer start() {
-      return ServerLauncher.start(new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost,
-          maxConcurrency, maxInboundMessageSize, tls, standardServices, executor, interceptors,
-          serviceInterceptors, drainOnShutdown, new ServerAccess(authenticator, allow, defaultAllow, listener)));
+      return StatusPageLauncher.start(statusPage, services, interceptors, all -> ServerLauncher.start(
+          new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost, maxConcurrency,
+              maxInboundMessageSize, tls, standardServices, executor, all, serviceInterceptors, drainOnShutdown,
+              new ServerAccess(authenticator, allow, defaultAllow, listener))));
     }
   }
 }

@@ -86,7 +86,20 @@ public final class ServiceBindings {
    */
   private static <ReqT, RespT> ServerCallHandler<ReqT, RespT> limited(
       RpcMethod<ReqT, RespT> method, ServerCallHandler<ReqT, RespT> handler) {
-    return ConcurrencyLimit.apply(method.fullName(), method.policy().maxConcurrency(), handler);
+    return ConcurrencyLimit.apply(method.fullName(), method.policy().maxConcurrency(),
+        new Declared<>(method, handler));
+  }
+
+  /**
+   * A handler that knows the method it was bound for, so the status page can show the method's
+   * declared policy ({@link ServiceCatalog}). It adds nothing to a call.
+   */
+  record Declared<ReqT, RespT>(RpcMethod<ReqT, RespT> method, ServerCallHandler<ReqT, RespT> next)
+      implements ServerCallHandler<ReqT, RespT> {
+    @Override
+    public io.grpc.ServerCall.Listener<ReqT> startCall(io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+      return next.startCall(call, headers);
+    }
   }
 
   static <ReqT, RespT> ServerCallHandler<ReqT, RespT> unaryHandler(
