@@ -56,7 +56,7 @@ public interface CourierListener {
 
   /**
    * The trace of a unary call to {@code method} that starts now, on the caller's thread; a
-   * tracing listener (such as {@code CourierTracing} in {@code courier-opentelemetry}) returns
+   * tracing listener (such as {@code CourierOpenTelemetry.listener()} in {@code courier-opentelemetry}) returns
    * one, every other listener {@link CallTrace#NONE}. Of several listeners, the first that traces
    * is asked.
    */
