@@ -5,13 +5,17 @@ import dev.courier.codegen.build.CodegenOutcome;
 import dev.courier.codegen.build.CodegenPipeline;
 import dev.courier.codegen.build.CodegenRequest;
 import dev.courier.codegen.build.ProtocSource;
+import dev.courier.codegen.build.RuntimeCheck;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.execution.MavenSession;
+import org.apache.maven.model.DependencyManagement;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -76,7 +80,7 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
    * @since 0.1.0
    */
   @Parameter(property = "courier.generateMessages", defaultValue = "true")
-  private boolean generateMessages;
+  private String generateMessages;
 
   /**
    * Skips the goal: nothing is generated and no source root is added.
@@ -84,7 +88,21 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
    * @since 0.1.0
    */
   @Parameter(property = "courier.skip", defaultValue = "false")
-  private boolean skip;
+  private String skip;
+
+  /**
+   * Base names for the generated types of services in {@code .proto} files you cannot edit (a
+   * dependency's, or grpc's interop protos), instead of a {@code java_name} option in the file: one
+   * element per service, named by the full service name, such as
+   * {@code <javaNames><grpc.testing.TestService>GrpcTestService</grpc.testing.TestService></javaNames>}
+   * (Courier then writes {@code GrpcTestService}, {@code GrpcTestServiceClient}, ...). A name
+   * given here wins over the file's {@code java_name}; a service that is not generated is an
+   * error. None by default.
+   *
+   * @since 0.1.0
+   */
+  @Parameter
+  private Map<String, String> javaNames;
 
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
@@ -94,15 +112,21 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
 
   private final RepositorySystem repositorySystem;
   private final BuildContext buildContext;
+  private final boolean commandLine;
 
   /**
    * @param repositorySystem resolves protoc
    * @param buildContext the IDE's view of the build (Eclipse m2e); on the command line, Plexus's
    *     default, which reports every file as changed and keeps no markers
+   * @param legacyContext the older API's context, which {@code buildContext} delegates to: the
+   *     plain file system one on the command line, the IDE's own in m2e
    */
-  protected AbstractGenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext) {
+  protected AbstractGenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext,
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
     this.repositorySystem = Objects.requireNonNull(repositorySystem, "repositorySystem");
     this.buildContext = Objects.requireNonNull(buildContext, "buildContext");
+    // On the command line a marker is only a second copy of the error line, in a form no IDE links.
+    this.commandLine = legacyContext instanceof org.sonatype.plexus.build.incremental.DefaultBuildContext;
   }
 
   /** The folder with the {@code .proto} files to generate from. */
@@ -120,8 +144,36 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
   }
 
   /** Adds the request's reference docs, when this goal renders any. */
-  protected CodegenRequest withDocs(CodegenRequest request, PluginInfo info) {
+  protected CodegenRequest withDocs(CodegenRequest request, PluginInfo info) throws MojoFailureException {
     return request;
+  }
+
+  /** The folders this goal writes to besides {@link #outputDirectory()}, by parameter name. */
+  protected Map<String, File> extraOutputFolders() {
+    return Map.of();
+  }
+
+  /** The folders this goal reads besides the proto source root, by parameter name. */
+  protected Map<String, File> extraInputFolders() {
+    return Map.of();
+  }
+
+  /** The names of the parameters {@link #protoSourceRoot()} and {@link #outputDirectory()} come from. */
+  protected abstract String protoSourceRootName();
+
+  /** See {@link #protoSourceRootName()}. */
+  protected abstract String outputDirectoryName();
+
+  /**
+   * A boolean parameter: Maven would read {@code maybe} as false, so the goal takes the text and
+   * refuses what is not {@code true} or {@code false}.
+   */
+  protected static boolean flag(String name, String value) throws MojoFailureException {
+    try {
+      return ParameterChecks.flag(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(e.getMessage());
+    }
   }
 
   /** Registers {@code directory} as a compile (or test compile) source root of {@code project}. */
@@ -129,10 +181,11 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoFailureException {
-    if (skip) {
+    if (flag("skip", skip)) {
       getLog().info("Courier: skipped (courier.skip=true)");
       return;
     }
+    checkFolders();
     MavenBuildLog log = new MavenBuildLog(getLog());
     CodegenRequest request = request();
     IdeFeedback ide = new IdeFeedback(buildContext);
@@ -143,13 +196,17 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
       }
       return;
     }
-    ide.clearMarkers(request);
+    if (!commandLine) {
+      ide.clearMarkers(request);
+    }
     CodegenOutcome outcome;
     try {
       outcome = new CodegenPipeline(log).run(request);
     } catch (BuildException e) {
       e.details().forEach(log::error);
-      ide.mark(e, request);
+      if (!commandLine) {
+        ide.mark(e, request);
+      }
       throw new MojoFailureException(e.getMessage(), e);
     }
     ide.refresh(request);
@@ -158,7 +215,28 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
     }
   }
 
-  private CodegenRequest request() {
+  private void checkFolders() throws MojoFailureException {
+    List<ParameterChecks.Folder> outputs = new ArrayList<>();
+    outputs.add(new ParameterChecks.Folder(outputDirectoryName(), outputDirectory().toPath()));
+    extraOutputFolders().forEach((name, dir) -> outputs.add(new ParameterChecks.Folder(name, dir.toPath())));
+    List<ParameterChecks.Folder> inputs = new ArrayList<>();
+    extraInputFolders().forEach((name, dir) -> inputs.add(new ParameterChecks.Folder(name, dir.toPath())));
+    Map<String, String> userProperties = new HashMap<>();
+    java.util.Properties given = session == null ? null : session.getUserProperties();
+    if (given != null) {
+      given.forEach((k, v) -> userProperties.put(String.valueOf(k), String.valueOf(v)));
+    }
+    List<String> problems = ParameterChecks.folderProblems(project.getBasedir().toPath(),
+        Path.of(project.getBuild().getDirectory()),
+        new ParameterChecks.Folder(protoSourceRootName(), protoSourceRoot().toPath()), outputs, inputs,
+        userProperties);
+    if (!problems.isEmpty()) {
+      problems.subList(1, problems.size()).forEach(getLog()::error);
+      throw new MojoFailureException(problems.get(0));
+    }
+  }
+
+  private CodegenRequest request() throws MojoFailureException {
     PluginInfo info = PluginInfo.load();
     Path work = Path.of(project.getBuild().getDirectory(), workFolderName());
     String version = protocVersion == null || protocVersion.isBlank() ? info.protocVersion() : protocVersion.trim();
@@ -167,8 +245,25 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
         : new MavenProtocSource(repositorySystem, session.getRepositorySession(),
             project.getRemoteProjectRepositories(), version, work.resolve("protoc"));
     CodegenRequest request = new CodegenRequest(protoSourceRoot().toPath(), includes, excludes,
-        outputDirectory().toPath(), work, importPaths(), generateMessages, protoc, info.version());
-    return withDocs(request, info);
+        outputDirectory().toPath(), work, importPaths(), flag("generateMessages", generateMessages), protoc,
+        info.version());
+    return withDocs(request, info)
+        .withJavaNames(javaNames == null ? Map.of() : javaNames)
+        .withRuntimeCheck(runtimeCheck(info));
+  }
+
+  /** What the project's resolved dependencies say about the runtime the generated code needs. */
+  private RuntimeCheck runtimeCheck(PluginInfo info) {
+    boolean protobuf = false;
+    boolean runtime = false;
+    for (Artifact a : project.getArtifacts()) {
+      protobuf |= a.getGroupId().equals("com.google.protobuf") && a.getArtifactId().equals("protobuf-java");
+      runtime |= a.getGroupId().equals("dev.courier") && a.getArtifactId().equals("courier-runtime");
+    }
+    DependencyManagement managed = project.getDependencyManagement();
+    boolean runtimeManaged = managed != null && managed.getDependencies().stream()
+        .anyMatch(d -> d.getGroupId().equals("dev.courier") && d.getArtifactId().equals("courier-runtime"));
+    return RuntimeCheck.of(protobuf, runtime, runtimeManaged, info.version());
   }
 
   /** Extra import roots first (as folders), then the resolved dependencies in classpath order. */

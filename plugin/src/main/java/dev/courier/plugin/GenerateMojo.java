@@ -1,10 +1,11 @@
 package dev.courier.plugin;
 
-import dev.courier.codegen.build.CodegenPipeline;
 import dev.courier.codegen.build.CodegenRequest;
 import dev.courier.codegen.build.DocsRequest;
 import java.io.File;
+import java.util.Map;
 import javax.inject.Inject;
+import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -21,11 +22,10 @@ import org.eclipse.aether.RepositorySystem;
  * skeletons into {@link #resourcesOutputDirectory}. An unchanged set of inputs (protos, templates,
  * parameters, plugin) is not generated again.
  *
- * <p>This class only adapts Maven to {@link CodegenPipeline}; the flow is in
- * {@link AbstractGenerateMojo}.
- *
  * @since 0.1.0
  */
+// Only an adapter from Maven to CodegenPipeline; the flow is in AbstractGenerateMojo. (Not in the
+// Javadoc: `mvn courier:help` drops {@link} targets and would print "the flow is in .".)
 @Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true,
     requiresDependencyResolution = ResolutionScope.COMPILE)
 public final class GenerateMojo extends AbstractGenerateMojo {
@@ -80,12 +80,13 @@ public final class GenerateMojo extends AbstractGenerateMojo {
    * @since 0.1.0
    */
   @Parameter(property = "courier.generateDocs", defaultValue = "true")
-  private boolean generateDocs;
+  private String generateDocs;
 
-  /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build context. */
+  /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build contexts. */
   @Inject
-  public GenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext) {
-    super(repositorySystem, buildContext);
+  public GenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext,
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
+    super(repositorySystem, buildContext, legacyContext);
   }
 
   @Override
@@ -104,8 +105,28 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   }
 
   @Override
-  protected CodegenRequest withDocs(CodegenRequest request, PluginInfo info) {
-    if (!generateDocs) {
+  protected String protoSourceRootName() {
+    return "protoSourceRoot";
+  }
+
+  @Override
+  protected String outputDirectoryName() {
+    return "outputDirectory";
+  }
+
+  @Override
+  protected Map<String, File> extraOutputFolders() {
+    return Map.of("resourcesOutputDirectory", resourcesOutputDirectory);
+  }
+
+  @Override
+  protected Map<String, File> extraInputFolders() {
+    return templateDirectory == null ? Map.of() : Map.of("templateDirectory", templateDirectory);
+  }
+
+  @Override
+  protected CodegenRequest withDocs(CodegenRequest request, PluginInfo info) throws MojoFailureException {
+    if (!flag("generateDocs", generateDocs)) {
       return request;
     }
     return request.withDocs(DocsRequest.of(resourcesOutputDirectory.toPath(),

@@ -1,8 +1,8 @@
 package dev.courier.plugin;
 
-import dev.courier.codegen.build.CodegenPipeline;
 import java.io.File;
 import java.util.List;
+import java.util.Map;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -20,11 +20,10 @@ import org.eclipse.aether.RepositorySystem;
  * dependency jar including test scope. No reference docs are rendered for test protos. Its state
  * lives in {@code target/courier-test}, apart from {@code courier:generate}'s.
  *
- * <p>This class only adapts Maven to {@link CodegenPipeline}; the flow is in
- * {@link AbstractGenerateMojo}.
- *
  * @since 0.1.0
  */
+// Only an adapter from Maven to CodegenPipeline; the flow is in AbstractGenerateMojo. (Not in the
+// Javadoc: `mvn courier:help` drops {@link} targets and would print "the flow is in .".)
 @Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES, threadSafe = true,
     requiresDependencyResolution = ResolutionScope.TEST)
 public final class GenerateTestMojo extends AbstractGenerateMojo {
@@ -57,10 +56,11 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
       defaultValue = "${project.build.directory}/generated-test-sources/courier")
   private File testOutputDirectory;
 
-  /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build context. */
+  /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build contexts. */
   @Inject
-  public GenerateTestMojo(RepositorySystem repositorySystem, BuildContext buildContext) {
-    super(repositorySystem, buildContext);
+  public GenerateTestMojo(RepositorySystem repositorySystem, BuildContext buildContext,
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
+    super(repositorySystem, buildContext, legacyContext);
   }
 
   @Override
@@ -76,6 +76,21 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
   @Override
   protected String workFolderName() {
     return "courier-test";
+  }
+
+  @Override
+  protected String protoSourceRootName() {
+    return "testProtoSourceRoot";
+  }
+
+  @Override
+  protected String outputDirectoryName() {
+    return "testOutputDirectory";
+  }
+
+  @Override
+  protected Map<String, File> extraInputFolders() {
+    return protoSourceRoot == null ? Map.of() : Map.of("protoSourceRoot", protoSourceRoot);
   }
 
   @Override

@@ -26,6 +26,9 @@ import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoExtension;
 import org.apache.maven.api.plugin.testing.MojoParameter;
 import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.artifact.DefaultArtifact;
+import org.apache.maven.artifact.handler.DefaultArtifactHandler;
 import org.apache.maven.model.Build;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
@@ -58,7 +61,8 @@ class GenerateMojoTest {
     build.setDirectory(basedir.resolve("target").toString());
     when(project.getBasedir()).thenReturn(basedir.toFile());
     when(project.getBuild()).thenReturn(build);
-    when(project.getArtifacts()).thenReturn(Set.of());
+    when(project.getArtifacts()).thenReturn(Set.of(artifact("com.google.protobuf", "protobuf-java"),
+        artifact("dev.courier", "courier-runtime")));
     when(project.getRemoteProjectRepositories()).thenReturn(List.of());
     when(project.getCompileSourceRoots()).thenReturn(sourceRoots);
     doAnswer(call -> sourceRoots.add(call.getArgument(0))).when(project).addCompileSourceRoot(anyString());
@@ -177,6 +181,127 @@ class GenerateMojoTest {
         .isInstanceOf(MojoFailureException.class)
         .hasMessageContaining("protocExecutable: /no/such/protoc")
         .hasMessageContaining("unset it to download protoc from Maven Central");
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "outputDirectory", value = "${project.basedir}")
+  void anOutputDirectoryThatIsTheProjectFolderIsRefusedByName(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("Courier: outputDirectory (-Dcourier.outputDirectory) is " + basedir + " (the project folder)")
+        .hasMessageContaining("set it to a folder of its own");
+    assertThat(basedir.resolve("com")).doesNotExist();
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "protoSourceRoot", value = "${project.basedir}")
+  void aProtoSourceRootThatHoldsTheBuildFolderIsRefusedByName(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("Courier: protoSourceRoot (-Dcourier.protoSourceRoot) is " + basedir)
+        .hasMessageContaining("set it to the folder of your .proto files");
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "resourcesOutputDirectory", value = "${project.basedir}/src/main/proto/docs")
+  void aDocsFolderInsideTheProtoSourceRootIsRefused(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("resourcesOutputDirectory (-Dcourier.resourcesOutputDirectory)")
+        .hasMessageContaining("overlaps protoSourceRoot");
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "generateDocs", value = "maybe")
+  void aBooleanParameterThatIsNeitherTrueNorFalseIsAnError(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessage("Courier: generateDocs (-Dcourier.generateDocs) is \"maybe\"; expected true or false");
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  @MojoParameter(name = "includes", value = "nomatch/**")
+  void includesThatMatchNothingSayWhatIsThereAndKeepTheOutputs(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+    Path earlier = basedir.resolve("target/generated-sources/courier/com/example/demo/GreeterClient.java");
+    Files.createDirectories(earlier.getParent());
+    Files.writeString(earlier, "// from an earlier build");
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("includes [nomatch/**] matched none of the 1 .proto files in ")
+        .hasMessageContaining("(demo/greeter.proto)");
+    assertThat(earlier).exists();
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  void aProjectWithoutCourierRuntimeOrTheBomIsToldToAddBoth(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+    when(project.getArtifacts()).thenReturn(Set.of());
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("need dev.courier:courier-runtime")
+        .hasMessageContaining("does not import courier-bom; add both");
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  void aProjectThatImportsTheBomIsToldToAddTheRuntimeOnly(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+    when(project.getArtifacts()).thenReturn(Set.of(artifact("com.google.protobuf", "protobuf-java")));
+    org.apache.maven.model.Dependency managed = new org.apache.maven.model.Dependency();
+    managed.setGroupId("dev.courier");
+    managed.setArtifactId("courier-runtime");
+    org.apache.maven.model.DependencyManagement management = new org.apache.maven.model.DependencyManagement();
+    management.addDependency(managed);
+    when(project.getDependencyManagement()).thenReturn(management);
+
+    assertThatThrownBy(mojo::execute)
+        .isInstanceOf(MojoFailureException.class)
+        .hasMessageContaining("add it to <dependencies> (without a version: the courier-bom the project imports gives it)");
+    assertThat(basedir.resolve("target/generated-sources/courier")).doesNotExist();
+  }
+
+  @Test
+  @Basedir("/mojo/services")
+  @InjectMojo(goal = "generate")
+  void javaNamesGivesAServiceItsTypeNamesWithoutEditingTheProto(GenerateMojo mojo) throws Exception {
+    useTestProtoc(mojo);
+    Field field = AbstractGenerateMojo.class.getDeclaredField("javaNames");
+    field.setAccessible(true);
+    field.set(mojo, java.util.Map.of("demo.Greeter", "Welcomer"));
+
+    mojo.execute();
+
+    Path out = basedir.resolve("target/generated-sources/courier/com/example/demo");
+    assertThat(out.resolve("WelcomerClient.java")).exists();
+    assertThat(out.resolve("GreeterClient.java")).doesNotExist();
+  }
+
+  private static Artifact artifact(String groupId, String artifactId) {
+    return new DefaultArtifact(groupId, artifactId, "1", "compile", "jar", null, new DefaultArtifactHandler("jar"));
   }
 
   /** The harness does not evaluate system properties in parameters; set the binary directly. */

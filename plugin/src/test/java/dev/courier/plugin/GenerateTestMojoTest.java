@@ -17,6 +17,8 @@ import org.apache.maven.api.plugin.testing.Basedir;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoExtension;
 import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.artifact.DefaultArtifact;
+import org.apache.maven.artifact.handler.DefaultArtifactHandler;
 import org.apache.maven.model.Build;
 import org.apache.maven.project.MavenProject;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,7 +48,8 @@ class GenerateTestMojoTest {
     build.setDirectory(basedir.resolve("target").toString());
     when(project.getBasedir()).thenReturn(basedir.toFile());
     when(project.getBuild()).thenReturn(build);
-    when(project.getArtifacts()).thenReturn(Set.of());
+    when(project.getArtifacts()).thenReturn(Set.of(new DefaultArtifact("dev.courier", "courier-runtime", "1", "compile",
+        "jar", null, new DefaultArtifactHandler("jar"))));
     when(project.getRemoteProjectRepositories()).thenReturn(List.of());
     doAnswer(call -> testSourceRoots.add(call.getArgument(0))).when(project).addTestCompileSourceRoot(anyString());
   }

@@ -12,6 +12,7 @@
 #courier.${m.fullName}.balancer=${m.policy.balancer}
 #courier.${m.fullName}.timeout=${m.policy.timeout}
 #courier.${m.fullName}.idempotent=${m.policy.idempotent?c}
+<#if m.policy.retried>
 #courier.${m.fullName}.retry.maxAttempts=${m.policy.retry.maxAttempts}
 #courier.${m.fullName}.retry.initialBackoff=${m.policy.retry.initialBackoff}
 #courier.${m.fullName}.retry.maxBackoff=${m.policy.retry.maxBackoff}
@@ -20,4 +21,5 @@
 #courier.${m.fullName}.retry.retryableCodes=${m.policy.retry.retryableCodes?filter(c -> !c?contains(" "))?join(",")}
 #courier.${m.fullName}.hedge.after=${m.policy.hedgeAfter}
 #courier.${m.fullName}.hedge.max=${m.policy.maxHedged}
+</#if>
 </#list>

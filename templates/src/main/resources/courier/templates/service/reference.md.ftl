@@ -11,7 +11,7 @@ through `${service.javaClient}`.
 | method | kind | request | response | balancer | deadline | retries | hash key | queue |
 |---|---|---|---|---|---|---|---|---|
 <#list service.methods as m>
-| [`${m.name}`](#${m.name?lower_case}) | ${m.kind?lower_case?replace("_", "-")} | `${m.request.fullName}` | `${m.response.fullName}` | ${m.policy.balancer} | ${m.policy.timeout?has_content?then(m.policy.timeout, "none")} | ${m.policy.retry.maxAttempts} attempts | ${m.policy.hashKey?has_content?then("`" + m.policy.hashKey + "`", "")} | ${m.policy.queue?then("yes", "")} |
+| [`${m.name}`](#${m.name?lower_case}) | ${m.kind?lower_case?replace("_", "-")} | `${m.request.fullName}` | `${m.response.fullName}` | ${m.policy.balancer} | ${m.policy.timeout?has_content?then(m.policy.timeout, "none")} | ${m.policy.retried?then(m.policy.retry.maxAttempts + " attempts", "not retried")} | ${m.policy.hashKey?has_content?then("`" + m.policy.hashKey + "`", "")} | ${m.policy.queue?then("yes", "")} |
 </#list>
 <#list service.methods as m>
 
@@ -26,7 +26,11 @@ ${m.comment}
 - **Balancer:** ${m.policy.balancer}<#if m.policy.hashKey?has_content>, hash key `${m.policy.hashKey}`</#if>
 - **Deadline:** ${m.policy.timeout?has_content?then(m.policy.timeout + " for the whole call, every attempt included", "none declared")}
 - **Idempotent:** ${m.policy.idempotent?then("yes", "no")}
+<#if m.policy.retried>
 - **Retries:** up to ${m.policy.retry.maxAttempts} attempts, backoff ${m.policy.retry.initialBackoff} to ${m.policy.retry.maxBackoff} (x${m.policy.retry.multiplier}, jitter ${m.policy.retry.jitter}), on ${m.policy.retry.retryableCodes?join(", ")}
+<#else>
+- **Retries:** none: a stream is not retried once it has started
+</#if>
 <#if m.policy.hedgeAfter?has_content>
 - **Hedging:** after ${m.policy.hedgeAfter}, up to ${m.policy.maxHedged} extra attempts
 </#if>

@@ -65,6 +65,7 @@ public final class CodegenPipeline {
     IncrementalCache cache = new IncrementalCache(work.resolve("fingerprint.txt"));
     List<String> protos = new ProtoFileScanner(request.includes(), request.excludes()).scan(request.protoSourceRoot());
     if (protos.isEmpty()) {
+      failWhenPatternsHideProtos(request);
       log.info("Courier: no .proto files in " + request.protoSourceRoot() + ", nothing to generate");
       cache.invalidate();
       int deleted = writer.write(List.of()).deleted();
@@ -93,6 +94,23 @@ public final class CodegenPipeline {
     return written.outcome();
   }
 
+  /**
+   * Includes or excludes that match none of the {@code .proto} files there are are a mistake, not a
+   * request to generate nothing: fail, saying what is there, before any output is deleted.
+   */
+  private static void failWhenPatternsHideProtos(CodegenRequest request) throws BuildException, IOException {
+    List<String> present = new ProtoFileScanner(List.of("**/*.proto"), List.of()).scan(request.protoSourceRoot());
+    if (present.isEmpty()) {
+      return;
+    }
+    int shown = Math.min(present.size(), 10);
+    String listed = String.join(", ", present.subList(0, shown)) + (present.size() > shown ? ", ..." : "");
+    throw new BuildException(String.format("Courier: includes %s%s matched none of the %d .proto files in %s (%s);"
+            + " fix includes (courier.includes) or excludes (courier.excludes), or set courier.skip=true to"
+            + " generate nothing", request.includes(), request.excludes().isEmpty() ? "" : " minus excludes "
+            + request.excludes(), present.size(), request.protoSourceRoot(), listed));
+  }
+
   /** The files of one run, generated and not yet written. */
   private record Generated(List<OutputFile> sources, List<OutputFile> docs) {}
 
@@ -106,7 +124,11 @@ public final class CodegenPipeline {
     if (request.generateMessages()) {
       sources.addAll(collect(request.workDirectory().resolve("java-out")));
     }
-    CodegenModel model = readModel(set, protos);
+    CodegenModel model = readModel(set, protos, request.javaNames());
+    Optional<BuildException> missing = request.runtimeCheck().failure(!model.services().isEmpty(), request.generateMessages());
+    if (missing.isPresent()) {
+      throw missing.get();
+    }
     for (GeneratedFile file : generator.generate(model.services())) {
       sources.add(OutputFile.of(file));
     }
@@ -157,9 +179,10 @@ public final class CodegenPipeline {
     return FileDescriptorSet.parseFrom(Files.readAllBytes(descriptorSet));
   }
 
-  private static CodegenModel readModel(FileDescriptorSet set, List<String> protos) throws BuildException {
+  private static CodegenModel readModel(FileDescriptorSet set, List<String> protos, Map<String, String> javaNames)
+      throws BuildException {
     try {
-      return ModelReader.read(set, protos);
+      return ModelReader.read(set, protos, javaNames);
     } catch (CodegenException e) {
       throw new BuildException(String.format("Courier: %d problem(s) in .proto files; fix the lines above and build again",
           e.problems().size()), e.problems());

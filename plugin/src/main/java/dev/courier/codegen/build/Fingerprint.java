@@ -62,6 +62,7 @@ record Fingerprint(Map<String, String> parts) {
     parts.put("parameters", new Digest().add(request.protoSourceRoot().toString())
         .add(String.join(",", request.includes())).add(String.join(",", request.excludes()))
         .add(request.outputDirectory().toString()).add(Boolean.toString(request.generateMessages()))
+        .add(request.javaNames().toString()).add(request.runtimeCheck().fingerprint())
         .hex());
 
     Digest docs = new Digest();

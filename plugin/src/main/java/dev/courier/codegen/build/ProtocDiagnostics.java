@@ -1,5 +1,14 @@
 package dev.courier.codegen.build;
 
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Descriptors.FileDescriptor;
+import dev.courier.codegen.model.StatusCodeNames;
+import dev.courier.codegen.model.Suggestions;
+import dev.courier.options.ServiceOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns protoc's error output into lines a user can act on: protoc's own
@@ -23,6 +33,13 @@ final class ProtocDiagnostics {
   private static final Pattern IMPORT_FAILED =
       Pattern.compile("^Import \"(.+)\" was not found or had errors\\.$");
   private static final Pattern UNKNOWN_OPTION = Pattern.compile("^Option \"\\((.+?)\\)[^\"]*\" unknown\\..*$");
+  private static final Pattern NO_SUCH_FIELD =
+      Pattern.compile("^.*Message type \"(courier\\.\\w+)\" has no field named \"(\\w+)\"\\.?$");
+  private static final Pattern BARE_IDENTIFIER = Pattern.compile("^.*Expected string, got: ([A-Za-z_]+)$");
+  private static final Pattern IMPORTS_COURIER_OPTIONS =
+      Pattern.compile("(?m)^\\s*import\\s+(public\\s+|weak\\s+)?\"courier/options\\.proto\"\\s*;");
+  /** courier/options.proto as compiled into the plugin: the option messages and extensions it declares. */
+  private static final FileDescriptor COURIER_OPTIONS = ServiceOptions.getDescriptor().getFile();
 
   private ProtocDiagnostics() {}
 
@@ -78,13 +95,60 @@ final class ProtocDiagnostics {
     if (option.matches()) {
       String name = option.group(1);
       if (name.startsWith("courier.") || name.startsWith(".courier.")) {
-        return "Courier: option (" + name + ") is defined in courier/options.proto: add "
-            + "import \"courier/options.proto\"; to " + file;
+        return unknownCourierOption(name, file, importPath);
       }
       return "Courier: option (" + name + ") is not defined in any file " + file + " imports: "
           + "import the .proto file that declares the extension " + name;
     }
+    Matcher field = NO_SUCH_FIELD.matcher(message);
+    if (field.matches()) {
+      return noSuchField(field.group(1), field.group(2));
+    }
+    Matcher bare = BARE_IDENTIFIER.matcher(message);
+    if (bare.matches() && StatusCodeNames.ALL.contains(bare.group(1))) {
+      return "Courier: retry.retryable_codes takes status code names as strings: write retryable_codes: [\""
+          + bare.group(1) + "\"] (quoted), not the bare name " + bare.group(1);
+    }
     return null;
+  }
+
+  /** A misspelt field of one of Courier's option messages: the nearest field name, and all of them. */
+  private static String noSuchField(String type, String wrong) {
+    Descriptor descriptor = COURIER_OPTIONS.findMessageTypeByName(type.substring("courier.".length()));
+    if (descriptor == null) {
+      return null;
+    }
+    List<String> fields = descriptor.getFields().stream().map(FieldDescriptor::getName).toList();
+    String nearest = Suggestions.closest(wrong, fields).map(f -> "did you mean \"" + f + "\"? ").orElse("");
+    return "Courier: " + nearest + type + " has the fields " + String.join(", ", fields);
+  }
+
+  /**
+   * An unknown {@code (courier.x)}: either courier/options.proto is not imported, or it is and the
+   * extension name is misspelt.
+   */
+  private static String unknownCourierOption(String name, String file, List<Path> importPath) {
+    List<String> extensions = COURIER_OPTIONS.getExtensions().stream().map(FieldDescriptor::getFullName).toList();
+    String bare = name.startsWith(".") ? name.substring(1) : name;
+    if (!importsCourierOptions(file, importPath)) {
+      return "Courier: option (" + bare + ") is defined in courier/options.proto: add "
+          + "import \"courier/options.proto\"; to " + file;
+    }
+    String nearest = Suggestions.closest(bare, extensions).map(e -> "did you mean (" + e + ")? ").orElse("");
+    return "Courier: " + nearest + "courier/options.proto, which " + file + " imports, defines only "
+        + extensions.stream().map(e -> "(" + e + ")").collect(Collectors.joining(" and "));
+  }
+
+  private static boolean importsCourierOptions(String file, List<Path> importPath) {
+    Path path = Path.of(file);
+    if (!path.isAbsolute() && !importPath.isEmpty()) {
+      path = importPath.get(0).resolve(path);
+    }
+    try {
+      return IMPORTS_COURIER_OPTIONS.matcher(Files.readString(path, StandardCharsets.UTF_8)).find();
+    } catch (IOException | RuntimeException e) {
+      return false; // cannot tell: the import hint is the likelier one
+    }
   }
 
   static String missingImport(String imported, String where, List<Path> importPath) {

@@ -110,7 +110,9 @@ public final class DocModel {
    * @param timeout the deadline of a whole call ({@code "2s"}), or empty for none
    * @param hashKey the request field path of the hash key, or empty
    * @param queue whether a queue-backed variant exists
-   * @param retry the retry settings
+   * @param retried whether failed calls are retried (and hedged) at all: unary calls only, since a
+   *     stream that has started is not retried
+   * @param retry the retry settings; for a method that is not retried, one attempt and no codes
    * @param hedgeAfter the hedging delay, or empty for no hedging
    * @param maxHedged extra hedged attempts at most (0 without hedging)
    * @param maxConcurrency server-side limit, 0 for none
@@ -121,6 +123,7 @@ public final class DocModel {
       String timeout,
       String hashKey,
       boolean queue,
+      boolean retried,
       RetryDoc retry,
       String hedgeAfter,
       int maxHedged,

@@ -13,6 +13,7 @@ import dev.courier.codegen.docs.DocModel.MethodDoc;
 import dev.courier.codegen.docs.DocModel.PolicyDoc;
 import dev.courier.codegen.docs.DocModel.RetryDoc;
 import dev.courier.codegen.docs.DocModel.ServiceDoc;
+import dev.courier.codegen.model.CallKind;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.PolicyModel.RetryModel;
 import dev.courier.codegen.model.PolicyModel;
@@ -159,12 +160,16 @@ final class DocModelBuilder {
   static PolicyDoc policy(MethodModel m) {
     PolicyModel p = m.policy();
     RetryModel r = p.retry();
-    List<String> codes = r != null && !r.retryableCodes().isEmpty() ? r.retryableCodes()
+    // The runtime retries and hedges unary calls only: once a stream has sent a message it cannot
+    // be replayed, so a stream's docs show one attempt whatever the options say.
+    boolean retried = m.kind() == CallKind.UNARY;
+    List<String> codes = !retried ? List.of()
+        : r != null && !r.retryableCodes().isEmpty() ? r.retryableCodes()
         : p.idempotent() ? List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED (of one attempt)",
             "and any failure before the request reached a server")
         : List.of("failures before the request reached a server");
     RetryDoc retry = new RetryDoc(
-        r == null || r.maxAttempts() == null ? 3 : r.maxAttempts(),
+        !retried ? 1 : r == null || r.maxAttempts() == null ? 3 : r.maxAttempts(),
         text(r == null || r.initialBackoff() == null ? Duration.ofMillis(50) : r.initialBackoff()),
         text(r == null || r.maxBackoff() == null ? Duration.ofSeconds(1) : r.maxBackoff()),
         r == null || r.multiplier() == null ? 2.0 : r.multiplier(),
@@ -176,9 +181,10 @@ final class DocModelBuilder {
         p.timeout() == null ? "" : text(p.timeout()),
         m.hashKey() == null ? "" : m.hashKey().path(),
         p.queue(),
+        retried,
         retry,
-        p.hedge() == null ? "" : text(p.hedge().hedgeAfter()),
-        p.hedge() == null ? 0 : p.hedge().maxHedged(),
+        p.hedge() == null || !retried ? "" : text(p.hedge().hedgeAfter()),
+        p.hedge() == null || !retried ? 0 : p.hedge().maxHedged(),
         p.maxConcurrency());
   }
 

@@ -42,24 +42,53 @@ public final class ModelReader {
    */
   public static CodegenModel read(FileDescriptorSet set, Collection<String> filesToGenerate)
       throws CodegenException {
+    return read(set, filesToGenerate, Map.of());
+  }
+
+  /**
+   * As {@link #read(FileDescriptorSet, Collection)}, with base names for services given by the
+   * build instead of by a {@code java_name} option, for {@code .proto} files the user cannot edit.
+   *
+   * @param javaNames full service name (such as {@code grpc.testing.TestService}) to the base
+   *     name of its generated types; it wins over the service's own {@code java_name}
+   * @throws CodegenException listing every problem found, a name for an unknown service included
+   */
+  public static CodegenModel read(FileDescriptorSet set, Collection<String> filesToGenerate,
+      Map<String, String> javaNames) throws CodegenException {
     List<String> problems = new ArrayList<>();
     Map<String, FileDescriptor> files = fileDescriptors(set);
     JavaTypeIndex index = new JavaTypeIndex(List.copyOf(files.values()));
-    List<ServiceModel> services = new ArrayList<>();
+    List<ReadService> services = new ArrayList<>();
     for (String name : new TreeSet<>(filesToGenerate)) {
       FileDescriptor file = files.get(name);
       if (file == null) {
         throw new CodegenException(name + ": not in protoc's descriptor set (expected one of " + files.keySet() + ")");
       }
       for (ServiceDescriptor service : file.getServices()) {
-        services.add(readService(file, service, index, problems));
+        services.add(readService(file, service, index, javaNames, problems));
       }
     }
+    checkJavaNames(javaNames, services, problems);
     checkCollisions(services, index, problems);
     if (!problems.isEmpty()) {
       throw new CodegenException(problems);
     }
-    return new CodegenModel(withPackageTypeNames(services, index), files);
+    return new CodegenModel(withPackageTypeNames(services.stream().map(ReadService::model).toList(), index), files);
+  }
+
+  /** A service as read, and where it is declared ({@code file:line: service name}) for its problems. */
+  private record ReadService(ServiceModel model, String where) {}
+
+  /** Every name given by the build must be a service that is generated; a typo would go unnoticed. */
+  private static void checkJavaNames(Map<String, String> javaNames, List<ReadService> services, List<String> problems) {
+    List<String> known = services.stream().map(s -> s.model().fullName()).toList();
+    for (String service : new TreeSet<>(javaNames.keySet())) {
+      if (!known.contains(service)) {
+        String nearest = Suggestions.closest(service, known).map(k -> "did you mean " + k + "? ").orElse("");
+        problems.add("javaNames: no service " + service + " in the .proto files generated from (" + nearest
+            + "expected a full service name, one of " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
+      }
+    }
   }
 
   /**
@@ -88,8 +117,8 @@ public final class ModelReader {
     return built;
   }
 
-  private static ServiceModel readService(
-      FileDescriptor file, ServiceDescriptor service, JavaTypeIndex index, List<String> problems) {
+  private static ReadService readService(FileDescriptor file, ServiceDescriptor service, JavaTypeIndex index,
+      Map<String, String> javaNames, List<String> problems) {
     FileDescriptorProto fileProto = file.toProto();
     ServiceDescriptorProto serviceProto = fileProto.getService(service.getIndex());
     SourceCodeInfo info = fileProto.getSourceCodeInfo();
@@ -97,10 +126,12 @@ public final class ModelReader {
     String serviceWhere = file.getName() + ":" + line(info, SERVICE_FIELD, serviceIndex)
         + ": service " + service.getFullName();
     ServiceOptions serviceOptions = PolicyReader.serviceOptions(serviceProto.getOptions(), serviceWhere, problems::add);
-    String baseName = serviceOptions.getJavaName().isEmpty() ? service.getName() : serviceOptions.getJavaName();
+    String given = javaNames.get(service.getFullName());
+    String baseName = given != null ? given.trim()
+        : serviceOptions.getJavaName().isEmpty() ? service.getName() : serviceOptions.getJavaName();
     if (!javaIdentifier(baseName)) {
-      problems.add(serviceWhere + ": java_name \"" + baseName + "\" is not a Java type name"
-          + " (expected letters, digits and _, starting with a letter)");
+      problems.add(serviceWhere + ": " + (given != null ? "javaNames " + service.getFullName() + " =" : "java_name")
+          + " \"" + baseName + "\" is not a Java type name (expected letters, digits and _, starting with a letter)");
     }
 
     List<MethodModel> methods = new ArrayList<>();
@@ -125,7 +156,7 @@ public final class ModelReader {
           comment(info, SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex()),
           method.getOptions().getDeprecated()));
     }
-    return new ServiceModel(
+    return new ReadService(new ServiceModel(
         file.getName(),
         service.getName(),
         service.getFullName(),
@@ -135,29 +166,40 @@ public final class ModelReader {
         comment(info, SERVICE_FIELD, serviceIndex),
         MethodNamer.name(service.getFullName(), methods, serviceWhere, problems::add),
         service.getOptions().getDeprecated(),
-        Set.of());
+        Set.of()), serviceWhere);
   }
 
-  /** Generated type names must not clash with protoc's types or with each other in one package. */
-  private static void checkCollisions(List<ServiceModel> services, JavaTypeIndex index, List<String> problems) {
+  /**
+   * Generated type names must not clash with protoc's types or with each other in one package: one
+   * problem per service, at its line, naming every type of it that clashes.
+   */
+  private static void checkCollisions(List<ReadService> services, JavaTypeIndex index, List<String> problems) {
     Map<String, Map<String, String>> ours = new HashMap<>();
-    for (ServiceModel service : services) {
+    for (ReadService read : services) {
+      ServiceModel service = read.model();
       Map<String, String> taken = index.topLevelNames(service.javaPackage());
       Map<String, String> mine = ours.computeIfAbsent(service.javaPackage(), p -> new HashMap<>());
+      List<String> clashes = new ArrayList<>();
       for (String type : service.generatedTypeNames()) {
-        String owner = "service " + service.fullName() + " in " + service.protoFile();
         String clash = taken.containsKey(type) ? taken.get(type) : mine.get(type);
         if (clash != null) {
-          String pkg = service.javaPackage().isEmpty() ? "the default package" : "package " + service.javaPackage();
-          GeneratedNames fixed = GeneratedNames.of(service.baseName() + "Service");
-          problems.add(service.protoFile() + ": Courier's type " + type + " for " + owner + " collides with "
-              + clash + " in " + pkg + ". Fix: add option (courier.service) = { java_name: \""
-              + fixed.serviceInterface() + "\" }; to the service (Courier then names its types "
-              + fixed.serviceInterface() + ", " + fixed.client() + ", ...), or rename one"
-              + " side, or give the files different java_package options");
-        } else {
-          mine.put(type, "Courier's type " + type + " for " + owner);
+          clashes.add(type + " collides with " + clash);
         }
+      }
+      for (String type : service.generatedTypeNames()) {
+        mine.putIfAbsent(type, "Courier's type " + type + " for service " + service.fullName() + " in "
+            + service.protoFile());
+      }
+      if (!clashes.isEmpty()) {
+        String pkg = service.javaPackage().isEmpty() ? "the default package" : "package " + service.javaPackage();
+        GeneratedNames fixed = GeneratedNames.of(service.baseName() + "Service");
+        problems.add(read.where() + ": Courier's " + (clashes.size() == 1 ? "type " : "types ")
+            + String.join("; ", clashes) + " in " + pkg + ". Fix: add option (courier.service) = { java_name: \""
+            + fixed.serviceInterface() + "\" }; to the service (Courier then names its types "
+            + fixed.serviceInterface() + ", " + fixed.client() + ", ...), or, for a .proto you cannot edit, give the"
+            + " plugin <javaNames><" + service.fullName() + ">" + fixed.serviceInterface() + "</"
+            + service.fullName() + "></javaNames>; or rename one side, or give the files different java_package"
+            + " options");
       }
     }
   }

@@ -26,10 +26,7 @@ final class PolicyReader {
   /** The extension number of both options in courier/options.proto. */
   static final int EXTENSION_NUMBER = 51700;
 
-  private static final Set<String> STATUS_CODES = Set.of(
-      "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-      "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
+  private static final Set<String> STATUS_CODES = StatusCodeNames.ALL;
 
   private PolicyReader() {}
 
@@ -87,9 +84,12 @@ final class PolicyReader {
     HedgeModel hedge = hedge(method.hasHedge() ? method.getHedge() : service.hasHedge() ? service.getHedge() : null,
         idempotent, where, problems);
     if (queue && kind != CallKind.UNARY) {
+      String fix = method.hasQueue() ? "remove queue: true from this method"
+          : "the service sets queue: true for all its methods, so add option (courier.method) = { queue: false };"
+              + " to this method";
       problems.accept(where + ": queue: true on a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
           + " method (expected: only unary methods have queue-backed variants, since a queue carries one"
-          + " request and one reply; remove queue: true from this method)");
+          + " request and one reply; " + fix + ")");
       queue = false;
     }
     return new PolicyModel(

@@ -244,6 +244,16 @@ class CodegenPipelineTest {
   }
 
   @Test
+  void aMisspeltCourierExtensionWithTheImportPresentSuggestsTheRightNameNotTheImport() throws Exception {
+    proto("shop/s.proto", SHOP.replace("(courier.method)", "(courier.methods)"));
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(BuildException.class, e -> assertThat(String.join("\n", e.details()))
+            .contains("Courier: did you mean (courier.method)? courier/options.proto, which ")
+            .doesNotContain("add import"));
+  }
+
+  @Test
   void modelProblemsBecomeDetailLinesAndASummaryAndNothingIsGenerated() throws Exception {
     proto("shop/inventory.proto", """
         syntax = "proto3";

@@ -52,4 +52,21 @@ class ProtocDiagnosticsTest {
 
     assertThat(e.details().get(1)).contains("declares the extension acme.rule");
   }
+
+  @Test
+  void aMisspeltOptionFieldGetsTheNearestFieldAndTheList() {
+    BuildException e = ProtocDiagnostics.failure(List.of("/p/a.proto:6:54: Error while parsing option value for"
+        + " \"method\": Message type \"courier.MethodOptions\" has no field named \"idempotnet\"."), IMPORT_PATH, 1);
+
+    assertThat(e.details().get(1)).startsWith("  Courier: did you mean \"idempotent\"? courier.MethodOptions has the"
+        + " fields ").contains("hash_key");
+  }
+
+  @Test
+  void aBareStatusCodeInRetryableCodesSaysToQuoteIt() {
+    BuildException e = ProtocDiagnostics.failure(List.of("/p/a.proto:8:56: Error while parsing option value for"
+        + " \"method\": Expected string, got: UNAVAILABLE"), IMPORT_PATH, 1);
+
+    assertThat(e.details().get(1)).contains("retryable_codes: [\"UNAVAILABLE\"]");
+  }
 }

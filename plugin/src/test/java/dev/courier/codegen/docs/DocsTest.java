@@ -45,6 +45,17 @@ class DocsTest {
   }
 
   @Test
+  void streamingMethodsAreDocumentedAsNotRetried() throws Exception {
+    String md = contents(render(null)).get("shop/Inventory-reference.md");
+
+    assertThat(md).contains("| [`WatchStock`](#watchstock) | server-streaming | `shop.StockRequest` | `shop.Stock` |"
+        + " LEAST_LOADED | 2s | not retried |");
+    assertThat(md.substring(md.indexOf("## WatchStock"), md.indexOf("## Count")))
+        .contains("- **Retries:** none: a stream is not retried once it has started")
+        .doesNotContain("attempts");
+  }
+
+  @Test
   void htmlReferenceEscapesProtoComments() throws Exception {
     String html = contents(render(null)).get("shop/Inventory-reference.html");
     assertThat(html).contains("&lt;b&gt;HTML&lt;/b&gt;").doesNotContain("<b>HTML</b>");

@@ -106,11 +106,75 @@ class ModelReaderTest {
   void generatedNameTakenByAMessageNamesBothSidesAndTheFix() throws Exception {
     List<String> problems = problems("collides.proto");
 
-    assertThat(problems).containsExactly("collides.proto: Courier's type InventoryClient for service clash.Inventory"
-        + " in collides.proto collides with message clash.InventoryClient in collides.proto in package"
+    assertThat(problems).containsExactly("collides.proto:12: service clash.Inventory: Courier's type InventoryClient"
+        + " collides with message clash.InventoryClient in collides.proto in package"
         + " dev.courier.clash. Fix: add option (courier.service) = { java_name: \"InventoryService\" }; to the"
-        + " service (Courier then names its types InventoryService, InventoryServiceClient, ...), or rename one"
-        + " side, or give the files different java_package options");
+        + " service (Courier then names its types InventoryService, InventoryServiceClient, ...), or, for a .proto"
+        + " you cannot edit, give the plugin <javaNames><clash.Inventory>InventoryService</clash.Inventory></javaNames>;"
+        + " or rename one side, or give the files different java_package options");
+  }
+
+  @Test
+  void aServiceWhoseTypesAllCollideIsReportedOnceAtItsLine() throws Exception {
+    Path fixture = Files.createTempDirectory(work, "clash");
+    Files.writeString(fixture.resolve("c.proto"), """
+        syntax = "proto3";
+        package c;
+        option java_multiple_files = true;
+        message Orders {}
+        message ShopClient {}
+        message ShopServer {}
+        message ShopMethods {}
+
+        service Shop { rpc Get (Orders) returns (Orders); }
+        """);
+
+    List<String> problems = problems(fixture, "c.proto");
+
+    assertThat(problems).singleElement().asString().startsWith("c.proto:9: service c.Shop: Courier's types ShopClient collides with message c.ShopClient in"
+        + " c.proto; ShopServer collides with message c.ShopServer in c.proto; ShopMethods collides with");
+  }
+
+  @Test
+  void javaNamesFromTheBuildResolveACollisionInAProtoThatCannotBeEdited() throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, "collides.proto");
+
+    ServiceModel service = ModelReader.read(out.descriptorSet(), out.files(), java.util.Map.of("clash.Inventory", "Stock"))
+        .services().get(0);
+
+    assertThat(service.generatedTypeNames()).containsExactly("Stock", "StockClient", "StockServer", "StockMethods");
+  }
+
+  @Test
+  void aJavaNameForAnUnknownServiceIsAnErrorWithTheNearestName() throws Exception {
+    TestProtoc.Output out = TestProtoc.run(PROTOS, work, "collides.proto");
+
+    CodegenException e = catchThrowableOfType(CodegenException.class,
+        () -> ModelReader.read(out.descriptorSet(), out.files(), java.util.Map.of("clash.Inventry", "Stock")));
+
+    assertThat(e.problems()).first().asString()
+        .startsWith("javaNames: no service clash.Inventry in the .proto files generated from (did you mean clash.Inventory?");
+  }
+
+  @Test
+  void queueOnTheServiceAndAStreamingMethodSaysToPutQueueFalseOnTheMethod() throws Exception {
+    Path fixture = Files.createTempDirectory(work, "queue");
+    Files.writeString(fixture.resolve("q.proto"), """
+        syntax = "proto3";
+        package q;
+        import "courier/options.proto";
+        message M {}
+        service Jobs {
+          option (courier.service) = { queue: true };
+          rpc Submit (M) returns (M);
+          rpc Watch (M) returns (stream M);
+        }
+        """);
+
+    assertThat(problems(fixture, "q.proto")).singleElement().asString()
+        .startsWith("q.proto:8: service q.Jobs, method Watch: queue: true on a server-streaming method")
+        .contains("add option (courier.method) = { queue: false }; to this method")
+        .doesNotContain("remove queue: true");
   }
 
   @Test
@@ -129,7 +193,11 @@ class ModelReaderTest {
   }
 
   private List<String> problems(String file) throws Exception {
-    TestProtoc.Output out = TestProtoc.run(PROTOS, work, file);
+    return problems(PROTOS, file);
+  }
+
+  private List<String> problems(Path protos, String file) throws Exception {
+    TestProtoc.Output out = TestProtoc.run(protos, Files.createTempDirectory(work, "out"), file);
     CodegenException e = catchThrowableOfType(CodegenException.class,
         () -> ModelReader.read(out.descriptorSet(), out.files()));
     assertThat(e).as("expected problems in %s", file).isNotNull();
