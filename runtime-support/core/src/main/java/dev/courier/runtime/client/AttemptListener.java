@@ -32,6 +32,7 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private volatile boolean trailersReceived;
   private volatile boolean timedOut;
   private boolean headersReceived;
+  private Metadata headers;
   private RespT response;
   private ScheduledFuture<?> timer; // guarded by this
   private boolean closed; // guarded by this
@@ -111,6 +112,12 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   @Override
   public void onHeaders(Metadata headers) {
     headersReceived = true;
+    this.headers = headers;
+  }
+
+  /** The response headers, once they arrived; read after {@link #onClose}. */
+  Metadata headers() {
+    return headers;
   }
 
   @Override
@@ -127,7 +134,7 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
         status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
     if (status.isOk() && response != null) {
       finished(Status.Code.OK, now);
-      owner.onSucceeded(this, response);
+      owner.onSucceeded(this, response, trailers);
       return;
     }
     if (status.isOk()) {

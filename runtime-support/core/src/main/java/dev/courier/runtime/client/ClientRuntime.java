@@ -36,8 +36,8 @@ import java.util.concurrent.ExecutionException;
  * ClientBuilder#callbackExecutor}). Stream observers are called on the same threads, one call at
  * a time per stream.
  *
- * <p>{@link #withDeadline}, {@link #withHashKey}, {@link #withMetadata} and {@link #withHeader}
- * return views that share the channels; a view is immutable, and {@link #close} on any view
+ * <p>{@link #withDeadline}, {@link #withHashKey}, {@link #withMetadata}, {@link #withHeader} and
+ * {@link #capturing} return views that share the channels; a view is immutable, and {@link #close} on any view
  * closes them all.
  *
  * <p><b>Call context.</b> Every attempt and hedge of a unary call, and every stream, goes through
@@ -51,16 +51,20 @@ public final class ClientRuntime implements AutoCloseable {
   private final String hashKey;
   /** Sent with every call of this view; {@code null} for none. Never changed once the view exists. */
   private final Metadata metadata;
+  /** Gets the response metadata of this view's calls; {@code null} for none. */
+  private final ResponseCapture capture;
 
   ClientRuntime(ClientConfig config) {
-    this(new CallPipeline(config), null, null, null);
+    this(new CallPipeline(config), null, null, null, null);
   }
 
-  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey, Metadata metadata) {
+  private ClientRuntime(CallPipeline pipeline, Duration deadline, String hashKey, Metadata metadata,
+      ResponseCapture capture) {
     this.pipeline = pipeline;
     this.deadline = deadline;
     this.hashKey = hashKey;
     this.metadata = metadata;
+    this.capture = capture;
   }
 
   /**
@@ -70,13 +74,13 @@ public final class ClientRuntime implements AutoCloseable {
    */
   public ClientRuntime withDeadline(Duration deadline) {
     Checks.notNegative("deadline", deadline);
-    return new ClientRuntime(pipeline, deadline, hashKey, metadata);
+    return new ClientRuntime(pipeline, deadline, hashKey, metadata, capture);
   }
 
   /** A view whose calls use {@code key} as the hash key instead of the request's field. */
   public ClientRuntime withHashKey(String key) {
     Objects.requireNonNull(key, "key");
-    return new ClientRuntime(pipeline, deadline, key, metadata);
+    return new ClientRuntime(pipeline, deadline, key, metadata, capture);
   }
 
   /**
@@ -91,7 +95,7 @@ public final class ClientRuntime implements AutoCloseable {
       merged.merge(metadata);
     }
     merged.merge(headers);
-    return new ClientRuntime(pipeline, deadline, hashKey, merged);
+    return new ClientRuntime(pipeline, deadline, hashKey, merged, capture);
   }
 
   /** A view whose calls send the header {@code key: value} too; see {@link #withMetadata}. */
@@ -104,6 +108,15 @@ public final class ClientRuntime implements AutoCloseable {
   }
 
   /**
+   * A view whose calls record their response headers and trailers in {@code capture} before their
+   * outcome is delivered (see {@link ResponseCapture}). Views without one do no such work.
+   */
+  public ClientRuntime capturing(ResponseCapture capture) {
+    Objects.requireNonNull(capture, "capture");
+    return new ClientRuntime(pipeline, deadline, hashKey, metadata, capture);
+  }
+
+  /**
    * A unary call that waits for its answer.
    *
    * @throws CourierException when the call fails, with the caller's stack trace and the
@@ -112,7 +125,7 @@ public final class ClientRuntime implements AutoCloseable {
    *     flag is set again)
    */
   public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
-    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start();
+    UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata, capture).start();
     try {
       return call.future().get();
     } catch (InterruptedException e) {
@@ -131,7 +144,7 @@ public final class ClientRuntime implements AutoCloseable {
    * thread that completes it.
    */
   public <ReqT, RespT> CompletableFuture<RespT> asyncUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
-    return new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata).start().future();
+    return new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata, capture).start().future();
   }
 
   /**
@@ -141,7 +154,7 @@ public final class ClientRuntime implements AutoCloseable {
   public <ReqT, RespT> void serverStreaming(
       RpcMethod<ReqT, RespT> method, ReqT request, StreamObserver<RespT> responses) {
     String key = hashKey != null ? hashKey : method.hashKeyOf(request).orElse(null);
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline, metadata);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, key, deadline, metadata, capture);
     if (call == null) {
       responses.onError(noEndpoints());
       return;
@@ -155,7 +168,7 @@ public final class ClientRuntime implements AutoCloseable {
    */
   public <ReqT, RespT> StreamObserver<ReqT> clientStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata, capture);
     if (call == null) {
       responses.onError(noEndpoints());
       return Discarding.instance();
@@ -169,7 +182,7 @@ public final class ClientRuntime implements AutoCloseable {
    */
   public <ReqT, RespT> StreamObserver<ReqT> bidiStreaming(
       RpcMethod<ReqT, RespT> method, StreamObserver<RespT> responses) {
-    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata);
+    ClientCall<ReqT, RespT> call = StreamCalls.open(pipeline, method, hashKey, deadline, metadata, capture);
     if (call == null) {
       responses.onError(noEndpoints());
       return Discarding.instance();

@@ -27,7 +27,8 @@ final class StreamCalls {
 
   /** The call to use, or {@code null} when there is no endpoint at all. */
   static <ReqT, RespT> ClientCall<ReqT, RespT> open(
-      CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline, Metadata metadata) {
+      CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline, Metadata metadata,
+      ResponseCapture capture) {
     CallPipeline.Resolved resolved = pipeline.resolve(method);
     long now = pipeline.now();
     long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
@@ -45,7 +46,8 @@ final class StreamCalls {
       options = options.withDeadlineAfter(deadlineAt - now, TimeUnit.NANOSECONDS);
     }
     long given = deadlineAt == RetryDecider.NO_DEADLINE ? -1 : deadlineAt - now;
-    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata, given);
+    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata, given,
+        capture);
   }
 
   /**
@@ -67,14 +69,17 @@ final class StreamCalls {
     private final Metadata metadata;
     /** How long the stream was given, in nanoseconds; {@code -1} for no deadline. */
     private final long deadlineNanos;
+    private final ResponseCapture capture; // null: not asked for
+    private volatile Metadata responseHeaders;
 
     Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata,
-        long deadlineNanos) {
+        long deadlineNanos, ResponseCapture capture) {
       super(delegate);
       this.node = node;
       this.pipeline = pipeline;
       this.metadata = metadata;
       this.deadlineNanos = deadlineNanos;
+      this.capture = capture;
     }
 
     @Override
@@ -85,10 +90,19 @@ final class StreamCalls {
       node.onStart();
       super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
         @Override
+        public void onHeaders(Metadata headers) {
+          responseHeaders = headers;
+          super.onHeaders(headers);
+        }
+
+        @Override
         public void onClose(Status status, Metadata trailers) {
           long ejectedFor = node.onStreamFinish(status.getCode(), pipeline.now());
           if (ejectedFor > 0) {
             EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, TraceLog.suffix());
+          }
+          if (capture != null) {
+            capture.record(responseHeaders, trailers);
           }
           super.onClose(status, trailers);
         }

@@ -42,6 +42,8 @@ final class UnaryCall<ReqT, RespT> {
   private final String key;
   /** Sent with every attempt and hedge, on top of what interceptors add; {@code null} for none. */
   private final Metadata metadata;
+  /** Gets the response metadata; {@code null} when the caller did not ask for it. */
+  private final ResponseCapture capture;
   private final long deadlineAt;
   /** The caller's gRPC context: retries run in it, so they keep its deadline and cancellation. */
   private final Context context = Context.current();
@@ -60,7 +62,7 @@ final class UnaryCall<ReqT, RespT> {
   private volatile long startedAt;
 
   UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline,
-      Metadata metadata) {
+      Metadata metadata, ResponseCapture capture) {
     this.pipeline = pipeline;
     this.method = method;
     this.resolved = pipeline.resolve(method);
@@ -68,6 +70,7 @@ final class UnaryCall<ReqT, RespT> {
     this.request = request;
     this.key = key != null ? key : method.hasHashKey() ? method.hashKeyOf(request).orElse(null) : null;
     this.metadata = metadata;
+    this.capture = capture;
     this.deadlineAt = pipeline.deadlineAt(resolved, deadline, pipeline.now());
     this.trace = pipeline.listener().traceCall(method.fullName());
   }
@@ -197,7 +200,7 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   /** Called by the attempt that answered first. */
-  void onSucceeded(AttemptListener<ReqT, RespT> winner, RespT response) {
+  void onSucceeded(AttemptListener<ReqT, RespT> winner, RespT response, Metadata trailers) {
     List<AttemptListener<ReqT, RespT>> losers;
     int made;
     ScheduledFuture<?> timer;
@@ -220,6 +223,9 @@ final class UnaryCall<ReqT, RespT> {
     pipeline.listener().onCallEnd(method.fullName(), Status.Code.OK, pipeline.now() - startedAt, made,
         (StopReason) null);
     trace.end(Status.OK, made, null);
+    if (capture != null) {
+      capture.record(winner.headers(), trailers);
+    }
     pipeline.deliver(() -> future.complete(response));
   }
 
@@ -289,6 +295,9 @@ final class UnaryCall<ReqT, RespT> {
     }
     trace.end(status, all.size(), reason);
     CourierException e = new CourierException(status, trailers, all, reason, note); // status's cause is e's
+    if (capture != null) {
+      capture.record(null, trailers);
+    }
     pipeline.deliver(() -> future.completeExceptionally(e));
   }
 
