@@ -60,12 +60,46 @@ final class ClientGenerator {
             + "the request's declared key field; it shares this client's connections.\n")
         .addStatement("return new $T(runtime.withHashKey(hashKey))", self)
         .build());
+    type.addMethod(MethodSpec.methodBuilder("withMetadata")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(Types.METADATA, "headers")
+        .returns(self)
+        .addJavadoc("A view of this client whose calls also send {@code headers} (copied), on every attempt\n"
+            + "and hedge; it shares this client's connections.\n")
+        .addStatement("return new $T(runtime.withMetadata(headers))", self)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("withHeader")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(Types.STRING, "name")
+        .addParameter(Types.STRING, "value")
+        .returns(self)
+        .addJavadoc("A view of this client whose calls also send the text header {@code name: value}; see\n"
+            + "{@link #withMetadata}.\n")
+        .addStatement("return new $T(runtime.withHeader(name, value))", self)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("capturing")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(Types.RESPONSE_CAPTURE, "response")
+        .returns(self)
+        .addJavadoc("A view of this client whose calls record their response headers and trailers in\n"
+            + "{@code response} before they return; one call at a time per capture.\n")
+        .addStatement("return new $T(runtime.capturing(response))", self)
+        .build());
+    ClassName asyncIface = ClassName.get(service.javaPackage(), names.asyncInterface());
+    type.addMethod(MethodSpec.methodBuilder("async")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(asyncIface)
+        .addJavadoc("This client as {@link $T}: unary calls return a future instead of blocking. It\n"
+            + "shares this client's connections and views.\n", asyncIface)
+        .addStatement("return new AsyncView(runtime)")
+        .build());
     for (MethodModel method : service.methods()) {
       type.addMethod(call(method, methods));
       if (method.kind() == CallKind.UNARY) {
         type.addMethod(asyncCall(method, methods));
       }
     }
+    type.addType(asyncView(service, asyncIface, methods));
     type.addMethod(MethodSpec.methodBuilder("close")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -73,6 +107,28 @@ final class ClientGenerator {
         .addStatement("runtime.close()")
         .build());
     return type.build();
+  }
+
+  /** The class behind {@code async()}: the interface's methods, each handed to the runtime. */
+  private static TypeSpec asyncView(ServiceModel service, ClassName asyncIface, ClassName methods) {
+    TypeSpec.Builder view = TypeSpec.classBuilder("AsyncView")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(asyncIface)
+        .addField(Types.CLIENT_RUNTIME, "runtime", Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder()
+            .addParameter(Types.CLIENT_RUNTIME, "runtime")
+            .addStatement("this.runtime = runtime")
+            .build());
+    for (MethodModel method : service.methods()) {
+      if (method.kind() == CallKind.UNARY) {
+        view.addMethod(InterfaceGenerator.asyncSignature(method).addAnnotation(Override.class)
+            .addStatement("return runtime.asyncUnary($T.$L, request)", methods, method.constantName())
+            .build());
+      } else {
+        view.addMethod(call(method, methods));
+      }
+    }
+    return view.build();
   }
 
   private static MethodSpec call(MethodModel method, ClassName methods) {

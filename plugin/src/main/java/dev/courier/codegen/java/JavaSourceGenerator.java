@@ -42,6 +42,7 @@ public final class JavaSourceGenerator {
   private static List<TypeSpec> types(ServiceModel service) {
     List<TypeSpec> types = new ArrayList<>();
     types.add(InterfaceGenerator.generate(service));
+    types.add(InterfaceGenerator.generateAsync(service));
     types.add(MethodsGenerator.generate(service));
     types.add(ClientGenerator.generate(service));
     types.add(ServerGenerator.generate(service));

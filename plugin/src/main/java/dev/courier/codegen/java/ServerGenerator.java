@@ -22,39 +22,33 @@ final class ServerGenerator {
     ClassName methods = ClassName.get(service.javaPackage(), names.methods());
     TypeSpec.Builder type = TypeSpec.classBuilder(names.server())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc("Serves an implementation of {@link $T} over gRPC: {@link #bind} gives the grpc\n"
-            + "{@code ServerServiceDefinition} for any grpc server; {@link #builder} and {@link #start}\n"
-            + "start a Courier server for it.\n", iface);
+        .addJavadoc("Serves an implementation of {@link $T}, or of its asynchronous flavour {@link $T},\n"
+            + "over gRPC: {@link #bind} and {@link #bindAsync} give the grpc {@code ServerServiceDefinition}\n"
+            + "for any grpc server; {@link #builder}, {@link #builderAsync} and {@link #start} start a\n"
+            + "Courier server for it.\n",
+            iface, ClassName.get(service.javaPackage(), names.asyncInterface()));
     GeneratedTypes.decorate(type, service);
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
 
-    CodeBlock.Builder bind = CodeBlock.builder().add("return $T.builder($T.SERVICE)\n", Types.SERVER_SERVICE_DEFINITION, methods)
-        .indent().indent();
-    for (MethodModel method : service.methods()) {
-      String binding = switch (method.kind()) {
-        case UNARY -> "unary";
-        case SERVER_STREAMING -> "serverStreaming";
-        case CLIENT_STREAMING -> "clientStreaming";
-        case BIDI_STREAMING -> "bidiStreaming";
-      };
-      bind.add(".addMethod($T.$L($T.$L, service::$L))\n",
-          Types.SERVICE_BINDINGS, binding, methods, method.constantName(), method.javaName());
-    }
-    bind.add(".build();\n").unindent().unindent();
-    type.addMethod(MethodSpec.methodBuilder("bind")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addParameter(iface, "service")
-        .returns(Types.SERVER_SERVICE_DEFINITION)
-        .addJavadoc("The grpc service definition that dispatches calls of {@code $L} to {@code service}.\n",
-            service.fullName())
-        .addCode(bind.build())
-        .build());
+    ClassName asyncIface = ClassName.get(service.javaPackage(), names.asyncInterface());
+    type.addMethod(bind(service, iface, methods, false));
+    // Named apart rather than overloaded: for a one-method service both interfaces take a lambda,
+    // and an overload would make such a lambda ambiguous.
+    type.addMethod(bind(service, asyncIface, methods, true));
     type.addMethod(MethodSpec.methodBuilder("builder")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addParameter(iface, "service")
         .returns(Types.COURIER_SERVER_BUILDER)
         .addJavadoc("A server builder that already serves {@code service}; set the address, then start it.\n")
         .addStatement("return $T.builder().addService(bind(service))", Types.COURIER_SERVER)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("builderAsync")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(asyncIface, "service")
+        .returns(Types.COURIER_SERVER_BUILDER)
+        .addJavadoc("A server builder that already serves the asynchronous {@code service}; set the address,\n"
+            + "then start it.\n")
+        .addStatement("return $T.builder().addService(bindAsync(service))", Types.COURIER_SERVER)
         .build());
     type.addMethod(MethodSpec.methodBuilder("start")
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
@@ -66,5 +60,30 @@ final class ServerGenerator {
         .addStatement("return builder(service).port(port).start()")
         .build());
     return type.build();
+  }
+
+  /** {@code bind(service)} for the blocking or the async flavour of the interface. */
+  private static MethodSpec bind(ServiceModel service, ClassName flavour, ClassName methods, boolean async) {
+    CodeBlock.Builder bind = CodeBlock.builder().add("return $T.builder($T.SERVICE)\n", Types.SERVER_SERVICE_DEFINITION, methods)
+        .indent().indent();
+    for (MethodModel method : service.methods()) {
+      String binding = switch (method.kind()) {
+        case UNARY -> async ? "asyncUnary" : "unary";
+        case SERVER_STREAMING -> "serverStreaming";
+        case CLIENT_STREAMING -> "clientStreaming";
+        case BIDI_STREAMING -> "bidiStreaming";
+      };
+      bind.add(".addMethod($T.$L($T.$L, service::$L))\n",
+          Types.SERVICE_BINDINGS, binding, methods, method.constantName(), method.javaName());
+    }
+    bind.add(".build();\n").unindent().unindent();
+    return MethodSpec.methodBuilder(async ? "bindAsync" : "bind")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(flavour, "service")
+        .returns(Types.SERVER_SERVICE_DEFINITION)
+        .addJavadoc("The grpc service definition that dispatches calls of {@code $L} to {@code service}$L.\n",
+            service.fullName(), async ? ", whose\nunary methods answer with a future" : "")
+        .addCode(bind.build())
+        .build();
   }
 }

@@ -26,6 +26,8 @@ final class Types {
   static final ClassName METHOD_POLICY = ClassName.get("dev.courier.runtime", "MethodPolicy");
   static final ClassName CLIENT_BUILDER = ClassName.get("dev.courier.runtime.client", "ClientBuilder");
   static final ClassName CLIENT_RUNTIME = ClassName.get("dev.courier.runtime.client", "ClientRuntime");
+  static final ClassName RESPONSE_CAPTURE = ClassName.get("dev.courier.runtime.client", "ResponseCapture");
+  static final ClassName METADATA = ClassName.get("io.grpc", "Metadata");
   static final ClassName PROTO_SCHEMA = ClassName.get("dev.courier.runtime", "ProtoSchema");
   static final ClassName RETRY_POLICY = ClassName.get("dev.courier.runtime.retry", "RetryPolicy");
   static final ClassName HEDGE_POLICY = ClassName.get("dev.courier.runtime.retry", "HedgePolicy");

@@ -11,6 +11,7 @@ import dev.courier.options.Hedge;
 import dev.courier.options.MethodOptions;
 import dev.courier.options.Retry;
 import dev.courier.options.ServiceOptions;
+import dev.courier.runtime.context.AccessRule;
 import dev.courier.runtime.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ final class PolicyReader {
         method.hasRetry() ? method.getRetry() : null, idempotent, where, problems);
     HedgeModel hedge = hedge(method.hasHedge() ? method.getHedge() : service.hasHedge() ? service.getHedge() : null,
         idempotent, where, problems);
+    checkAllow(method.getAllowCount() > 0 ? method.getAllowList() : service.getAllowList(), where, problems);
     if (queue && kind != CallKind.UNARY) {
       String fix = method.hasQueue() ? "remove queue: true from this method"
           : "the service sets queue: true for all its methods, so add option (courier.method) = { queue: false };"
@@ -100,6 +102,18 @@ final class PolicyReader {
         balancer == Balancer.BALANCER_UNSPECIFIED ? null : balancer.name(),
         maxConcurrency,
         queue);
+  }
+
+  /** Each {@code allow} rule must be one the server understands; an empty entry is a typo too. */
+  private static void checkAllow(List<String> rules, String where, Consumer<String> problems) {
+    for (String rule : rules) {
+      try {
+        AccessRule.parse(rule);
+      } catch (IllegalArgumentException e) {
+        problems.accept(where + ": allow \"" + rule + "\" (expected one of " + AccessRule.FORMS
+            + "; a call passes when any rule of the list admits it)");
+      }
+    }
   }
 
   private static RetryModel retry(Retry service, Retry method, boolean idempotent, String where, Consumer<String> problems) {

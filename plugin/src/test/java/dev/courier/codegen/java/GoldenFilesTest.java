@@ -40,6 +40,7 @@ class GoldenFilesTest {
     }
     assertThat(files).extracting(GeneratedFile::relativePath).containsExactly(
         "dev/courier/golden/shop/Inventory.java",
+        "dev/courier/golden/shop/InventoryAsync.java",
         "dev/courier/golden/shop/InventoryClient.java",
         "dev/courier/golden/shop/InventoryMethods.java",
         "dev/courier/golden/shop/InventoryQueueClient.java",

@@ -11,7 +11,7 @@ class GeneratedNamesTest {
   void everyGeneratedTypeIsTheBaseNameWithItsSuffix() {
     GeneratedNames names = GeneratedNames.of("Inventory");
 
-    assertThat(names).isEqualTo(new GeneratedNames("Inventory", "InventoryClient", "InventoryServer",
+    assertThat(names).isEqualTo(new GeneratedNames("Inventory", "InventoryAsync", "InventoryClient", "InventoryServer",
         "InventoryMethods", "InventoryQueueClient", "InventoryQueueWorker"));
   }
 
@@ -20,8 +20,8 @@ class GeneratedNamesTest {
     GeneratedNames names = GeneratedNames.of("Inventory");
 
     assertThat(names.all(false))
-        .containsExactly("Inventory", "InventoryClient", "InventoryServer", "InventoryMethods");
-    assertThat(names.all(true)).containsExactly("Inventory", "InventoryClient", "InventoryServer",
+        .containsExactly("Inventory", "InventoryAsync", "InventoryClient", "InventoryServer", "InventoryMethods");
+    assertThat(names.all(true)).containsExactly("Inventory", "InventoryAsync", "InventoryClient", "InventoryServer",
         "InventoryMethods", "InventoryQueueClient", "InventoryQueueWorker");
   }
 }

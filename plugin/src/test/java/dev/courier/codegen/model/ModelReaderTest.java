@@ -183,13 +183,22 @@ class ModelReaderTest {
     ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).services().get(0);
 
     assertThat(service.generatedTypeNames())
-        .containsExactly("InventoryService", "InventoryServiceClient", "InventoryServiceServer", "InventoryServiceMethods");
+        .containsExactly("InventoryService", "InventoryServiceAsync", "InventoryServiceClient", "InventoryServiceServer", "InventoryServiceMethods");
   }
 
   @Test
   void rpcsThatBecomeTheSameJavaNameAreReported() throws Exception {
     assertThat(problems("same_java_name.proto")).singleElement().asString()
         .startsWith("same_java_name.proto:9: service twins.Twins: rpcs GetItem and get_item both become the Java name getItem");
+  }
+
+  @Test
+  void unknownAllowRulesAreRefusedWithTheFormsTheServerReads() throws Exception {
+    assertThat(problems("bad_allow.proto")).containsExactly(
+        "bad_allow.proto:13: service bad.Guarded, method Misspelt: allow \"rol:admin\" (expected one of anyone,"
+            + " authenticated, role:<name>, principal:<name>; a call passes when any rule of the list admits it)",
+        "bad_allow.proto:24: service bad.BadDefault, method Call: allow \"everyone\" (expected one of anyone,"
+            + " authenticated, role:<name>, principal:<name>; a call passes when any rule of the list admits it)");
   }
 
   private List<String> problems(String file) throws Exception {

@@ -107,6 +107,12 @@ public final class ClientRuntime implements AutoCloseable {
     return withMetadata(headers);
   }
 
+  /** A view whose calls send the text header {@code name: value} too; see {@link #withMetadata}. */
+  public ClientRuntime withHeader(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    return withHeader(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+  }
+
   /**
    * A view whose calls record their response headers and trailers in {@code capture} before their
    * outcome is delivered (see {@link ResponseCapture}). Views without one do no such work.

@@ -7,9 +7,13 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Adapts the methods of a user's service implementation to grpc server methods; used by
@@ -40,6 +44,15 @@ public final class ServiceBindings {
     RespT handle(ReqT request) throws Exception;
   }
 
+  /**
+   * A unary method that answers with a future, so that it need not hold a thread while it waits
+   * for other services.
+   */
+  @FunctionalInterface
+  public interface AsyncUnaryHandler<ReqT, RespT> {
+    CompletionStage<RespT> handle(ReqT request) throws Exception;
+  }
+
   /** A server-streaming method: one request, responses written to the observer. */
   @FunctionalInterface
   public interface ServerStreamingHandler<ReqT, RespT> {
@@ -57,6 +70,18 @@ public final class ServiceBindings {
       RpcMethod<ReqT, RespT> method, UnaryHandler<ReqT, RespT> handler) {
     return ServerMethodDefinition.create(
         method.descriptor(), limited(method, unaryHandler(method.fullName(), handler)));
+  }
+
+  /**
+   * Binds a unary method that answers with a future. The call ends when the future completes: with
+   * its value, or with the status its exception stands for (as for a thrown one; a {@code
+   * CompletionException} is unwrapped). A client that cancels cancels the future. A {@code null}
+   * future or value fails the call with {@code INTERNAL}.
+   */
+  public static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> asyncUnary(
+      RpcMethod<ReqT, RespT> method, AsyncUnaryHandler<ReqT, RespT> handler) {
+    return ServerMethodDefinition.create(
+        method.descriptor(), limited(method, asyncUnaryHandler(method.fullName(), handler)));
   }
 
   /** Binds a server-streaming method. */
@@ -120,6 +145,45 @@ public final class ServiceBindings {
       }
       responses.onNext(response);
       responses.onCompleted();
+    });
+  }
+
+  static <ReqT, RespT> ServerCallHandler<ReqT, RespT> asyncUnaryHandler(
+      String fullMethodName, AsyncUnaryHandler<ReqT, RespT> handler) {
+    return ServerCalls.asyncUnaryCall((request, responses) -> {
+      CompletionStage<RespT> answer;
+      try {
+        answer = handler.handle(request);
+      } catch (Throwable t) {
+        responses.onError(toStatus(fullMethodName, t));
+        return;
+      }
+      if (answer == null) {
+        responses.onError(Status.INTERNAL
+            .withDescription(fullMethodName + " returned a null future (expected: a future of the response)")
+            .asRuntimeException());
+        return;
+      }
+      ServerCallStreamObserver<RespT> call = (ServerCallStreamObserver<RespT>) responses;
+      call.setOnCancelHandler(() -> answer.toCompletableFuture().cancel(false));
+      answer.whenComplete((response, failure) -> {
+        if (call.isCancelled()) {
+          return; // the client gave up: nobody hears the answer
+        }
+        if (failure instanceof CancellationException) {
+          call.onError(Status.CANCELLED.withDescription(fullMethodName + " cancelled its future").asRuntimeException());
+        } else if (failure != null) {
+          call.onError(toStatus(fullMethodName, failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause() : failure));
+        } else if (response == null) {
+          call.onError(Status.INTERNAL
+              .withDescription(fullMethodName + " completed its future with null (expected: a response message)")
+              .asRuntimeException());
+        } else {
+          call.onNext(response);
+          call.onCompleted();
+        }
+      });
     });
   }
 
