@@ -2,6 +2,9 @@ package dev.courier.sample;
 
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.client.ClientBuilder;
+import dev.courier.runtime.client.ResponseCapture;
+import dev.courier.runtime.context.Authenticator;
+import dev.courier.runtime.context.Principal;
 import dev.courier.runtime.discovery.Discovery;
 import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.queue.QueueTransport;
@@ -16,6 +19,10 @@ import dev.courier.sample.bookstore.CatalogQueueClient;
 import dev.courier.sample.bookstore.CatalogQueueWorker;
 import dev.courier.sample.bookstore.CatalogServer;
 import dev.courier.sample.bookstore.GetBookRequest;
+import dev.courier.sample.bookstore.PriceQuote;
+import dev.courier.sample.bookstore.PricingClient;
+import dev.courier.sample.bookstore.PricingServer;
+import dev.courier.sample.bookstore.QuoteRequest;
 import dev.courier.sample.bookstore.Reservation;
 import dev.courier.sample.bookstore.ReserveRequest;
 import dev.courier.sample.bookstore.Review;
@@ -25,6 +32,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +85,7 @@ public final class BookstoreDemo {
         failed += lookups(catalog, out);
         failed += search(catalog, out);
         failed += reservations(catalog, replicas.get(0), out);
+        failed += pricing(catalog, out);
       }
       failed += reviews(replicas.get(1), stats, out);
     } finally {
@@ -158,6 +168,40 @@ public final class BookstoreDemo {
     }
     out.println("Reserve x6, " + broken.name() + " refuses with UNAVAILABLE: " + (6 - failed) + " reserved "
         + servedBy + ", " + broken.refusedReservations() + " attempts refused and retried elsewhere");
+    return failed;
+  }
+
+  /**
+   * Quote: an asynchronous server ({@code PricingAsync}) that calls the catalog through its
+   * {@code async()} view, behind a bearer-token authenticator and the method's {@code allow:
+   * ["role:clerk"]}. The client sends the token and a header, and reads a response header.
+   */
+  private static int pricing(CatalogClient catalog, PrintStream out) {
+    Map<String, Principal> tokens = Map.of("demo-clerk-token", Principal.of("clerk-ada", Set.of("clerk"), "bearer"));
+    CourierServer server = PricingServer.builderAsync(new PricingService(catalog.async()))
+        .address("127.0.0.1", 0)
+        .authenticator(Authenticator.bearer(token -> Optional.ofNullable(tokens.get(token))))
+        .start();
+    int failed = 0;
+    try (PricingClient pricing = PricingClient.builder().target(server.target()).build()) {
+      ResponseCapture response = new ResponseCapture();
+      QuoteRequest request = QuoteRequest.newBuilder().setIsbn(CatalogService.BOOKS.get(1).getIsbn()).build();
+      PriceQuote quote = pricing.withHeader("authorization", "Bearer demo-clerk-token")
+          .withHeader("x-customer", "ada")
+          .capturing(response)
+          .quote(request);
+      out.printf("Quote, async server calling the catalog's async() view: %s for %s costs %d cents (x-priced-by: %s)%n",
+          quote.getTitle(), quote.getCustomer(), quote.getPriceCents(), response.header("x-priced-by").orElse("?"));
+      try {
+        pricing.quote(request);
+        failed++;
+        out.println("  a quote without a token was served");
+      } catch (CourierException e) {
+        out.println("  without a token -> " + e.code() + ": " + e.description());
+      }
+    } finally {
+      server.close();
+    }
     return failed;
   }
 

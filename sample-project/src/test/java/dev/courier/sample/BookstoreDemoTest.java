@@ -34,6 +34,9 @@ class BookstoreDemoTest {
     assertThat(printed).contains("Search \"java\", server streaming: 3 books");
     // Reservations that hit the broken replica were retried elsewhere, never served by it.
     assertThat(printed).containsPattern("Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{replica-b=\\d, replica-c=\\d\\}");
+    assertThat(printed).containsPattern(
+        "Quote, async server calling the catalog's async\\(\\) view: Java Concurrency in Practice for ada costs \\d+ cents \\(x-priced-by: pricing-1\\)");
+    assertThat(printed).contains("without a token -> UNAUTHENTICATED");
     assertThat(printed).contains("INVALID_ARGUMENT").contains("3 reviews stored by the worker, 0 failed");
     assertThat(printed).containsPattern("Summary: \\d+ calls \\(1 failed\\), \\d+ attempts, [1-9]\\d* retries");
   }
