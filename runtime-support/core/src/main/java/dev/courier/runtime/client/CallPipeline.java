@@ -44,7 +44,7 @@ final class CallPipeline implements AutoCloseable {
   /** What every attempt's options start from: the call credentials, if any. */
   private final CallOptions baseOptions;
   /** This client on the status page's list; removed by {@link #close}. */
-  private final AutoCloseable live;
+  private final AutoCloseable listed;
 
   /** A method's effective policy with the parts the pipeline derives from it. */
   record Resolved(MethodPolicy policy, Balancer balancer, RetryDecider decider) {}
@@ -75,7 +75,7 @@ final class CallPipeline implements AutoCloseable {
       closeQuietly(liveFollow);
       throw e;
     }
-    this.live = LiveClients.register(this::snapshot);
+    this.listed = LiveClients.register(this::snapshot);
   }
 
   /** This client's endpoints and retry budget now, for the status page; no addresses beyond host:port, no secrets. */
@@ -220,7 +220,7 @@ final class CallPipeline implements AutoCloseable {
   public void close() {
     closeQuietly(liveFollow);
     try {
-      live.close();
+      listed.close();
       subscription.close();
     } catch (Exception e) {
       // The source failed to unsubscribe; the endpoint set ignores it after close.
