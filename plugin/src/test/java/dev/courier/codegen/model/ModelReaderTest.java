@@ -142,7 +142,7 @@ class ModelReaderTest {
     ServiceModel service = ModelReader.read(out.descriptorSet(), out.files(), java.util.Map.of("clash.Inventory", "Stock"))
         .services().get(0);
 
-    assertThat(service.generatedTypeNames()).containsExactly("Stock", "StockClient", "StockServer", "StockMethods");
+    assertThat(service.generatedTypeNames()).containsExactly("Stock", "StockAsync", "StockClient", "StockServer", "StockMethods");
   }
 
   @Test
