@@ -8,6 +8,7 @@ import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.fault.FaultReplica;
+import dev.courier.runtime.fault.GrpcBaseline;
 import dev.courier.runtime.fault.LoadRun;
 import dev.courier.runtime.fault.ReplicaProcess;
 import dev.courier.runtime.retry.HedgePolicy;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The issue-7 fault scenarios, Courier's client beside a raw grpc-java channel ({@code
  * round_robin} over the same 3 loopback replicas, service-config {@code retryPolicy} with {@code
- * retryThrottling}, {@code enableRetry()}), in one run. A killed replica is a {@link
+ * retryThrottling}, {@code enableRetry()}; the JSON is {@link GrpcBaseline}'s, which a test also
+ * gives to Courier's {@code ClientBuilder.serviceConfig}), in one run. A killed replica is a {@link
  * FaultReplica} in its own JVM, killed with SIGKILL; the others run in this JVM. Attempts are
  * counted on the servers. Prints a Markdown table. Arguments: {@code [calls, default 10000]
  * [threads, default 16]}.
@@ -107,7 +109,7 @@ public final class FaultComparison {
     ManagedChannel channel = NettyChannelBuilder.forTarget(StaticResolverProvider.SCHEME + ":///" + String.join(",",
             ports.stream().map(p -> "127.0.0.1:" + p).toList()))
         .usePlaintext()
-        .defaultServiceConfig(serviceConfig())
+        .defaultServiceConfig(GrpcBaseline.serviceConfig())
         .enableRetry()
         .build();
     return new Client() {
@@ -127,24 +129,6 @@ public final class FaultComparison {
         }
       }
     };
-  }
-
-  /** round_robin; Idempotent retried on UNAVAILABLE (3 attempts, 50 ms doubling to 1 s); throttling 10 / 0.1. */
-  private static Map<String, Object> serviceConfig() {
-    Map<String, Object> retry = new HashMap<>();
-    retry.put("maxAttempts", 3.0);
-    retry.put("initialBackoff", "0.05s");
-    retry.put("maxBackoff", "1s");
-    retry.put("backoffMultiplier", 2.0);
-    retry.put("retryableStatusCodes", List.of("UNAVAILABLE"));
-    Map<String, Object> idempotent = new HashMap<>();
-    idempotent.put("name", List.of(Map.of("service", "fault.Echo", "method", "Idempotent")));
-    idempotent.put("retryPolicy", retry);
-    Map<String, Object> config = new HashMap<>();
-    config.put("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())));
-    config.put("methodConfig", List.of(idempotent));
-    config.put("retryThrottling", Map.of("maxTokens", 10.0, "tokenRatio", 0.1));
-    return config;
   }
 
   /** One measured side of a row. */

@@ -8,6 +8,7 @@ import dev.courier.runtime.config.ConfigProblem;
 import dev.courier.runtime.config.ConfigTarget;
 import dev.courier.runtime.config.ConfigVersion;
 import dev.courier.runtime.config.PolicyKeys;
+import dev.courier.runtime.config.PolicyRules;
 import dev.courier.runtime.config.ServiceLayer;
 import dev.courier.runtime.retry.RetryBudget;
 import java.lang.System.Logger.Level;
@@ -52,6 +53,11 @@ final class LivePolicies implements ConfigTarget {
     for (RpcMethod<?, ?> method : config.methods()) {
       names.add(method.fullName());
       known.put(method.fullName(), method);
+      List<String> violations = PolicyRules.violations(method.fullName(), config.policyOf(method));
+      if (!violations.isEmpty()) {
+        throw new IllegalArgumentException(violations.get(0) + " (the policy the .proto declares, with the builder's"
+            + " overrides: policy, configure or serviceConfig)");
+      }
     }
     this.declared = Set.copyOf(names);
     this.snapshot = new Snapshot(ServiceLayer.empty(config.serviceName()), null, new ConcurrentHashMap<>());

@@ -436,8 +436,10 @@ public record GrpcServiceConfig(
     return value.getListValue().getValuesList();
   }
 
+  /** Refuses {@code key}: the message names it, its value (when it has one) and the reason. */
   private static ConfigException refuse(String key, Value value, String reason) {
-    return new ConfigException(new ConfigProblem(key, text(value), reason));
+    ConfigProblem problem = new ConfigProblem(key, text(value), reason);
+    return new ConfigException(problem.value().isEmpty() ? key + ": " + reason : problem.toString(), problem);
   }
 
   /** The value as compact JSON, for messages. */

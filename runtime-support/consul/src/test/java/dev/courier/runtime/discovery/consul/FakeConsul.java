@@ -38,8 +38,14 @@ import java.util.function.BooleanSupplier;
  * sleeping. While {@linkplain #stop() stopped} it drops every connection without an answer (the
  * blocking queries waiting then too), counting the health queries it dropped; it keeps its port, so
  * that a restart cannot find it taken.
+ *
+ * <p>The KV store: {@code GET /v1/kv/<key>} (with {@code recurse}, {@code index}, {@code wait}:
+ * blocking until the KV index moves past the given one) answers the documented array of {@code
+ * {LockIndex, Key, Flags, Value (base64), CreateIndex, ModifyIndex}}, or 404 with {@code
+ * X-Consul-Index} when no key matches; {@code PUT /v1/kv/<key>} stores the body and answers {@code
+ * true}; {@code DELETE /v1/kv/<key>} removes it.
  */
-final class FakeConsul implements AutoCloseable {
+public final class FakeConsul implements AutoCloseable {
   /** A request as seen: method, path, raw query, the X-Consul-Token header (or null). */
   record Request(String method, String path, String query, String token) {}
 
@@ -48,6 +54,11 @@ final class FakeConsul implements AutoCloseable {
    * and whether it ended because its wait ran out (rather than because the index moved).
    */
   record HealthAnswer(long wantedIndex, long answeredIndex, boolean waitRanOut) {}
+
+  private record Entry(byte[] value, long createIndex, long modifyIndex) {}
+
+  private final Map<String, Entry> kv = new java.util.TreeMap<>(); // guarded by this
+  private long kvIndex = 1; // guarded by this
 
   private record Instance(String id, String name, String address, int port, JsonNode meta, int weight, long ttlMillis) {}
 
@@ -69,13 +80,13 @@ final class FakeConsul implements AutoCloseable {
   private volatile HttpServer server;
   private boolean down; // guarded by this
 
-  FakeConsul() throws IOException {
+  public FakeConsul() throws IOException {
     start(0);
     this.port = server.getAddress().getPort();
     ttlTimer.scheduleWithFixedDelay(this::expireTtls, 50, 50, TimeUnit.MILLISECONDS);
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -87,13 +98,13 @@ final class FakeConsul implements AutoCloseable {
    * Stops answering: every request, and every blocking query now waiting, ends with its connection
    * dropped and no answer. The registry's state is kept and TTLs stop running.
    */
-  synchronized void stop() {
+  public synchronized void stop() {
     down = true;
     notifyAll();
   }
 
   /** Answers again; like a restarted agent, TTL checks get a fresh TTL. */
-  synchronized void restart() {
+  public synchronized void restart() {
     long now = System.currentTimeMillis();
     passedAt.replaceAll((id, at) -> now);
     down = false;
@@ -167,6 +178,24 @@ final class FakeConsul implements AutoCloseable {
     return Set.copyOf(instances.keySet());
   }
 
+  /** Stores {@code text} under {@code key}, as {@code consul kv put} does. */
+  public synchronized void putKv(String key, String text) {
+    Entry before = kv.get(key);
+    index++;
+    kvIndex = index;
+    kv.put(key, new Entry(text.getBytes(StandardCharsets.UTF_8), before == null ? index : before.createIndex(), index));
+    notifyAll();
+  }
+
+  /** Removes {@code key}, as {@code consul kv delete} does. */
+  public synchronized void deleteKv(String key) {
+    if (kv.remove(key) != null) {
+      index++;
+      kvIndex = index;
+      notifyAll();
+    }
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -196,7 +225,9 @@ final class FakeConsul implements AutoCloseable {
       requests.add(new Request(exchange.getRequestMethod(), path, query,
           exchange.getRequestHeaders().getFirst("X-Consul-Token")));
       Map<String, String> params = params(query);
-      if (path.startsWith("/v1/health/service/")) {
+      if (path.startsWith("/v1/kv/")) {
+        kv(exchange, path.substring("/v1/kv/".length()), params);
+      } else if (path.startsWith("/v1/health/service/")) {
         health(exchange, path.substring("/v1/health/service/".length()), params);
       } else if (path.equals("/v1/agent/service/register")) {
         register(json.readTree(exchange.getRequestBody()));
@@ -251,6 +282,60 @@ final class FakeConsul implements AutoCloseable {
       healthAnswers.add(new HealthAnswer(wanted, now, waitRanOut));
       healthAnswers.notifyAll();
     }
+    reply(exchange, 200, json.writeValueAsString(body));
+  }
+
+  private void kv(HttpExchange exchange, String key, Map<String, String> params) throws IOException, InterruptedException {
+    switch (exchange.getRequestMethod()) {
+      case "PUT" -> {
+        putKv(key, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        reply(exchange, 200, "true");
+        return;
+      }
+      case "DELETE" -> {
+        deleteKv(key);
+        reply(exchange, 200, "true");
+        return;
+      }
+      default -> { }
+    }
+    long wanted = Long.parseLong(params.getOrDefault("index", "0"));
+    long waitMillis = parseWait(params.getOrDefault("wait", "5m"));
+    boolean recurse = params.containsKey("recurse");
+    ArrayNode body = json.createArrayNode();
+    long now;
+    boolean stopped;
+    synchronized (this) {
+      long end = System.currentTimeMillis() + Math.min(waitMillis, 10_000);
+      while (!down && wanted > 0 && kvIndex <= wanted && System.currentTimeMillis() < end) {
+        wait(Math.max(1, end - System.currentTimeMillis()));
+      }
+      stopped = down;
+      now = kvIndex;
+      for (Map.Entry<String, Entry> e : kv.entrySet()) {
+        if (recurse ? e.getKey().startsWith(key) : e.getKey().equals(key)) {
+          ObjectNode entry = body.addObject();
+          entry.put("LockIndex", 0);
+          entry.put("Key", e.getKey());
+          entry.put("Flags", 0);
+          entry.put("Value", java.util.Base64.getEncoder().encodeToString(e.getValue().value()));
+          entry.put("CreateIndex", e.getValue().createIndex());
+          entry.put("ModifyIndex", e.getValue().modifyIndex());
+        }
+      }
+    }
+    if (stopped) {
+      drop(exchange, exchange.getRequestURI().getPath());
+      return;
+    }
+    exchange.getResponseHeaders().add("X-Consul-Index", Long.toString(now));
+    exchange.getResponseHeaders().add("X-Consul-KnownLeader", "true");
+    exchange.getResponseHeaders().add("X-Consul-LastContact", "0");
+    if (body.isEmpty()) {
+      reply(exchange, 404, "");
+      return;
+    }
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
     reply(exchange, 200, json.writeValueAsString(body));
   }
 
