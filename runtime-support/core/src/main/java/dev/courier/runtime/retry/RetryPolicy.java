@@ -124,7 +124,7 @@ public final class RetryPolicy {
         + ", maxBackoff=" + maxBackoff
         + ", multiplier=" + multiplier
         + ", jitter=" + jitter
-        + ", retryableCodes=" + (retryableCodes.isEmpty() ? "defaults" : retryableCodes)
+        + ", retryableCodes=" + (retryableCodes.isEmpty() ? "defaults" : EnumSet.copyOf(retryableCodes)) // in code order
         + (perAttemptTimeout == null ? "" : ", perAttemptTimeout=" + perAttemptTimeout) + '}';
   }
 

@@ -27,14 +27,66 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConcurrencyLimit<ReqT, RespT> implements ServerCallHandler<ReqT, RespT> {
   private final String fullMethodName;
-  private final int limit;
+  /** The limit for calls that start from now on; 0 for none. Changed by live configuration only. */
+  private volatile int limit;
+  /** The limit without live configuration (declared or the builder's); 0 for none. */
+  private final int staticLimit;
   private final ServerCallHandler<ReqT, RespT> next;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   ConcurrencyLimit(String fullMethodName, int limit, ServerCallHandler<ReqT, RespT> next) {
     this.fullMethodName = fullMethodName;
     this.limit = atLeastOne("maxConcurrency", limit);
+    this.staticLimit = this.limit;
     this.next = next;
+  }
+
+  /** A limit that live configuration may set, change or remove ({@code limit} 0: none for now). */
+  private ConcurrencyLimit(String fullMethodName, int limit, ServerCallHandler<ReqT, RespT> next, boolean live) {
+    this.fullMethodName = fullMethodName;
+    this.limit = notNegative("maxConcurrency", limit);
+    this.staticLimit = this.limit;
+    this.next = next;
+  }
+
+  /**
+   * {@code service} as one server runs it under live configuration: as {@link #forServer}, but
+   * every method gets a limit that {@code live} can change while the server runs.
+   */
+  static ServerServiceDefinition forServer(ServerServiceDefinition service, Map<String, Integer> overrides,
+      LiveConcurrency live) {
+    ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor());
+    for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+      builder.addMethod(live(method, overrides, live));
+    }
+    return builder.build();
+  }
+
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> live(
+      ServerMethodDefinition<ReqT, RespT> method, Map<String, Integer> overrides, LiveConcurrency live) {
+    String name = method.getMethodDescriptor().getFullMethodName();
+    ServerCallHandler<ReqT, RespT> handler = method.getServerCallHandler();
+    int declared = handler instanceof ConcurrencyLimit<ReqT, RespT> limited ? limited.staticLimit : 0;
+    ServerCallHandler<ReqT, RespT> base = handler instanceof ConcurrencyLimit<ReqT, RespT> limited ? limited.next : handler;
+    ConcurrencyLimit<ReqT, RespT> limit =
+        new ConcurrencyLimit<>(name, overrides.getOrDefault(name, declared), base, true);
+    live.add(name, limit);
+    return method.withServerCallHandler(limit);
+  }
+
+  /** The limit without live configuration: the builder's override, else the declared one; 0 for none. */
+  int staticLimit() {
+    return staticLimit;
+  }
+
+  /** Sets the limit for calls that start from now on (0: none); calls running keep running. */
+  void limit(int newLimit) {
+    this.limit = notNegative("maxConcurrency", newLimit);
+  }
+
+  /** The limit for calls that start now; 0 for none. */
+  int limit() {
+    return limit;
   }
 
   /**
@@ -88,7 +140,8 @@ final class ConcurrencyLimit<ReqT, RespT> implements ServerCallHandler<ReqT, Res
   @Override
   public ServerCall.Listener<ReqT> startCall(ServerCall<ReqT, RespT> call, Metadata headers) {
     int running = inFlight.incrementAndGet();
-    if (running > limit) {
+    int limit = this.limit;
+    if (limit > 0 && running > limit) {
       inFlight.decrementAndGet();
       call.close(Status.RESOURCE_EXHAUSTED.withDescription(String.format(
           "%s is at its concurrency limit (maxConcurrency: %d); the call was refused before it ran,"

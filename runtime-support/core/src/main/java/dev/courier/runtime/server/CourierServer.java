@@ -5,6 +5,7 @@ import static dev.courier.runtime.internal.Checks.between;
 import static dev.courier.runtime.internal.Checks.notBlank;
 import static dev.courier.runtime.internal.Checks.notNegative;
 
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.context.AccessRule;
 import dev.courier.runtime.context.Authenticator;
 import dev.courier.runtime.context.MethodAccess;
@@ -152,6 +153,7 @@ public final class CourierServer implements AutoCloseable {
     private ServerTls tls;
     private boolean standardServices = true;
     private boolean drainOnShutdown;
+    private LiveConfig liveConfig;
     private Executor executor;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
@@ -339,6 +341,18 @@ public final class CourierServer implements AutoCloseable {
     }
 
     /**
+     * Follows {@code config}'s {@code maxConcurrency} keys ({@code courier.<service>.maxConcurrency},
+     * {@code courier.<service>/<Method>.maxConcurrency}; 0 for no limit) while the server runs, over
+     * {@link #maxConcurrency} and the declared limit; a removed key gives those back. A new limit
+     * holds for calls that start from then on. Every method then counts its calls, limited or not.
+     * {@link #start} fails when the version in force names a method no added service has.
+     */
+    public Builder liveConfig(LiveConfig config) {
+      this.liveConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
      * The largest request message accepted, in bytes; a larger one fails its call with {@code
      * RESOURCE_EXHAUSTED}. Default {@value #DEFAULT_MAX_INBOUND_MESSAGE_SIZE} (4 MiB).
      */
@@ -401,7 +415,7 @@ public final class CourierServer implements AutoCloseable {
       return StatusPageLauncher.start(statusPage, services, interceptors, all -> ServerLauncher.start(
           new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost, maxConcurrency,
               maxInboundMessageSize, tls, standardServices, executor, all, serviceInterceptors, drainOnShutdown,
-              new ServerAccess(authenticator, allow, defaultAllow, listener))));
+              new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig)));
     }
   }
 }

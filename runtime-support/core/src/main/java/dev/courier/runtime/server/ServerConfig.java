@@ -1,5 +1,6 @@
 package dev.courier.runtime.server;
 
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.discovery.ServiceRegistry;
 import dev.courier.runtime.tls.ServerTls;
 import io.grpc.ServerInterceptor;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executor;
  * @param serviceInterceptors by gRPC service name, for that service's calls, after {@code interceptors}
  * @param drainOnShutdown whether a JVM shutdown hook closes the server gracefully
  * @param access the authenticator and the access rules
+ * @param liveConfig the live configuration whose {@code maxConcurrency} the server follows, {@code null} for none
  */
 record ServerConfig(
     String host,
@@ -47,7 +49,8 @@ record ServerConfig(
     List<ServerInterceptor> interceptors,
     Map<String, List<ServerInterceptor>> serviceInterceptors,
     boolean drainOnShutdown,
-    ServerAccess access) {
+    ServerAccess access,
+    LiveConfig liveConfig) {
 
   ServerConfig {
     services = List.copyOf(services);

@@ -42,9 +42,14 @@ final class ServerLauncher {
     if (config.executor() != null) {
       netty.executor(config.executor());
     }
+    LiveConcurrency live = config.liveConfig() == null ? null : new LiveConcurrency();
     config.services().forEach(service -> netty.addService(guarded(
-        ConcurrencyLimit.forServer(service, config.maxConcurrency()),
+        live == null ? ConcurrencyLimit.forServer(service, config.maxConcurrency())
+            : ConcurrencyLimit.forServer(service, config.maxConcurrency(), live),
         withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())))));
+    if (live != null) {
+      config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
+    }
     HealthStatusManager health = config.standardServices() ? addStandardServices(netty, config) : null;
     try {
       Server started = netty.build().start();
