@@ -38,7 +38,7 @@ final class CallPipeline implements AutoCloseable {
   private final AutoCloseable subscription;
   private final Map<BalancerKind, Balancer> balancers = new EnumMap<>(BalancerKind.class);
   /** The live layer of the policies, and each method's resolved policy under its version. */
-  private final LivePolicies live;
+  private final LivePolicies livePolicies;
   /** Stops following the live configuration; does nothing when the client follows none. */
   private final AutoCloseable liveFollow;
   /** What every attempt's options start from: the call credentials, if any. */
@@ -60,10 +60,10 @@ final class CallPipeline implements AutoCloseable {
         config.nanoClock(), config.passiveHealth(), config.listener());
     this.noEndpoints = "no endpoints for " + config.serviceName() + " from " + config.endpointSource()
         + " (none seen yet, or every endpoint left)";
-    this.live = new LivePolicies(config);
+    this.livePolicies = new LivePolicies(config);
     try {
       this.liveFollow = config.liveConfig() == null ? () -> { }
-          : config.liveConfig().attach(live, java.util.Set.of(config.serviceName()));
+          : config.liveConfig().attach(livePolicies, java.util.Set.of(config.serviceName()));
     } catch (RuntimeException e) {
       endpoints.close();
       throw e;
@@ -149,11 +149,11 @@ final class CallPipeline implements AutoCloseable {
    * force now (see {@link LivePolicies}), cached per version.
    */
   Resolved resolve(RpcMethod<?, ?> method) {
-    LivePolicies.Snapshot live = this.live.snapshot();
+    LivePolicies.Snapshot live = livePolicies.snapshot();
     Map<RpcMethod<?, ?>, Resolved> resolved = live.resolved();
     Resolved r = resolved.get(method);
     if (r == null) {
-      MethodPolicy policy = this.live.policyOf(live, method);
+      MethodPolicy policy = livePolicies.policyOf(live, method);
       Balancer balancer = balancers.get(policy.balancer().orElse(config.balancer()));
       RetryDecider decider = RetryDecider.of(policy.retry(), policy.idempotent(), policy.hedge().orElse(null),
           live.budget() != null ? live.budget() : config.retryBudget(), config.random());
