@@ -87,7 +87,13 @@ final class CallPipeline implements AutoCloseable {
           node.ejectionsTotal(), node.inFlight(), node.latencyNanos()));
     }
     return new LiveClients.ClientSnapshot("client", config.serviceName(),
-        config.endpointSource().getClass().getSimpleName(), nodes, config.retryBudget().usage(), Map.of());
+        config.endpointSource().getClass().getSimpleName(), nodes, budget().usage(), Map.of());
+  }
+
+  /** The retry budget calls start with now: the live configuration's, else the built one. */
+  private dev.courier.runtime.retry.RetryBudget budget() {
+    dev.courier.runtime.retry.RetryBudget current = live.snapshot().budget();
+    return current != null ? current : config.retryBudget();
   }
 
   /** The client's clock, in nanoseconds. */
@@ -219,8 +225,8 @@ final class CallPipeline implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(liveFollow);
+    closeQuietly(listed);
     try {
-      listed.close();
       subscription.close();
     } catch (Exception e) {
       // The source failed to unsubscribe; the endpoint set ignores it after close.

@@ -50,7 +50,7 @@ class StatusPageTest {
         QueueClientRuntime queueClient = QueueClientRuntime.create(queue)) {
       ClientRuntime withSecret = client.withMetadata(secretHeaders);
       for (int i = 0; i < 3; i++) {
-        withSecret.blockingUnary(StatusFixture.ECHO, Replicas.text("x" + i));
+        withSecret.blockingUnary(Replicas.IDEMPOTENT_ECHO, Replicas.text("x" + i)); // no hedge: 3 calls reach the server
       }
 
       HttpResponse<String> page = get(server.statusPage().orElseThrow(), "127.0.0.1");
