@@ -92,7 +92,7 @@ final class CallPipeline implements AutoCloseable {
 
   /** The retry budget calls start with now: the live configuration's, else the built one. */
   private dev.courier.runtime.retry.RetryBudget budget() {
-    dev.courier.runtime.retry.RetryBudget current = live.snapshot().budget();
+    dev.courier.runtime.retry.RetryBudget current = livePolicies.snapshot().budget();
     return current != null ? current : config.retryBudget();
   }
 
