@@ -87,6 +87,7 @@ public final class BookstoreDemo {
         failed += reservations(catalog, replicas.get(0), out);
         failed += pricing(catalog, out);
       }
+      failed += LiveConfigDemo.run(targets, out);
       failed += reviews(replicas.get(1), stats, out);
     } finally {
       servers.forEach(CourierServer::close);

@@ -37,6 +37,11 @@ class BookstoreDemoTest {
     assertThat(printed).containsPattern(
         "Quote, async server calling the catalog's async\\(\\) view: Java Concurrency in Practice for ada costs \\d+ cents \\(x-priced-by: pricing-1\\)");
     assertThat(printed).contains("without a token -> UNAUTHENTICATED");
+    assertThat(printed).as("a timeout change takes effect without a restart")
+        .contains("rewritten to 1ms: applied [courier.bookstore.Catalog/GetBook.timeout=1ms (was 2s)]")
+        .contains("the next call, same client -> DEADLINE_EXCEEDED")
+        .contains("rewritten to 'soon': refused")
+        .contains("rewritten to 2s: applied");
     assertThat(printed).contains("INVALID_ARGUMENT").contains("3 reviews stored by the worker, 0 failed");
     assertThat(printed).containsPattern("Summary: \\d+ calls \\(1 failed\\), \\d+ attempts, [1-9]\\d* retries");
   }

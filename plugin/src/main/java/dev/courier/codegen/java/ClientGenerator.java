@@ -1,6 +1,7 @@
 package dev.courier.codegen.java;
 
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -41,8 +42,11 @@ final class ClientGenerator {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(ParameterizedTypeName.get(Types.CLIENT_BUILDER, self))
         .addJavadoc("A builder: give it targets ({@code \"host:port,host:port\"}) or a discovery source,\n"
-            + "and override declared policies if needed.\n")
-        .addStatement("return $T.forService($T.SERVICE_NAME, $T::new)", Types.CLIENT_BUILDER, methods, self)
+            + "and override declared policies if needed. It knows every method of the service, so that\n"
+            + "overrides and live configuration are checked against each of them.\n")
+        .addStatement("return $T.forService($T.SERVICE_NAME, $T::new)\n.methods($L)", Types.CLIENT_BUILDER, methods, self,
+            CodeBlock.join(service.methods().stream()
+                .map(m -> CodeBlock.of("$T.$L", methods, m.constantName())).toList(), ",$W"))
         .build());
     type.addMethod(MethodSpec.methodBuilder("withDeadline")
         .addModifiers(Modifier.PUBLIC)
