@@ -13,6 +13,7 @@ import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.PassiveHealth;
 import dev.courier.runtime.discovery.Endpoint;
+import dev.courier.runtime.observe.opentelemetry.CourierOpenTelemetry;
 import dev.courier.runtime.retry.RetryBudget;
 import dev.courier.runtime.retry.RetryPolicy;
 import io.grpc.CallOptions;
@@ -25,6 +26,10 @@ import io.grpc.NameResolverRegistry;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -37,12 +42,20 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Courier's client against raw grpc-java on the same loopback echo servers, in one run. Prints a
- * Markdown table. Arguments: {@code [seconds per scenario, default 4] [warm-up seconds, default 2]}.
+ * Markdown table. Arguments: {@code [seconds per scenario, default 4] [warm-up seconds, default 2]
+ * [scenarios, default all: overhead,slow,refusing,tracing]}.
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.ClientVsRawGrpc
+ * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.ClientVsRawGrpc 8 2 tracing
  * </pre>
+ *
+ * <p>The tracing rows compare one Courier client with three listeners, in alternating rounds on
+ * the same server: none; {@code CourierOpenTelemetry} on {@code OpenTelemetry.noop()} (tracing off:
+ * the library present, no SDK); and on the real SDK with {@code Sampler.alwaysOff()} (tracing on,
+ * every span dropped; context still propagated). The SDK has no metric reader, so only tracing is
+ * measured.
  */
 public final class ClientVsRawGrpc {
   private static final MethodDescriptor<BytesValue, BytesValue> ECHO = EchoServers.ECHO;
@@ -65,11 +78,21 @@ public final class ClientVsRawGrpc {
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 4;
     double warmup = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+    List<String> scenarios = List.of((args.length > 2 ? args[2] : "overhead,slow,refusing,tracing").split(","));
     NameResolverRegistry.getDefaultRegistry().register(new StaticResolverProvider());
     ClientVsRawGrpc bench = new ClientVsRawGrpc(seconds, warmup);
-    bench.overhead();
-    bench.slowReplica();
-    bench.refusingReplicas();
+    if (scenarios.contains("overhead")) {
+      bench.overhead();
+    }
+    if (scenarios.contains("slow")) {
+      bench.slowReplica();
+    }
+    if (scenarios.contains("refusing")) {
+      bench.refusingReplicas();
+    }
+    if (scenarios.contains("tracing")) {
+      bench.tracing();
+    }
     System.out.println();
     System.out.printf("Java %s, %d cores, %s; %.0f s measured after %.0f s warm-up per scenario; 64-byte payload%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
@@ -132,6 +155,47 @@ public final class ClientVsRawGrpc {
     } finally {
       courier.close();
       raw.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      EchoServers.stop(server);
+    }
+  }
+
+  /**
+   * One server, Courier blocking with 16 threads: no listener; tracing off (noop OpenTelemetry);
+   * tracing on with a sampler that drops everything. Alternating rounds, as in {@link #overhead}.
+   */
+  private void tracing() throws Exception {
+    Server server = EchoServers.start(0);
+    SdkTracerProvider dropping = SdkTracerProvider.builder().setSampler(Sampler.alwaysOff()).build();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(dropping).build();
+    List<String> names = List.of("Courier blockingUnary, no tracing, 16 threads",
+        "Courier + CourierOpenTelemetry, OpenTelemetry.noop() (tracing off)",
+        "Courier + CourierOpenTelemetry, SDK, Sampler.alwaysOff() (tracing on)");
+    List<ClientRuntime> clients = List.of(
+        courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN).build(),
+        courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN)
+            .listener(CourierOpenTelemetry.create(OpenTelemetry.noop()).listener()).build(),
+        courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN)
+            .listener(CourierOpenTelemetry.create(sdk).listener()).build());
+    try {
+      List<Load.Recorder> recorders = new ArrayList<>();
+      for (ClientRuntime client : clients) {
+        Load.blocking("warm-up", 16, 0, warmup, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD));
+        recorders.add(new Load.Recorder());
+      }
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < clients.size(); i++) {
+          ClientRuntime client = clients.get(i);
+          Load.blockingRound(16, seconds / ROUNDS, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD), recorders.get(i));
+        }
+      }
+      Result plain = recorders.get(0).result(names.get(0));
+      rows.add(plain.row(plain));
+      for (int i = 1; i < clients.size(); i++) {
+        rows.add(recorders.get(i).result(names.get(i)).row(plain));
+      }
+    } finally {
+      clients.forEach(ClientRuntime::close);
+      sdk.close();
       EchoServers.stop(server);
     }
   }

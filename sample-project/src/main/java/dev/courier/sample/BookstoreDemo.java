@@ -29,6 +29,7 @@ import dev.courier.sample.bookstore.Review;
 import dev.courier.sample.bookstore.SearchRequest;
 import io.grpc.stub.StreamObserver;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +48,43 @@ import java.util.stream.Collectors;
 public final class BookstoreDemo {
   private BookstoreDemo() {}
 
+  /** How long the status page stays up after the calls when {@code -Dcourier.demo.hold} is not set. */
+  static final Duration DEFAULT_HOLD = Duration.ofSeconds(3);
+
   public static void main(String[] args) throws Exception {
-    run(System.out);
+    run(System.out, hold(System.getProperty("courier.demo.hold")));
+  }
+
+  /**
+   * How long to keep the status page up: {@link #DEFAULT_HOLD} without the property; that many
+   * seconds for {@code -Dcourier.demo.hold=<seconds>}; until the process is stopped (Ctrl-C) for a
+   * bare {@code -Dcourier.demo.hold}, shown as {@code null}.
+   */
+  static Duration hold(String property) {
+    if (property == null) {
+      return DEFAULT_HOLD;
+    }
+    if (property.isBlank() || property.equals("true")) {
+      return null;
+    }
+    try {
+      return Duration.ofSeconds(Long.parseLong(property.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("courier.demo.hold: " + property + " (expected: seconds, or no value to"
+          + " hold until Ctrl-C)", e);
+    }
   }
 
   /** Runs the demo, printing what happens to {@code out}; returns the number of failed calls. */
   static int run(PrintStream out) throws Exception {
+    return run(out, Duration.ZERO);
+  }
+
+  /**
+   * Runs the demo; then keeps the servers and the status page up for {@code hold} ({@code null}:
+   * until the process is stopped).
+   */
+  static int run(PrintStream out, Duration hold) throws Exception {
     List<CatalogService> replicas = List.of(
         new CatalogService("replica-a", true),
         new CatalogService("replica-b", false),
@@ -66,6 +98,9 @@ public final class BookstoreDemo {
     try {
       for (CatalogService replica : replicas) {
         CourierServer.Builder server = CatalogServer.builder(replica).address("127.0.0.1", 0).drainOnShutdown();
+        if (servers.isEmpty()) {
+          server.statusPage(0); // opt-in, 127.0.0.1 only: the first replica shows every client of this process
+        }
         if (registry != null) {
           server.registerIn(registry);
         }
@@ -74,6 +109,8 @@ public final class BookstoreDemo {
       String targets = servers.stream().map(CourierServer::target).collect(Collectors.joining(","));
       out.println("Courier demo: 3 replicas of bookstore.Catalog on " + targets
           + (registry == null ? "" : ", registered in " + registry));
+      out.println("Status page: " + servers.get(0).statusPage().orElseThrow()
+          + " (services, policies, per-method latencies, every client's endpoints)");
 
       ClientBuilder<CatalogClient> client = CatalogClient.builder().listener(stats);
       if (registry == null) {
@@ -89,6 +126,7 @@ public final class BookstoreDemo {
       }
       failed += LiveConfigDemo.run(targets, out);
       failed += reviews(replicas.get(1), stats, out);
+      holdStatusPage(servers.get(0), hold, out);
     } finally {
       servers.forEach(CourierServer::close);
       if (registry != null) {
@@ -98,6 +136,20 @@ public final class BookstoreDemo {
     out.println("Summary: " + stats.summary());
     out.println(failed == 0 ? "Done: every call succeeded." : "Done: " + failed + " calls failed.");
     return failed;
+  }
+
+  private static void holdStatusPage(CourierServer server, Duration hold, PrintStream out) throws InterruptedException {
+    if (hold != null && hold.isZero()) {
+      return;
+    }
+    String page = server.statusPage().orElseThrow().toString();
+    if (hold == null) {
+      out.println("Holding: the status page stays up at " + page + " until Ctrl-C (-Dcourier.demo.hold)");
+      Thread.sleep(Long.MAX_VALUE);
+    }
+    out.println("Holding the status page at " + page + " for " + hold.toSeconds()
+        + " s (-Dcourier.demo.hold keeps it up until Ctrl-C)");
+    Thread.sleep(hold.toMillis());
   }
 
   /** GetBook: consistent hashing on the ISBN, so each book is always served by the same replica. */

@@ -23,6 +23,7 @@ class BookstoreDemoTest {
 
     assertThat(failed).as(printed).isZero();
     assertThat(printed).contains("Done: every call succeeded.");
+    assertThat(printed).containsPattern("Status page: http://127\\.0\\.0\\.1:\\d+/");
     // Consistent hashing: the 3 lookups of each book went to a single replica.
     Matcher lookups = Pattern.compile("-> \\{(replica-[abc])=3\\}").matcher(printed);
     int books = 0;

@@ -6,78 +6,109 @@ import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Courier's events as Micrometer meters; the {@code courier-micrometer} artifact brings
- * {@code micrometer-core}. Per method:
+ * Courier's events as Micrometer meters; the {@code courier-micrometer} artifact brings {@code
+ * micrometer-core}. Names and tags follow Micrometer's own gRPC convention where it has one (its
+ * {@code DefaultGrpcClientObservationConvention}: a {@code grpc.client} timer with {@code
+ * rpc.service}, {@code rpc.method}, {@code rpc.type}, {@code grpc.status_code}), and the names of
+ * {@code courier-opentelemetry}'s counters otherwise:
  *
  * <ul>
- *   <li>{@code courier.client.calls} timer, tags {@code method}, {@code status} (gRPC code name):
- *       duration of whole calls, every attempt included;
- *   <li>{@code courier.client.attempts} counter, tags {@code method}, {@code status}, {@code hedged};
- *   <li>{@code courier.client.retries} and {@code courier.client.budget.exhausted} counters, tag
- *       {@code method};
+ *   <li>{@code grpc.client} timer, tags {@code rpc.service}, {@code rpc.method} (the method's
+ *       simple name), {@code rpc.type} ({@code UNARY}), {@code grpc.status_code} (the code's name):
+ *       whole unary calls, every attempt, backoff and hedge included;
+ *   <li>{@code courier.client.attempts} counter, tags {@code rpc.service}, {@code rpc.method},
+ *       {@code grpc.status_code}: attempts as they end, hedges included;
+ *   <li>{@code courier.client.retries}, {@code courier.client.hedges} and {@code
+ *       courier.client.budget.exhausted} counters, tags {@code rpc.service}, {@code rpc.method};
  *   <li>{@code courier.client.ejections} counter, tag {@code endpoint};
- *   <li>{@code courier.queue.events} counter, tags {@code method}, {@code event}.
+ *   <li>{@code courier.queue.events} counter, tags {@code rpc.service}, {@code rpc.method},
+ *       {@code event} ({@code sent}, {@code dead_lettered}, ...).
  * </ul>
  *
  * <p>No meter is tagged with a {@link StopReason}: that would multiply the call timers by five for
- * what {@code status} mostly says already.
+ * what the status code mostly says already. Server calls: Micrometer's own {@code
+ * ObservationGrpcServerInterceptor} on {@code CourierServer.Builder.intercept(...)} records {@code
+ * grpc.server} by the same convention.
  *
- * <p>Thread-safe: Micrometer caches meters by name and tags.
+ * <p>Thread-safe: Micrometer caches meters by name and tags, and each method's tags are built once.
  */
 public final class MicrometerListener implements CourierListener {
   private final MeterRegistry registry;
+  private final ConcurrentMap<String, Tags> methodTags = new ConcurrentHashMap<>();
 
   public MicrometerListener(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /** {@code rpc.service} and {@code rpc.method} of {@code pkg.Service/Method}, as Micrometer's gRPC convention splits them. */
+  private Tags tags(String method) {
+    return methodTags.computeIfAbsent(method, m -> {
+      int slash = m.lastIndexOf('/');
+      return slash < 0 ? Tags.of("rpc.service", "", "rpc.method", m)
+          : Tags.of("rpc.service", m.substring(0, slash), "rpc.method", m.substring(slash + 1));
+    });
+  }
+
+  @Override
+  public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
+    if (hedged) {
+      Counter.builder("courier.client.hedges").description("Hedged attempts started")
+          .tags(tags(method)).register(registry).increment();
+    }
   }
 
   @Override
   public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
     Counter.builder("courier.client.attempts")
         .description("Attempts of unary calls, hedges included")
-        .tags("method", method, "status", code.name())
+        .tags(tags(method)).tag("grpc.status_code", code.name())
         .register(registry)
         .increment();
   }
 
   @Override
   public void onRetry(String method, int nextAttempt, long backoffNanos) {
-    Counter.builder("courier.client.retries").tag("method", method).register(registry).increment();
+    Counter.builder("courier.client.retries").description("Attempts scheduled again after a failure")
+        .tags(tags(method)).register(registry).increment();
   }
 
   @Override
   public void onBudgetExhausted(String method) {
     Counter.builder("courier.client.budget.exhausted")
         .description("Retries or hedges refused because the retry budget was spent")
-        .tag("method", method)
+        .tags(tags(method))
         .register(registry)
         .increment();
   }
 
   @Override
   public void onEjection(String endpoint, long nanos) {
-    Counter.builder("courier.client.ejections").tag("endpoint", endpoint).register(registry).increment();
+    Counter.builder("courier.client.ejections").description("Endpoints ejected by passive health")
+        .tag("endpoint", endpoint).register(registry).increment();
   }
 
   @Override
   public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
-    Timer.builder("courier.client.calls")
-        .description("Unary calls, every attempt included")
-        .tags("method", method, "status", code.name())
+    Timer.builder("grpc.client")
+        .description("Unary calls as the client sees them, every attempt included")
+        .tags(tags(method)).tag("rpc.type", "UNARY").tag("grpc.status_code", code.name())
         .register(registry)
-        .record(Duration.ofNanos(nanos).toNanos(), TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void onQueueEvent(String method, QueueEvent event) {
-    Counter.builder("courier.queue.events")
-        .tags("method", method, "event", event.name().toLowerCase(java.util.Locale.ROOT))
+    Counter.builder("courier.queue.events").description("What happened to queue-backed calls")
+        .tags(tags(method)).tag("event", event.name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
   }

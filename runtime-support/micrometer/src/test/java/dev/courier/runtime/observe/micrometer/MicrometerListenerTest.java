@@ -6,6 +6,7 @@ import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.Replicas;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +35,14 @@ class MicrometerListenerTest {
 
     client.blockingUnary(Replicas.IDEMPOTENT_ECHO, Replicas.text("a"));
 
-    assertThat(registry.get("courier.client.calls").tags("method", "test.Echo/Echo", "status", "OK").timer().count())
+    Tags echo = Tags.of("rpc.service", "test.Echo", "rpc.method", "Echo");
+    assertThat(registry.get("grpc.client").tags(echo).tags("rpc.type", "UNARY", "grpc.status_code", "OK").timer()
+        .count()).isEqualTo(1);
+    assertThat(registry.get("courier.client.attempts").tags(echo).tags("grpc.status_code", "UNAVAILABLE").counter()
+        .count()).isEqualTo(1);
+    assertThat(registry.get("courier.client.attempts").tags(echo).tags("grpc.status_code", "OK").counter().count())
         .isEqualTo(1);
-    assertThat(registry.get("courier.client.attempts").tags("status", "UNAVAILABLE").counter().count()).isEqualTo(1);
-    assertThat(registry.get("courier.client.attempts").tags("status", "OK").counter().count()).isEqualTo(1);
-    assertThat(registry.get("courier.client.retries").counter().count()).isEqualTo(1);
+    assertThat(registry.get("courier.client.retries").tags(echo).counter().count()).isEqualTo(1);
   }
 
   private ClientRuntime client(List<dev.courier.runtime.discovery.Endpoint> endpoints, MicrometerListener listener) {
