@@ -3,5 +3,5 @@ def base = 'dev/courier/it/interop'
 assert new File(basedir, "target/generated-sources/courier/$base/EchoClient.java").isFile()
 assert new File(basedir, "target/generated-sources/grpc-java/$base/EchoGrpc.java").isFile()
 def log = new File(basedir, 'build.log').text
-assert log =~ /Tests run: 14, Failures: 0, Errors: 0, Skipped: 0/ : 'interop tests did not all run'
+assert log =~ /Tests run: 18, Failures: 0, Errors: 0, Skipped: 0/ : 'interop tests did not all run'
 return true

@@ -3,6 +3,8 @@ package dev.courier.codegen.java;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
@@ -58,6 +60,24 @@ final class ServerGenerator {
         .addJavadoc("Starts a server for {@code service} on every interface at {@code port} (0 picks a free\n"
             + "port; see {@code CourierServer.port()}). Close it to stop gracefully.\n")
         .addStatement("return builder(service).port(port).start()")
+        .build());
+    ClassName client = ClassName.get(service.javaPackage(), names.client());
+    TypeName inProcess = ParameterizedTypeName.get(Types.IN_PROCESS, client);
+    type.addMethod(MethodSpec.methodBuilder("inProcess")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(iface, "service")
+        .returns(inProcess)
+        .addJavadoc("Serves {@code service} over grpc's in-process transport, with a {@link $T} connected to\n"
+            + "it: for tests, through the same guards, deadlines and retries as over a socket. Close it to\n"
+            + "stop both.\n", client)
+        .addStatement("return $T.start(bind(service), $T.builder())", Types.IN_PROCESS, client)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("inProcessAsync")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addParameter(asyncIface, "service")
+        .returns(inProcess)
+        .addJavadoc("{@link #inProcess} for the asynchronous {@code service}.\n")
+        .addStatement("return $T.start(bindAsync(service), $T.builder())", Types.IN_PROCESS, client)
         .build());
     return type.build();
   }

@@ -35,6 +35,7 @@ final class Types {
   static final ClassName SERVICE_BINDINGS = ClassName.get("dev.courier.runtime.server", "ServiceBindings");
   static final ClassName COURIER_SERVER = ClassName.get("dev.courier.runtime.server", "CourierServer");
   static final ClassName COURIER_SERVER_BUILDER = COURIER_SERVER.nestedClass("Builder");
+  static final ClassName IN_PROCESS = ClassName.get("dev.courier.runtime.server", "InProcess");
   static final ClassName QUEUE_TRANSPORT = ClassName.get("dev.courier.runtime.queue", "QueueTransport");
   static final ClassName QUEUE_CLIENT_RUNTIME = ClassName.get("dev.courier.runtime.queue", "QueueClientRuntime");
   static final ClassName QUEUE_WORKER_RUNTIME = ClassName.get("dev.courier.runtime.queue", "QueueWorkerRuntime");

@@ -9,6 +9,7 @@ import dev.courier.runtime.config.GrpcServiceConfig;
 import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.discovery.NameResolverEndpointSource;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.RetryBudget;
@@ -16,6 +17,7 @@ import dev.courier.runtime.retry.RetryPolicy;
 import dev.courier.runtime.tls.ClientTls;
 import io.grpc.CallCredentials;
 import io.grpc.ClientInterceptor;
+import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,15 +84,47 @@ public final class ClientBuilder<C> {
   /**
    * Servers to call, as {@code host:port[,host:port...]} (each optionally {@code ;weight=N}); not
    * blank. Adds to what earlier calls gave.
+   *
+   * <p>Or a name for one of grpc's resolvers, such as {@code dns:///orders.internal:8443}: every
+   * address the name resolves to becomes an endpoint, balanced and health-checked one by one, and
+   * the name is resolved again every 30 s (see {@link NameResolverEndpointSource}). Such a target
+   * replaces the endpoint source, as {@link #endpointSource} does.
    */
   public ClientBuilder<C> target(String targets) {
-    Checks.notBlank("targets", targets, "host:port[,host:port...]");
+    Checks.notBlank("targets", targets, "host:port[,host:port...] or dns:///host:port");
+    if (NameResolverEndpointSource.isResolverTarget(targets.strip())) {
+      return endpointSource(NameResolverEndpointSource.forTarget(targets.strip(), NameResolverEndpointSource.DEFAULT_REFRESH));
+    }
     for (String part : targets.split(",")) {
       if (!part.isBlank()) {
         endpoints.add(Endpoint.parse(part));
       }
     }
     return this;
+  }
+
+  /**
+   * Calls go through {@code channel}, a channel the caller built (an in-process channel in tests,
+   * one with its own load balancing, or a shared one) and still owns: closing the client leaves it
+   * open. Replaces the targets, endpoint source and channel factory given before; interceptors and
+   * call credentials still apply. Courier sees it as one endpoint, named by its authority.
+   */
+  public ClientBuilder<C> channel(ManagedChannel channel) {
+    Objects.requireNonNull(channel, "channel");
+    endpoints.clear();
+    endpointSource = EndpointSource.of(List.of(endpointNamed(channel.authority())));
+    BorrowedChannel borrowed = new BorrowedChannel(channel);
+    channelFactory = endpoint -> borrowed;
+    return this;
+  }
+
+  /** An endpoint for a channel's authority: {@code host:port} when it is one, else the name on port 1. */
+  private static Endpoint endpointNamed(String authority) {
+    try {
+      return Endpoint.parse(authority);
+    } catch (IllegalArgumentException e) {
+      return Endpoint.of(authority == null || authority.isBlank() ? "channel" : authority, 1);
+    }
   }
 
   /** Servers to call. */

@@ -83,9 +83,17 @@ public final class CourierServer implements AutoCloseable {
     return server.getPort();
   }
 
-  /** {@code host:port} a client on this machine can use. */
+  /**
+   * {@code host:port} a client on this machine can use.
+   *
+   * @throws IllegalStateException for an {@linkplain Builder#inProcess in-process} server, which
+   *     has no address (connect with {@code InProcessChannelBuilder.forName(name)})
+   */
   public String target() {
-    InetSocketAddress address = (InetSocketAddress) server.getListenSockets().get(0);
+    if (!(server.getListenSockets().get(0) instanceof InetSocketAddress address)) {
+      throw new IllegalStateException("an in-process server has no host:port; its clients connect by name: "
+          + server.getListenSockets().get(0));
+    }
     String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
     return host + ":" + address.getPort();
   }
@@ -158,6 +166,7 @@ public final class CourierServer implements AutoCloseable {
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
     private Authenticator authenticator;
+    private String inProcessName;
     private final Map<String, List<String>> allow = new LinkedHashMap<>();
     private List<String> defaultAllow;
     private CourierListener listener = CourierListener.NONE;
@@ -174,6 +183,18 @@ public final class CourierServer implements AutoCloseable {
      */
     public Builder standardServices(boolean enabled) {
       this.standardServices = enabled;
+      return this;
+    }
+
+    /**
+     * Serve over grpc's in-process transport under {@code name} instead of a socket: for tests, and
+     * for services that call each other inside one JVM. The address, TLS and connection settings
+     * are ignored; everything else (guards, access rules, interceptors, limits, health) applies.
+     * {@link InProcess} starts such a server with a client in one line.
+     */
+    public Builder inProcess(String name) {
+      Objects.requireNonNull(name, "name");
+      this.inProcessName = notBlank("inProcess", name);
       return this;
     }
 
@@ -415,7 +436,7 @@ public final class CourierServer implements AutoCloseable {
       return StatusPageLauncher.start(statusPage, services, interceptors, all -> ServerLauncher.start(
           new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost, maxConcurrency,
               maxInboundMessageSize, tls, standardServices, executor, all, serviceInterceptors, drainOnShutdown,
-              new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig)));
+              new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig, inProcessName)));
     }
   }
 }

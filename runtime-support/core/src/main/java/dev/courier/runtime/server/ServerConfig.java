@@ -50,7 +50,8 @@ record ServerConfig(
     Map<String, List<ServerInterceptor>> serviceInterceptors,
     boolean drainOnShutdown,
     ServerAccess access,
-    LiveConfig liveConfig) {
+    LiveConfig liveConfig,
+    String inProcessName) {
 
   ServerConfig {
     services = List.copyOf(services);
@@ -74,6 +75,9 @@ record ServerConfig(
 
   /** {@code host:port} as the listen errors show it; {@code *} for every interface. */
   String listenAddress() {
+    if (inProcessName != null) {
+      return "in-process:" + inProcessName;
+    }
     return (host == null ? "*" : host) + ":" + port;
   }
 }

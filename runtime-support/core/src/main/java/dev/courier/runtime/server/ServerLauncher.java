@@ -5,10 +5,12 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.ServiceRegistry;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -37,28 +39,30 @@ final class ServerLauncher {
     checkMaxConcurrencyMethods(config);
     checkInterceptedServices(config);
     config.access().check(config.services());
-    NettyServerBuilder netty = netty(config);
-    netty.maxInboundMessageSize(config.maxInboundMessageSize());
+    ServerBuilder<?> builder = config.inProcessName() != null
+        ? InProcessServerBuilder.forName(config.inProcessName()) : netty(config);
+    builder.maxInboundMessageSize(config.maxInboundMessageSize());
     if (config.executor() != null) {
-      netty.executor(config.executor());
+      builder.executor(config.executor());
     }
     LiveConcurrency live = config.liveConfig() == null ? null : new LiveConcurrency();
-    config.services().forEach(service -> netty.addService(guarded(
+    config.services().forEach(service -> builder.addService(guarded(
         live == null ? ConcurrencyLimit.forServer(service, config.maxConcurrency())
             : ConcurrencyLimit.forServer(service, config.maxConcurrency(), live),
         withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())))));
     if (live != null) {
       config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
     }
-    HealthStatusManager health = config.standardServices() ? addStandardServices(netty, config) : null;
+    HealthStatusManager health = config.standardServices() ? addStandardServices(builder, config) : null;
     try {
-      Server started = netty.build().start();
+      Server started = builder.build().start();
       LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + config.tls()
           + ", maxInboundMessageSize: " + config.maxInboundMessageSize()
           + ", maxConcurrency: " + config.maxConcurrency());
       GracefulStop stop = new GracefulStop(started, config.gracePeriod(), register(started, config), health);
       if (config.drainOnShutdown()) {
-        stop.drainOnShutdown("courier-server-" + started.getPort());
+        stop.drainOnShutdown(config.inProcessName() != null ? "courier-server-" + config.inProcessName()
+            : "courier-server-" + started.getPort());
       }
       return new CourierServer(started, health, stop);
     } catch (IOException e) {
@@ -67,14 +71,14 @@ final class ServerLauncher {
   }
 
   @SuppressWarnings("deprecation") // v1alpha reflection: still the only one older tools speak
-  private static HealthStatusManager addStandardServices(NettyServerBuilder netty, ServerConfig config) {
+  private static HealthStatusManager addStandardServices(ServerBuilder<?> builder, ServerConfig config) {
     HealthStatusManager health = new HealthStatusManager();
     for (ServerServiceDefinition service : config.services()) {
       health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
     }
     for (BindableService standard : List.of(health.getHealthService(), ProtoReflectionServiceV1.newInstance(),
         io.grpc.protobuf.services.ProtoReflectionService.newInstance())) {
-      netty.addService(guarded(standard.bindService(), withContext(ServerAccess.standardServices(), config.interceptors())));
+      builder.addService(guarded(standard.bindService(), withContext(ServerAccess.standardServices(), config.interceptors())));
     }
     return health;
   }
@@ -141,6 +145,11 @@ final class ServerLauncher {
   private static ServiceRegistry.Registration register(Server started, ServerConfig config) {
     if (config.registry() == null) {
       return null;
+    }
+    if (config.inProcessName() != null) {
+      started.shutdownNow();
+      throw new IllegalStateException("registerIn: an in-process server (" + config.inProcessName()
+          + ") has no address to announce; register servers that listen on a socket");
     }
     String announced = config.advertisedHost() != null
         ? config.advertisedHost() : AdvertisedHost.forBindHost(config.host());
