@@ -54,7 +54,7 @@ class ClientBuilderTest {
   void aBlankTargetFailsAtOnceSayingWhatToWrite() {
     assertThatThrownBy(() -> ClientBuilder.forService("test.Echo", runtime -> runtime).target(" "))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("targets: ' ' (expected: host:port[,host:port...])");
+        .hasMessage("targets: ' ' (expected: host:port[,host:port...] or dns:///host:port)");
   }
 
   @Test
