@@ -23,6 +23,10 @@
  *       {@code INVALID_ARGUMENT} there, so no interceptor ever sees a broken ({@code null})
  *       message; interceptors that already saw the call start learn of it through {@code
  *       onCancel};
+ *   <li>the call context and access rules ({@code dev.courier.runtime.context.CallContextInterceptor}):
+ *       the call gets its {@code CallContext}, the {@code CourierServer.Builder.authenticator} runs,
+ *       and the method's {@code allow} rules refuse with {@code UNAUTHENTICATED} or {@code
+ *       PERMISSION_DENIED} before anything further in;
  *   <li>the server's interceptors ({@code CourierServer.Builder.intercept(ServerInterceptor...)}), in
  *       the order given: the first sees each call first;
  *   <li>the service's own interceptors ({@code intercept(String, ServerInterceptor...)},
