@@ -13,13 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.maven.artifact.Artifact;
+import java.util.Set;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.DependencyManagement;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.ProjectDependenciesResolver;
 import org.codehaus.plexus.build.BuildContext;
 import org.eclipse.aether.RepositorySystem;
 
@@ -113,6 +114,7 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
   private final RepositorySystem repositorySystem;
   private final BuildContext buildContext;
   private final boolean commandLine;
+  private final ProjectDependenciesResolver dependenciesResolver;
 
   /**
    * @param repositorySystem resolves protoc
@@ -120,10 +122,14 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
    *     default, which reports every file as changed and keeps no markers
    * @param legacyContext the older API's context, which {@code buildContext} delegates to: the
    *     plain file system one on the command line, the IDE's own in m2e
+   * @param dependenciesResolver resolves the project's dependencies when {@link ProjectClasspath}
+   *     cannot reuse the last resolution
    */
   protected AbstractGenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext,
-      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext,
+      ProjectDependenciesResolver dependenciesResolver) {
     this.repositorySystem = Objects.requireNonNull(repositorySystem, "repositorySystem");
+    this.dependenciesResolver = Objects.requireNonNull(dependenciesResolver, "dependenciesResolver");
     this.buildContext = Objects.requireNonNull(buildContext, "buildContext");
     // On the command line a marker is only a second copy of the error line, in a form no IDE links.
     this.commandLine = legacyContext instanceof org.sonatype.plexus.build.incremental.DefaultBuildContext;
@@ -175,6 +181,9 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
       throw new MojoFailureException(e.getMessage());
     }
   }
+
+  /** The dependency scopes whose jars this goal imports from and compiles against. */
+  protected abstract Set<String> dependencyScopes();
 
   /** Registers {@code directory} as a compile (or test compile) source root of {@code project}. */
   protected abstract void addSourceRoot(MavenProject project, String directory);
@@ -244,21 +253,23 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
         ? ProtocSource.local(protocExecutable.toPath())
         : new MavenProtocSource(repositorySystem, session.getRepositorySession(),
             project.getRemoteProjectRepositories(), version, work.resolve("protoc"));
+    List<ProjectClasspath.Jar> classpath = ProjectClasspath.of(project, session, dependenciesResolver,
+        dependencyScopes(), work.resolve("classpath.txt"));
     CodegenRequest request = new CodegenRequest(protoSourceRoot().toPath(), includes, excludes,
-        outputDirectory().toPath(), work, importPaths(), flag("generateMessages", generateMessages), protoc,
+        outputDirectory().toPath(), work, importPaths(classpath), flag("generateMessages", generateMessages), protoc,
         info.version());
     return withDocs(request, info)
         .withJavaNames(javaNames == null ? Map.of() : javaNames)
-        .withRuntimeCheck(runtimeCheck(info));
+        .withRuntimeCheck(runtimeCheck(classpath, info));
   }
 
   /** What the project's resolved dependencies say about the runtime the generated code needs. */
-  private RuntimeCheck runtimeCheck(PluginInfo info) {
+  private RuntimeCheck runtimeCheck(List<ProjectClasspath.Jar> classpath, PluginInfo info) {
     boolean protobuf = false;
     boolean runtime = false;
-    for (Artifact a : project.getArtifacts()) {
-      protobuf |= a.getGroupId().equals("com.google.protobuf") && a.getArtifactId().equals("protobuf-java");
-      runtime |= a.getGroupId().equals("dev.courier") && a.getArtifactId().equals("courier-runtime");
+    for (ProjectClasspath.Jar a : classpath) {
+      protobuf |= a.groupId().equals("com.google.protobuf") && a.artifactId().equals("protobuf-java");
+      runtime |= a.groupId().equals("dev.courier") && a.artifactId().equals("courier-runtime");
     }
     DependencyManagement managed = project.getDependencyManagement();
     boolean runtimeManaged = managed != null && managed.getDependencies().stream()
@@ -267,18 +278,14 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
   }
 
   /** Extra import roots first (as folders), then the resolved dependencies in classpath order. */
-  private List<Path> importPaths() {
+  private List<Path> importPaths(List<ProjectClasspath.Jar> classpath) {
     List<Path> paths = new ArrayList<>();
     for (File root : extraImportRoots()) {
       if (root.isDirectory()) {
         paths.add(root.toPath());
       }
     }
-    project.getArtifacts().stream()
-        .map(Artifact::getFile)
-        .filter(Objects::nonNull)
-        .map(File::toPath)
-        .forEach(paths::add);
+    classpath.stream().map(ProjectClasspath.Jar::file).filter(Objects::nonNull).forEach(paths::add);
     return paths;
   }
 }

@@ -4,13 +4,14 @@ import dev.courier.codegen.build.CodegenRequest;
 import dev.courier.codegen.build.DocsRequest;
 import java.io.File;
 import java.util.Map;
+import java.util.Set;
 import javax.inject.Inject;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.ProjectDependenciesResolver;
 import org.codehaus.plexus.build.BuildContext;
 import org.eclipse.aether.RepositorySystem;
 
@@ -26,8 +27,7 @@ import org.eclipse.aether.RepositorySystem;
  */
 // Only an adapter from Maven to CodegenPipeline; the flow is in AbstractGenerateMojo. (Not in the
 // Javadoc: `mvn courier:help` drops {@link} targets and would print "the flow is in .".)
-@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true,
-    requiresDependencyResolution = ResolutionScope.COMPILE)
+@Mojo(name = "generate", defaultPhase = LifecyclePhase.GENERATE_SOURCES, threadSafe = true)
 public final class GenerateMojo extends AbstractGenerateMojo {
 
   /**
@@ -85,8 +85,14 @@ public final class GenerateMojo extends AbstractGenerateMojo {
   /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build contexts. */
   @Inject
   public GenerateMojo(RepositorySystem repositorySystem, BuildContext buildContext,
-      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
-    super(repositorySystem, buildContext, legacyContext);
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext,
+      ProjectDependenciesResolver dependenciesResolver) {
+    super(repositorySystem, buildContext, legacyContext, dependenciesResolver);
+  }
+
+  @Override
+  protected Set<String> dependencyScopes() {
+    return Set.of("compile", "provided", "system");
   }
 
   @Override

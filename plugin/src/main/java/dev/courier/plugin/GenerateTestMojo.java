@@ -3,12 +3,13 @@ package dev.courier.plugin;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.inject.Inject;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.ProjectDependenciesResolver;
 import org.codehaus.plexus.build.BuildContext;
 import org.eclipse.aether.RepositorySystem;
 
@@ -24,8 +25,7 @@ import org.eclipse.aether.RepositorySystem;
  */
 // Only an adapter from Maven to CodegenPipeline; the flow is in AbstractGenerateMojo. (Not in the
 // Javadoc: `mvn courier:help` drops {@link} targets and would print "the flow is in .".)
-@Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES, threadSafe = true,
-    requiresDependencyResolution = ResolutionScope.TEST)
+@Mojo(name = "generate-test", defaultPhase = LifecyclePhase.GENERATE_TEST_SOURCES, threadSafe = true)
 public final class GenerateTestMojo extends AbstractGenerateMojo {
 
   /**
@@ -59,8 +59,14 @@ public final class GenerateTestMojo extends AbstractGenerateMojo {
   /** Created by Maven, which injects the resolver used to fetch protoc and the IDE's build contexts. */
   @Inject
   public GenerateTestMojo(RepositorySystem repositorySystem, BuildContext buildContext,
-      org.sonatype.plexus.build.incremental.BuildContext legacyContext) {
-    super(repositorySystem, buildContext, legacyContext);
+      org.sonatype.plexus.build.incremental.BuildContext legacyContext,
+      ProjectDependenciesResolver dependenciesResolver) {
+    super(repositorySystem, buildContext, legacyContext, dependenciesResolver);
+  }
+
+  @Override
+  protected Set<String> dependencyScopes() {
+    return Set.of("compile", "provided", "system", "runtime", "test");
   }
 
   @Override

@@ -257,7 +257,7 @@ class GenerateMojoTest {
   @InjectMojo(goal = "generate")
   void aProjectWithoutCourierRuntimeOrTheBomIsToldToAddBoth(GenerateMojo mojo) throws Exception {
     useTestProtoc(mojo);
-    when(project.getArtifacts()).thenReturn(Set.of());
+    when(project.getArtifacts()).thenReturn(Set.of(artifact("com.google.guava", "guava")));
 
     assertThatThrownBy(mojo::execute)
         .isInstanceOf(MojoFailureException.class)

@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -74,7 +78,9 @@ public final class CodegenPipeline {
       }
       return new CodegenOutcome(0, false, 0, 0, deleted, 0);
     }
-    Fingerprint fingerprint = Fingerprint.of(request, protos);
+    DependencyScanCache scans = new DependencyScanCache(work.resolve("dependency-scan.txt"));
+    Fingerprint fingerprint = Fingerprint.of(request, protos, scans);
+    scans.store();
     Map<Path, List<String>> previous = new LinkedHashMap<>();
     previous.put(request.outputDirectory(), writer.previousFiles());
     if (docsWriter.isPresent()) {
@@ -117,23 +123,62 @@ public final class CodegenPipeline {
   /** What writing them did, and the line that says so. */
   private record Written(CodegenOutcome outcome, String summary) {}
 
-  /** Runs protoc, reads the model once, and generates the sources and the docs from it. */
+  /**
+   * Runs protoc, reads the model once, and generates the sources and the docs from it. The docs'
+   * templates are parsed on a second thread while protoc runs, and rendered there while this one
+   * writes the Java sources: on a clean build FreeMarker's start-up is then off the critical path.
+   */
   private Generated generate(CodegenRequest request, List<String> protos) throws BuildException, IOException {
-    FileDescriptorSet set = runProtoc(request, protos);
-    List<OutputFile> sources = new ArrayList<>();
-    if (request.generateMessages()) {
-      sources.addAll(collect(request.workDirectory().resolve("java-out")));
+    ExecutorService docsThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "courier-docs");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Optional<Future<DocsGenerator.Prepared>> templates = request.docs().map(d ->
+          docsThread.submit(() -> DocsGenerator.prepare(d.templateDirectory().orElse(null))));
+      FileDescriptorSet set = runProtoc(request, protos);
+      List<OutputFile> sources = new ArrayList<>();
+      if (request.generateMessages()) {
+        sources.addAll(collect(request.workDirectory().resolve("java-out")));
+      }
+      CodegenModel model = readModel(set, protos, request.javaNames());
+      Optional<BuildException> missing = request.runtimeCheck()
+          .failure(!model.services().isEmpty(), request.generateMessages());
+      if (missing.isPresent()) {
+        throw missing.get();
+      }
+      Optional<Future<List<GeneratedFile>>> docs = templates.map(prepared -> docsThread.submit(() ->
+          prepared.get().generate(model, request.docs().get().generator())));
+      for (GeneratedFile file : generator.generate(model.services())) {
+        sources.add(OutputFile.of(file));
+      }
+      List<OutputFile> rendered = docs.isPresent() ? docsOf(docs.get(), request.docs().get()) : List.of();
+      return new Generated(sources, rendered);
+    } finally {
+      docsThread.shutdownNow();
     }
-    CodegenModel model = readModel(set, protos, request.javaNames());
-    Optional<BuildException> missing = request.runtimeCheck().failure(!model.services().isEmpty(), request.generateMessages());
-    if (missing.isPresent()) {
-      throw missing.get();
+  }
+
+  /** The rendered docs, or the template problems as a {@link BuildException}. */
+  private static List<OutputFile> docsOf(Future<List<GeneratedFile>> docs, DocsRequest request) throws BuildException {
+    try {
+      return docs.get().stream().map(OutputFile::of).toList();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildException("Courier: interrupted while rendering the docs", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() instanceof ExecutionException nested ? nested.getCause() : e.getCause();
+      if (cause instanceof CodegenException problems) {
+        String where = request.templateDirectory().map(d -> " (templateDirectory " + d + ")").orElse("");
+        throw new BuildException(String.format("Courier: %d problem(s) in templates%s; fix the lines above and build "
+            + "again, or set generateDocs to false", problems.problems().size(), where), problems.problems());
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new BuildException("Courier: rendering the docs failed: " + cause, cause);
     }
-    for (GeneratedFile file : generator.generate(model.services())) {
-      sources.add(OutputFile.of(file));
-    }
-    List<OutputFile> docs = request.docs().isPresent() ? renderDocs(model, request.docs().get()) : List.of();
-    return new Generated(sources, docs);
   }
 
   /** Writes the sources, then the docs when asked, each folder through its own writer and manifest. */
@@ -187,18 +232,6 @@ public final class CodegenPipeline {
       throw new BuildException(String.format("Courier: %d problem(s) in .proto files; fix the lines above and build again",
           e.problems().size()), e.problems());
     }
-  }
-
-  private static List<OutputFile> renderDocs(CodegenModel model, DocsRequest docs) throws BuildException {
-    List<GeneratedFile> rendered;
-    try {
-      rendered = DocsGenerator.generate(model, docs.templateDirectory().orElse(null), docs.generator());
-    } catch (CodegenException e) {
-      String where = docs.templateDirectory().map(d -> " (templateDirectory " + d + ")").orElse("");
-      throw new BuildException(String.format("Courier: %d problem(s) in templates%s; fix the lines above and build "
-          + "again, or set generateDocs to false", e.problems().size(), where), e.problems());
-    }
-    return rendered.stream().map(OutputFile::of).toList();
   }
 
   private static List<OutputFile> collect(Path dir) throws IOException {

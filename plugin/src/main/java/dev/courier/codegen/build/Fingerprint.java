@@ -26,7 +26,7 @@ import java.util.TreeMap;
 record Fingerprint(Map<String, String> parts) {
 
   /** Bumped whenever what goes into a part changes, so old state files rebuild. */
-  public static final String FORMAT = "2";
+  public static final String FORMAT = "3";
 
   public Fingerprint {
     parts = Map.copyOf(parts);
@@ -34,6 +34,12 @@ record Fingerprint(Map<String, String> parts) {
 
   /** Computes the fingerprint of a request whose proto files are {@code protoFiles}. */
   public static Fingerprint of(CodegenRequest request, List<String> protoFiles) throws IOException {
+    return of(request, protoFiles, new DependencyScanCache(request.workDirectory().resolve("dependency-scan.txt")));
+  }
+
+  /** As {@link #of(CodegenRequest, List)}, reading each dependency jar through {@code scans}. */
+  static Fingerprint of(CodegenRequest request, List<String> protoFiles, DependencyScanCache scans)
+      throws IOException {
     Map<String, String> parts = new TreeMap<>();
     parts.put("format", FORMAT);
 
@@ -45,10 +51,9 @@ record Fingerprint(Map<String, String> parts) {
 
     Digest dependencies = new Digest();
     for (Path dependency : request.dependencyPaths()) {
-      List<String> lines = DependencyProtos.fingerprintLines(dependency);
-      if (!lines.isEmpty()) {
-        dependencies.add(dependency.toString());
-        lines.forEach(dependencies::add);
+      String digest = scans.digest(dependency);
+      if (!digest.isEmpty()) {
+        dependencies.add(dependency.toString()).add(digest);
       }
     }
     parts.put("dependencies", dependencies.hex());

@@ -79,6 +79,13 @@ final class DocRenderer {
     return List.copyOf(out);
   }
 
+  /** Reads and parses every template into FreeMarker's cache, for {@link #render} to find. */
+  void loadAll() throws CodegenException {
+    for (String name : templateNames()) {
+      load(name);
+    }
+  }
+
   /** The templates to render: Courier's defaults plus the user's, by path. */
   List<String> templateNames() throws CodegenException {
     TreeSet<String> names = new TreeSet<>(defaultNames());
@@ -163,6 +170,9 @@ final class DocRenderer {
     c.setFallbackOnNullLoopVariable(false);
     c.setLocalizedLookup(false);
     c.setNumberFormat("computer");
+    // Parsed once per run (DocsGenerator.prepare), then only looked up.
+    c.setCacheStorage(new freemarker.cache.StrongCacheStorage());
+    c.setTemplateUpdateDelayMilliseconds(Long.MAX_VALUE);
     List<TemplateLoader> loaders = new ArrayList<>();
     if (userTemplates != null && Files.isDirectory(userTemplates)) {
       try {

@@ -29,7 +29,34 @@ public final class DocsGenerator {
    */
   public static List<GeneratedFile> generate(CodegenModel model, Path templateDirectory, String generator)
       throws CodegenException {
-    BuildDoc build = new DocModelBuilder(model.files()).build(model.services(), generator);
-    return new DocRenderer(templateDirectory).render(build);
+    return prepare(templateDirectory).generate(model, generator);
+  }
+
+  /**
+   * Reads and parses every template once, so that the work can run while protoc does (it is most
+   * of the cost of the docs: FreeMarker's classes and the template parse).
+   *
+   * @param templateDirectory the user's templates, or {@code null} for Courier's defaults only
+   * @throws CodegenException when a template cannot be read or parsed
+   */
+  public static Prepared prepare(Path templateDirectory) throws CodegenException {
+    DocRenderer renderer = new DocRenderer(templateDirectory);
+    renderer.loadAll();
+    return new Prepared(renderer);
+  }
+
+  /** Templates read and parsed, ready to render any number of models; thread-safe. */
+  public static final class Prepared {
+    private final DocRenderer renderer;
+
+    private Prepared(DocRenderer renderer) {
+      this.renderer = renderer;
+    }
+
+    /** As {@link DocsGenerator#generate}, with the templates of this. */
+    public List<GeneratedFile> generate(CodegenModel model, String generator) throws CodegenException {
+      BuildDoc build = new DocModelBuilder(model.files()).build(model.services(), generator);
+      return renderer.render(build);
+    }
   }
 }
