@@ -210,6 +210,11 @@ public final class QueueClientRuntime implements AutoCloseable {
 
     private void onReply(QueueMessage reply) {
       String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
+      if (correlationId != null && !ownCall(correlationId)) {
+        // Another client's reply, on a reply queue shared by several clients (such as every
+        // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
+        return;
+      }
       PendingCall p = correlationId == null ? null : pending.remove(correlationId);
       if (p == null) {
         // The call is gone, and with it its method: a reply carries only the correlation id.
@@ -219,6 +224,12 @@ public final class QueueClientRuntime implements AutoCloseable {
       p.cancelTimer();
       counters.record(QueueEvent.REPLIED, p.method().fullName());
       p.complete(reply);
+    }
+
+    /** Whether {@code correlationId} is one this client made: {@code <clientTag>.<counter>}. */
+    private boolean ownCall(String correlationId) {
+      return correlationId.length() > clientTag.length() && correlationId.charAt(clientTag.length()) == '.'
+          && correlationId.startsWith(clientTag);
     }
 
     private void onTimeout(String correlationId) {

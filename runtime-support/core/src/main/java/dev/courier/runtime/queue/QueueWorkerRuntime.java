@@ -7,6 +7,7 @@ import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.internal.Checks;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.LiveClients;
+import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.server.ServiceBindings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,10 +28,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * queue order. For each call the worker: answers a duplicate request id from a bounded cache of
  * recent outcomes without running the handler; answers a call whose deadline has passed with
  * {@code DEADLINE_EXCEEDED} without running it; dead-letters a request that cannot be decoded;
- * runs the handler, and again (up to {@code maxDeliveryAttempts} in all) when it throws anything
- * but a status exception, then dead-letters it. A status exception is the handler's answer and is
+ * runs the handler, and again (up to {@code maxDeliveryAttempts} in all, after the {@linkplain
+ * Builder#redeliveryBackoff redelivery backoff}) when it throws anything but a status exception,
+ * then dead-letters it. A status exception is the handler's answer and is
  * sent to the caller as it is. The request is acknowledged only after its reply (or dead letter)
- * has been published.
+ * has been published. A reply that cannot be published is published again until the caller's
+ * deadline has passed, so a failing publish never holds the queue's commit point or an in-flight
+ * slot for longer than that.
  *
  * <p>Thread-safe. {@link #close()} is graceful: it stops taking calls, lets the calls in flight
  * finish and acknowledges them; {@link #abort()} stops at once and leaves them to be delivered
@@ -40,6 +45,12 @@ public final class QueueWorkerRuntime implements AutoCloseable {
   private final ExecutorService[] lanes;
   private final QueueCounters counters;
   private final Duration shutdownTimeout;
+  /** Publishes replies again after a failed publish; one thread, idle unless the transport fails. */
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "courier-queue-worker-retries");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicBoolean closed = new AtomicBoolean();
   /** This worker on the status page's list; removed when it closes. */
   private final AutoCloseable live;
@@ -48,8 +59,8 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     this.counters = new QueueCounters(b.listener);
     this.shutdownTimeout = b.shutdownTimeout;
     int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
-    WorkerProcessor processor = new WorkerProcessor(
-        b.transport, b.bindings, attempts, new DedupCache(b.dedupCapacity), counters);
+    WorkerProcessor processor = new WorkerProcessor(b.transport, b.bindings, attempts,
+        new DedupCache(b.dedupCapacity), counters, b.redeliveryBackoff, b.sleeper, retries);
     this.lanes = new ExecutorService[b.concurrency];
     for (int i = 0; i < lanes.length; i++) {
       String name = "courier-queue-worker-" + i;
@@ -93,8 +104,12 @@ public final class QueueWorkerRuntime implements AutoCloseable {
       return;
     }
     leave();
-    subscription.close(shutdownTimeout);
-    stopLanes();
+    try {
+      subscription.close(shutdownTimeout);
+      stopLanes();
+    } finally {
+      retries.shutdownNow();
+    }
   }
 
   /**
@@ -109,6 +124,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     for (ExecutorService lane : lanes) {
       lane.shutdownNow();
     }
+    retries.shutdownNow();
     subscription.abort();
   }
 
@@ -135,12 +151,21 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * The default {@linkplain Builder#redeliveryBackoff wait before a failed handler runs again}: 100
+   * ms, doubling up to 5 s, each wait drawn between half and all of that.
+   */
+  public static final Backoff DEFAULT_REDELIVERY_BACKOFF =
+      Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2.0, 0.5);
+
   /** Builds a {@link QueueWorkerRuntime}; setters validate at once. Not thread-safe. */
   public static final class Builder {
     private final QueueTransport transport;
     private final Map<String, WorkerProcessor.Binding<?, ?>> bindings = new LinkedHashMap<>();
     private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int maxDeliveryAttempts;
+    private Backoff redeliveryBackoff = DEFAULT_REDELIVERY_BACKOFF;
+    private Sleeper sleeper = Sleeper.SYSTEM;
     private int maxInFlight = 1024;
     private int dedupCapacity = 10_000;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -176,6 +201,29 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     /** How many times a failing handler runs before the call is dead-lettered; default: the transport's. */
     public Builder maxDeliveryAttempts(int maxDeliveryAttempts) {
       this.maxDeliveryAttempts = atLeastOne("maxDeliveryAttempts", maxDeliveryAttempts);
+      return this;
+    }
+
+    /**
+     * How long the worker waits before it runs a handler again after the handler threw (anything
+     * but a status exception, which is an answer); {@link Backoff#delayNanos} gets 1 before the
+     * second attempt. Default {@link #DEFAULT_REDELIVERY_BACKOFF}. The wait is spent on the call's
+     * lane, so the calls with its hash key (and others on that lane) wait behind it and keep their
+     * order; a call whose deadline passes meanwhile is still answered, by its last attempt.
+     */
+    public Builder redeliveryBackoff(Backoff redeliveryBackoff) {
+      this.redeliveryBackoff = Objects.requireNonNull(redeliveryBackoff, "redeliveryBackoff");
+      return this;
+    }
+
+    /** Exponential redelivery backoff from {@code initial}, doubling up to {@code max}, without jitter. */
+    public Builder redeliveryBackoff(Duration initial, Duration max) {
+      return redeliveryBackoff(Backoff.exponential(initial, max, 2.0, 0.0));
+    }
+
+    /** How lanes wait the redelivery backoff; tests record the waits instead of spending them. */
+    Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

@@ -4,22 +4,37 @@ import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.observe.QueueWorkTrace;
 import dev.courier.runtime.observe.TraceLog;
+import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one delivery to its end: answers duplicates from the cache, refuses expired requests,
- * decodes, runs the handler up to {@code maxAttempts} times, publishes the reply or the dead
- * letter, and only then completes the delivery. Thread-safe; each delivery runs on one thread.
+ * decodes, runs the handler up to {@code maxAttempts} times (waiting the redelivery backoff between
+ * two, on the delivery's lane, so later calls with its key stay behind it), publishes the reply or
+ * the dead letter, and only then completes the delivery. Thread-safe; each delivery runs on one
+ * thread.
+ *
+ * <p>No failure to publish leaves a delivery hanging, which would hold its partition's commit
+ * point and one of the worker's in-flight slots until a rebalance: a reply that cannot be published
+ * is published again (after {@link #PUBLISH_RETRY}) until the caller's deadline has passed, and then
+ * the delivery is completed, since no one waits for the reply any more (the caller has its {@code
+ * DEADLINE_EXCEEDED}); a dead letter is published again until it is out, or the worker stops (its
+ * request then stays unacknowledged and is delivered again).
  */
 final class WorkerProcessor {
   private static final System.Logger LOG = System.getLogger(WorkerProcessor.class.getName());
@@ -31,17 +46,32 @@ final class WorkerProcessor {
   private final QueueTransport publisher;
   private final Map<String, Binding<?, ?>> bindings;
   private final int maxAttempts;
+  /** Between two publishes of one reply or dead letter: soon, then every 2 s at most. */
+  static final Backoff PUBLISH_RETRY = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2.0, 0.5);
+
   private final DedupCache dedup;
   private final QueueCounters counters;
+  private final Backoff redeliveryBackoff;
+  private final Sleeper sleeper;
+  private final ScheduledExecutorService retries;
 
+  /**
+   * @param redeliveryBackoff the wait before each attempt of a handler after its first
+   * @param sleeper how a lane waits that backoff (and between dead-letter publishes)
+   * @param retries where a reply is published again after a failed publish
+   */
   WorkerProcessor(QueueTransport transport, Map<String, Binding<?, ?>> bindings, int maxAttempts,
-      DedupCache dedup, QueueCounters counters) {
+      DedupCache dedup, QueueCounters counters, Backoff redeliveryBackoff, Sleeper sleeper,
+      ScheduledExecutorService retries) {
     this.transport = transport;
     this.publisher = transport;
     this.bindings = Map.copyOf(bindings);
     this.maxAttempts = maxAttempts;
     this.dedup = dedup;
     this.counters = counters;
+    this.redeliveryBackoff = redeliveryBackoff;
+    this.sleeper = sleeper;
+    this.retries = retries;
   }
 
   /**
@@ -107,6 +137,9 @@ final class WorkerProcessor {
       QueueMessage reply;
       Status status = Status.OK;
       try {
+        if (attempt > 1) {
+          sleeper.sleep(Duration.ofNanos(redeliveryBackoff.delayNanos(attempt - 1, ThreadLocalRandom.current())));
+        }
         RespT response = binding.handler().handle(request);
         if (response == null) {
           throw new NullPointerException(delivery.method() + " returned null (expected: a response message)");
@@ -143,10 +176,32 @@ final class WorkerProcessor {
       delivery.complete();
       return;
     }
-    // complete() only records the delivery as done: quick enough for the transport's I/O thread.
-    publisher.publishReply(replyTo, reply, delivery::complete, error -> LOG.log(Level.WARNING, "reply for "
-        + delivery.method() + " could not be published; the request stays unacknowledged and is"
-        + " delivered again", error));
+    publishReply(delivery, replyTo, reply, 1);
+  }
+
+  /**
+   * Publishes {@code reply}; when that fails, again after a backoff while the caller still waits.
+   * {@code complete()} only records the delivery as done: quick enough for the transport's I/O
+   * thread. The failure callback runs on the transport's callback thread, so it schedules the next
+   * publish rather than waiting.
+   */
+  private void publishReply(QueueDelivery delivery, String replyTo, QueueMessage reply, int attempt) {
+    publisher.publishReply(replyTo, reply, delivery::complete, error -> {
+      if (expired(delivery.message())) {
+        LOG.log(Level.WARNING, "reply for " + delivery.method() + " could not be published in " + attempt
+            + " attempts before the caller's deadline; the caller has failed with DEADLINE_EXCEEDED, and the"
+            + " request is acknowledged: " + error);
+        delivery.complete();
+        return;
+      }
+      LOG.log(Level.DEBUG, "reply for " + delivery.method() + " could not be published; publishing again", error);
+      long delay = PUBLISH_RETRY.delayNanos(attempt, ThreadLocalRandom.current());
+      try {
+        retries.schedule(() -> publishReply(delivery, replyTo, reply, attempt + 1), delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException stopped) {
+        // The worker is stopping: the request stays unacknowledged and is delivered again.
+      }
+    });
   }
 
   /** Dead-letters the message, answers the caller with {@code status} if it waits, then completes. */
@@ -155,13 +210,21 @@ final class WorkerProcessor {
         .withHeader(QueueHeaders.METHOD, delivery.method())
         .withHeader(QueueHeaders.ERROR, error)
         .withHeader(QueueHeaders.ATTEMPTS, Integer.toString(attempts));
-    try {
-      // Waits on this lane thread: a reply must not be sent from a Kafka producer callback.
-      transport.publishDeadLetter(delivery.method(), message).join();
-    } catch (CompletionException | CancellationException failure) {
-      LOG.log(Level.WARNING, "dead letter for " + delivery.method() + " could not be published; the"
-          + " request stays unacknowledged and is delivered again" + TraceLog.suffix(), failure);
-      return;
+    // Waits on this lane thread: a reply must not be sent from a Kafka producer callback.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transport.publishDeadLetter(delivery.method(), message).join();
+        break;
+      } catch (CompletionException | CancellationException failure) {
+        LOG.log(Level.WARNING, "dead letter for " + delivery.method() + " could not be published (attempt "
+            + attempt + "); publishing again" + TraceLog.suffix(), failure);
+      }
+      try {
+        sleeper.sleep(Duration.ofNanos(PUBLISH_RETRY.delayNanos(attempt, ThreadLocalRandom.current())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // the worker is being stopped: the request stays unacknowledged and is delivered again
+      }
     }
     counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
     LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error + TraceLog.suffix());

@@ -354,6 +354,57 @@ public abstract class QueueContractTest {
     assertThat(ran).hasSize(30);
   }
 
+  /**
+   * Waits until the workers of this test have committed {@code count} requests in all, where the
+   * transport commits (Kafka); nothing to wait for otherwise.
+   */
+  protected void awaitCommitted(int count) {}
+
+  @Test
+  void replyThatCannotBePublishedForAWhileIsPublishedAgainAndAnswersTheCall() throws Exception {
+    FailingReplies replies = new FailingReplies(transport);
+    replies.fail(true);
+    track(QueueWorkerRuntime.builder(replies).concurrency(2).maxInFlight(2).handle(ECHO, req -> req).start());
+    List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(client.call(ECHO, text("key" + i + ":" + i)));
+    }
+    // Both in-flight slots hold a call whose reply failed, and at least one was tried again.
+    await("failed reply publishes", WAIT, () -> replies.failures() >= 3);
+    assertThat(calls).noneMatch(CompletableFuture::isDone);
+
+    replies.fail(false);
+
+    for (int i = 0; i < 6; i++) {
+      assertThat(get(calls.get(i)).getValue()).isEqualTo("key" + i + ":" + i);
+    }
+    awaitCommitted(6);
+  }
+
+  @Test
+  void replyThatCannotBePublishedBeforeTheDeadlineFreesItsSlotAndCommitsGoOn() throws Exception {
+    FailingReplies replies = new FailingReplies(transport);
+    replies.fail(true);
+    track(QueueWorkerRuntime.builder(replies).concurrency(2).maxInFlight(2).handle(ECHO, req -> req).start());
+    // Taken in time or expired in the queue, each of these gets a reply that cannot be published.
+    QueueClientRuntime impatient = client.withTimeout(Duration.ofMillis(1500));
+    List<CompletableFuture<StringValue>> doomed = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      doomed.add(impatient.call(ECHO, text("key" + i + ":doomed")));
+    }
+    for (CompletableFuture<StringValue> call : doomed) {
+      assertThat(failure(call).code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    }
+
+    replies.fail(false);
+
+    // With the four stuck in the worker's two slots, these would never be taken.
+    for (int i = 0; i < 4; i++) {
+      assertThat(get(client.call(ECHO, text("key" + i + ":after"))).getValue()).isEqualTo("key" + i + ":after");
+    }
+    awaitCommitted(8);
+  }
+
   @Test
   void closedClientFailsNewCallsWithUnavailable() {
     client.close();

@@ -24,6 +24,8 @@ final class KafkaConsumerSettings {
     p.put("allow.auto.create.topics", "false");
     p.put("partition.assignment.strategy",
         "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
+    // How long a blocking consumer call (position, a synchronous commit) waits: not Kafka's 60 s.
+    p.put("default.api.timeout.ms", Long.toString(config.brokerTimeout().toMillis()));
     p.putAll(config.properties());
     p.putAll(config.consumerProperties());
     return p;

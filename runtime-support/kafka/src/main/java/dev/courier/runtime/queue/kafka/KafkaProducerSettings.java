@@ -8,6 +8,9 @@ import java.util.Properties;
  * then those for the producer only, each winning over what came before. Stateless.
  */
 final class KafkaProducerSettings {
+  /** Kafka's default {@code request.timeout.ms}, kept when the delivery timeout leaves room for it. */
+  private static final long REQUEST_TIMEOUT_MS = 30_000;
+
   private KafkaProducerSettings() {}
 
   static Properties of(KafkaQueueConfig config) {
@@ -23,6 +26,14 @@ final class KafkaProducerSettings {
     // the load is light). On a busy broker this doubled queue-call throughput here: per-request
     // cost dominates, and with 5 requests in flight they left half as full.
     p.put("max.in.flight.requests.per.connection", "1");
+    // A record is given up (and its call failed) after the delivery timeout, by default the default
+    // call timeout, rather than Kafka's 120 s: a request is not written long after its caller gave
+    // up. Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.
+    long deliveryMs = config.deliveryTimeout().toMillis();
+    p.put("delivery.timeout.ms", Long.toString(deliveryMs));
+    p.put("request.timeout.ms", Long.toString(Math.min(REQUEST_TIMEOUT_MS, deliveryMs)));
+    // How long send() may block for metadata (a topic's leader) or buffer space: not Kafka's 60 s.
+    p.put("max.block.ms", Long.toString(config.brokerTimeout().toMillis()));
     p.putAll(config.properties());
     p.putAll(config.producerProperties());
     return p;

@@ -16,10 +16,11 @@ final class KafkaRecords {
 
   private KafkaRecords() {}
 
-  static ProducerRecord<String, byte[]> toRecord(String topic, QueueMessage message) {
+  /** @param partition {@code null} to let the key (or the partitioner) choose */
+  static ProducerRecord<String, byte[]> toRecord(String topic, Integer partition, QueueMessage message) {
     RecordHeaders headers = new RecordHeaders();
     message.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-    return new ProducerRecord<>(topic, null, message.key(), message.body(), headers);
+    return new ProducerRecord<>(topic, partition, message.key(), message.body(), headers);
   }
 
   static QueueMessage toMessage(ConsumerRecord<String, byte[]> record) {

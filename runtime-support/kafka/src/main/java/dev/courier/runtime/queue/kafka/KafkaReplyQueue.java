@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,29 +17,46 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The reply topic of one client: a consumer without a group, assigned the topic's single partition
- * from its beginning (the topic is new), on one daemon thread. Thread-safe.
+ * The replies of one client: a consumer without a group, assigned its partitions by hand, on one
+ * daemon thread. On the client's own topic (new, one partition) it reads from the beginning; on the
+ * shared reply topic it reads its one partition, or all of them, from their ends, since what is
+ * there already is for calls made before this client started. Its position is fixed before the
+ * constructor returns, so no reply to a call made afterwards can be missed. Thread-safe.
  */
 final class KafkaReplyQueue implements ReplyQueue {
   private static final System.Logger LOG = System.getLogger(KafkaReplyQueue.class.getName());
 
-  private final String topic;
+  private final ReplyAddress address;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Consumer<QueueMessage> listener;
   private final Runnable onClose;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  KafkaReplyQueue(String topic, Properties consumerProps, Consumer<QueueMessage> listener, Runnable onClose) {
-    this.topic = topic;
+  /**
+   * @param partitions the partitions of the topic to read
+   * @param onClose run once the consumer has stopped (deletes a client's own topic)
+   */
+  KafkaReplyQueue(ReplyAddress address, List<Integer> partitions, Properties consumerProps,
+      Consumer<QueueMessage> listener, Runnable onClose) {
+    this.address = address;
     this.listener = listener;
     this.onClose = onClose;
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
-    TopicPartition partition = new TopicPartition(topic, 0);
-    consumer.assign(List.of(partition));
-    consumer.seekToBeginning(List.of(partition));
-    consumer.position(partition);
-    this.thread = new Thread(this::run, "courier-kafka-replies-" + topic);
+    try {
+      List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(address.topic(), p)).toList();
+      consumer.assign(assigned);
+      if (address.shared()) {
+        consumer.seekToEnd(assigned);
+      } else {
+        consumer.seekToBeginning(assigned);
+      }
+      assigned.forEach(consumer::position);
+    } catch (RuntimeException e) {
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      throw e;
+    }
+    this.thread = new Thread(this::run, "courier-kafka-replies-" + address);
     thread.setDaemon(true);
     thread.start();
   }
@@ -50,22 +68,22 @@ final class KafkaReplyQueue implements ReplyQueue {
           try {
             listener.accept(KafkaRecords.toMessage(record));
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "reply listener failed on " + topic, e);
+            LOG.log(Level.WARNING, "reply listener failed on " + address, e);
           }
         }
       }
     } catch (WakeupException e) {
       // closing
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "reply consumer of " + topic + " stopped", e);
+      LOG.log(Level.ERROR, "reply consumer of " + address + " stopped", e);
     } finally {
-      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
   @Override
   public String address() {
-    return topic;
+    return address.toString();
   }
 
   @Override

@@ -15,7 +15,7 @@ class KafkaClientSettingsTest {
   private static KafkaQueueConfig config(Map<String, String> all, Map<String, String> producer,
       Map<String, String> consumer) {
     return new KafkaQueueConfig("b:9092", "courier.", "shop", "workers", ".dlq", 4, 3,
-        Duration.ofSeconds(1), all, producer, consumer);
+        Duration.ofSeconds(1), Duration.ofSeconds(7), Duration.ofSeconds(20), 0, 0, null, -1, all, producer, consumer);
   }
 
   @Test
@@ -25,6 +25,24 @@ class KafkaClientSettingsTest {
         .containsEntry("linger.ms", "0").containsEntry("acks", "all")
         .containsEntry("enable.idempotence", "true").containsEntry("batch.size", "65536")
         .containsEntry("max.in.flight.requests.per.connection", "1");
+  }
+
+  @Test
+  void producerGivesARecordUpAfterTheDeliveryTimeoutAndBlocksNoLongerThanTheBrokerTimeout() {
+    Properties p = KafkaProducerSettings.of(config(Map.of(), Map.of(), Map.of()));
+    assertThat(p).containsEntry("delivery.timeout.ms", "20000").containsEntry("request.timeout.ms", "20000")
+        .containsEntry("max.block.ms", "7000");
+    // Kafka's 120 s would let a request be written long after the 30 s default call timeout.
+    try (KafkaQueue queue = KafkaQueue.builder().bootstrapServers("127.0.0.1:1").build()) {
+      assertThat(queue.producerSettings()).containsEntry("delivery.timeout.ms", "30000")
+          .containsEntry("request.timeout.ms", "30000").containsEntry("max.block.ms", "10000");
+    }
+  }
+
+  @Test
+  void consumersWaitNoLongerThanTheBrokerTimeout() {
+    assertThat(KafkaConsumerSettings.forWorkers(config(Map.of(), Map.of(), Map.of())))
+        .containsEntry("default.api.timeout.ms", "7000");
   }
 
   @Test

@@ -44,6 +44,7 @@ class KafkaQueueTest extends QueueContractTest {
   private static final AtomicInteger TEST = new AtomicInteger();
   private static EmbeddedKafka kafka;
   private KafkaQueue queue;
+  private String group;
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -60,10 +61,11 @@ class KafkaQueueTest extends QueueContractTest {
   @Override
   protected QueueTransport newTransport() {
     int n = TEST.incrementAndGet();
+    group = "workers-" + n;
     queue = KafkaQueue.builder()
         .bootstrapServers(kafka.bootstrapServers())
         .topicPrefix("t" + n + ".")
-        .groupId("workers-" + n)
+        .groupId(group)
         .clientId("test-" + n)
         .partitions(2)
         .build();
@@ -73,6 +75,11 @@ class KafkaQueueTest extends QueueContractTest {
   @Override
   protected List<QueueMessage> awaitDeadLetters(String method, int count) {
     return read(queue.deadLetterTopic(method), 2, count).stream().map(KafkaRecords::toMessage).toList();
+  }
+
+  @Override
+  protected void awaitCommitted(int count) {
+    await(count + " requests committed by " + group, WAIT, () -> committedOffsetsUnchecked(group) == count);
   }
 
   @Test
