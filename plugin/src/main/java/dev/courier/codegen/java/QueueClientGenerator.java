@@ -19,6 +19,8 @@ import javax.lang.model.element.Modifier;
  */
 final class QueueClientGenerator {
   private static final String EMPTY = "google.protobuf.Empty";
+  private static final ClassName METADATA = ClassName.get("io.grpc", "Metadata");
+  private static final ClassName QUEUE_STATS = ClassName.get("dev.courier.runtime.queue", "QueueStats");
 
   private QueueClientGenerator() {}
 
@@ -63,6 +65,21 @@ final class QueueClientGenerator {
         .addJavadoc("A view of this client whose calls fail with {@code DEADLINE_EXCEEDED} when no reply\n"
             + "came within {@code timeout}; a worker does not start a call whose deadline has passed.\n")
         .addStatement("return new $T(runtime.withTimeout(timeout))", self)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("withMetadata")
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(METADATA, "metadata")
+        .returns(self)
+        .addJavadoc("A view of this client whose calls carry {@code metadata}; the worker's implementation reads it\n"
+            + "with {@code CallContext.current()}, as a gRPC server method does.\n")
+        .addStatement("return new $T(runtime.withMetadata(metadata))", self)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("stats")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(QUEUE_STATS)
+        .addJavadoc("This client's counters (shared by all its views): calls sent, replied, timed out, and late\n"
+            + "replies.\n")
+        .addStatement("return runtime.stats()")
         .build());
     Set<String> taken = new HashSet<>();
     service.methods().forEach(m -> taken.add(m.javaName()));

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 final class MethodNamer {
   /** Members of generated clients, servers and queue types that rpc methods must not shadow. */
   static final Set<String> COURIER_MEMBERS = Set.of(
-      "close", "builder", "withDeadline", "withHashKey", "withTimeout", "create", "start", "bind");
+      "close", "builder", "withDeadline", "withHashKey", "withTimeout", "create", "start", "bind",
+      "withMetadata", "stats");
 
   /** Constants of the generated {@code XxxMethods} class. */
   static final Set<String> COURIER_CONSTANTS = Set.of("SERVICE_NAME", "SERVICE");

@@ -8,6 +8,7 @@ import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.LiveClients;
 import dev.courier.runtime.observe.QueueCallTrace;
 import dev.courier.runtime.observe.QueueEvent;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -43,10 +44,13 @@ public final class QueueClientRuntime implements AutoCloseable {
 
   private final Shared shared;
   private final Duration timeout;
+  /** The caller's metadata as request headers ({@link QueueMetadata}); empty for none. */
+  private final Map<String, String> metadataHeaders;
 
-  private QueueClientRuntime(Shared shared, Duration timeout) {
+  private QueueClientRuntime(Shared shared, Duration timeout, Map<String, String> metadataHeaders) {
     this.shared = shared;
     this.timeout = timeout;
+    this.metadataHeaders = metadataHeaders;
   }
 
   /** A client on {@code transport}; opens its reply queue at once. */
@@ -57,12 +61,24 @@ public final class QueueClientRuntime implements AutoCloseable {
   /** A client on {@code transport} that tells {@code listener} what happens to its calls. */
   public static QueueClientRuntime create(QueueTransport transport, CourierListener listener) {
     return new QueueClientRuntime(new Shared(Objects.requireNonNull(transport, "transport"),
-        Objects.requireNonNull(listener, "listener")), null);
+        Objects.requireNonNull(listener, "listener")), null, Map.of());
   }
 
   /** A view with another timeout for every call, sharing this client's reply queue. */
   public QueueClientRuntime withTimeout(Duration timeout) {
-    return new QueueClientRuntime(shared, positive("timeout", timeout));
+    return new QueueClientRuntime(shared, positive("timeout", timeout), metadataHeaders);
+  }
+
+  /**
+   * A view whose calls carry {@code metadata} (added to this view's), which the worker's handler
+   * reads with {@code CallContext.current().header(...)}, as a gRPC server method does. Each entry
+   * travels as a request header ({@code c-m-<name>}); one value per name, the last.
+   */
+  public QueueClientRuntime withMetadata(Metadata metadata) {
+    Objects.requireNonNull(metadata, "metadata");
+    Map<String, String> merged = new java.util.LinkedHashMap<>(metadataHeaders);
+    merged.putAll(QueueMetadata.toHeaders(metadata));
+    return new QueueClientRuntime(shared, timeout, Collections.unmodifiableMap(merged));
   }
 
   /** Calls {@code method} through the queue; see the class comment for timeouts and failures. */
@@ -70,7 +86,7 @@ public final class QueueClientRuntime implements AutoCloseable {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(request, "request");
     Duration callTimeout = timeout != null ? timeout : method.policy().timeout().orElse(DEFAULT_TIMEOUT);
-    return shared.call(method, request, callTimeout);
+    return shared.call(method, request, callTimeout, metadataHeaders);
   }
 
   /**
@@ -80,7 +96,7 @@ public final class QueueClientRuntime implements AutoCloseable {
   public <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(request, "request");
-    return shared.send(method, request);
+    return shared.send(method, request, metadataHeaders);
   }
 
   /** This client's counters (shared by all views). */
@@ -125,14 +141,14 @@ public final class QueueClientRuntime implements AutoCloseable {
     }
 
     <ReqT, RespT> CompletableFuture<RespT> call(
-        RpcMethod<ReqT, RespT> method, ReqT request, Duration timeout) {
+        RpcMethod<ReqT, RespT> method, ReqT request, Duration timeout, Map<String, String> metadata) {
       CompletableFuture<RespT> result = new CompletableFuture<>();
       if (closed.get()) {
         result.completeExceptionally(closedError());
         return result;
       }
       String correlationId = nextId();
-      Map<String, String> headers = headers(correlationId);
+      Map<String, String> headers = headers(correlationId, metadata);
       headers.put(QueueHeaders.REPLY_TO, replies.address());
       headers.put(QueueHeaders.DEADLINE,
           Long.toString(System.currentTimeMillis() + timeout.toMillis()));
@@ -165,12 +181,12 @@ public final class QueueClientRuntime implements AutoCloseable {
       return result;
     }
 
-    <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request) {
+    <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request, Map<String, String> metadata) {
       if (closed.get()) {
         return CompletableFuture.failedFuture(closedError());
       }
       String correlationId = nextId();
-      Map<String, String> headers = headers(correlationId);
+      Map<String, String> headers = headers(correlationId, metadata);
       QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), false);
       trace.publishing(headers, correlationId);
       QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
@@ -200,8 +216,9 @@ public final class QueueClientRuntime implements AutoCloseable {
       return clientTag + '.' + Long.toString(nextCorrelation.incrementAndGet(), Character.MAX_RADIX);
     }
 
-    private static Map<String, String> headers(String correlationId) {
-      Map<String, String> headers = new HashMap<>(8);
+    private static Map<String, String> headers(String correlationId, Map<String, String> metadata) {
+      Map<String, String> headers = new HashMap<>(8 + metadata.size() * 2);
+      headers.putAll(metadata);
       // The correlation id is already unique (client id + counter); the request id can share it.
       headers.put(QueueHeaders.REQUEST_ID, correlationId);
       headers.put(QueueHeaders.CORRELATION_ID, correlationId);

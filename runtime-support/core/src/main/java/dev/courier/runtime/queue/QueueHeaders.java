@@ -3,8 +3,9 @@ package dev.courier.runtime.queue;
 /**
  * The header names Courier puts on queue messages. Values are strings (UTF-8 on Kafka).
  *
- * <p>Requests carry {@link #REQUEST_ID}, {@link #CORRELATION_ID}, and, for calls that wait for a
- * reply, {@link #REPLY_TO} and {@link #DEADLINE}. Replies carry {@link
+ * <p>Requests carry {@link #REQUEST_ID}, {@link #CORRELATION_ID}, for calls that wait for a
+ * reply, {@link #REPLY_TO} and {@link #DEADLINE}, and one {@link #METADATA_PREFIX} header per entry
+ * of the caller's metadata. Replies carry {@link
  * #CORRELATION_ID} and, for failures only, {@link #STATUS} and {@link #STATUS_MESSAGE}. The request's
  * topic (or in-memory queue) names its method, so requests do not repeat it. Dead letters keep the
  * request's headers and add {@link #METHOD}, {@link #ERROR} and {@link #ATTEMPTS}.
@@ -33,6 +34,12 @@ public final class QueueHeaders {
   public static final String STATUS_MESSAGE = "c-status-message";
   /** Why a message was dead-lettered. */
   public static final String ERROR = "c-error";
+  /**
+   * Starts the name of each header that carries one entry of the caller's metadata ({@code
+   * QueueClientRuntime.withMetadata}): {@code c-m-x-tenant: acme}; a worker's handler reads them
+   * back through {@code CallContext.current()}.
+   */
+  public static final String METADATA_PREFIX = "c-m-";
   /** How many times the handler ran before the message was dead-lettered. */
   public static final String ATTEMPTS = "c-attempts";
 

@@ -1,6 +1,7 @@
 package dev.courier.runtime.queue;
 
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.context.CallContext;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.observe.QueueWorkTrace;
 import dev.courier.runtime.observe.TraceLog;
@@ -132,6 +133,8 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEAD_LETTERED, Status.INVALID_ARGUMENT);
       return;
     }
+    // The caller's metadata and remaining deadline, as a gRPC server method would see them.
+    CallContext context = QueueMetadata.context(delivery.method(), message, System::currentTimeMillis);
     Throwable lastError = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       QueueMessage reply;
@@ -140,7 +143,7 @@ final class WorkerProcessor {
         if (attempt > 1) {
           sleeper.sleep(Duration.ofNanos(redeliveryBackoff.delayNanos(attempt - 1, ThreadLocalRandom.current())));
         }
-        RespT response = binding.handler().handle(request);
+        RespT response = context.call(() -> binding.handler().handle(request));
         if (response == null) {
           throw new NullPointerException(delivery.method() + " returned null (expected: a response message)");
         }

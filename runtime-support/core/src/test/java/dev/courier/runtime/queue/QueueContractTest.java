@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.Empty;
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
+import dev.courier.runtime.context.CallContext;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -403,6 +406,46 @@ public abstract class QueueContractTest {
       assertThat(get(client.call(ECHO, text("key" + i + ":after"))).getValue()).isEqualTo("key" + i + ":after");
     }
     awaitCommitted(8);
+  }
+
+  @Test
+  void workerSeesTheCallersRemainingDeadlineAndMetadataInItsCallContext() throws Exception {
+    AtomicReference<CallContext> seen = new AtomicReference<>();
+    AtomicReference<io.grpc.Deadline> grpcDeadline = new AtomicReference<>();
+    track(worker().handle(ECHO, req -> {
+      seen.set(CallContext.current());
+      grpcDeadline.set(io.grpc.Context.current().getDeadline());
+      return req;
+    }).start());
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("x-tenant", Metadata.ASCII_STRING_MARSHALLER), "acme");
+    metadata.put(Metadata.Key.of("trace-bin", Metadata.BINARY_BYTE_MARSHALLER), new byte[] {1, 2, 3});
+
+    get(client.withTimeout(Duration.ofSeconds(20)).withMetadata(metadata).call(ECHO, text("k:ctx")));
+
+    CallContext context = seen.get();
+    assertThat(context.transport()).isEqualTo(CallContext.Transport.QUEUE);
+    assertThat(context.fullMethodName()).isEqualTo(ECHO.fullName());
+    assertThat(context.header("x-tenant")).contains("acme");
+    assertThat(context.binaryHeader("trace-bin")).hasValueSatisfying(v -> assertThat(v).containsExactly(1, 2, 3));
+    assertThat(context.remaining()).hasValueSatisfying(left ->
+        assertThat(left).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(20)));
+    assertThat(grpcDeadline.get()).as("gRPC's deadline, for calls the handler makes").isNotNull();
+    assertThat(grpcDeadline.get().timeRemaining(TimeUnit.SECONDS)).isBetween(0L, 20L);
+  }
+
+  @Test
+  void workerSeesNoMetadataWhenTheCallerSentNone() throws Exception {
+    AtomicReference<CallContext> seen = new AtomicReference<>();
+    track(worker().handle(ECHO, req -> {
+      seen.set(CallContext.current());
+      return req;
+    }).start());
+
+    get(client.call(ECHO, text("k:plain")));
+
+    assertThat(seen.get().headerNames()).isEmpty();
+    assertThat(seen.get().hasDeadline()).as("every call has a timeout, 30 s by default").isTrue();
   }
 
   @Test

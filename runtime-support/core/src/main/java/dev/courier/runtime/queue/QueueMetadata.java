@@ -1,0 +1,89 @@
+package dev.courier.runtime.queue;
+
+import dev.courier.runtime.context.CallContext;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Carries what a caller sends with a queue call to the worker's {@link CallContext}: each metadata
+ * entry as a header {@link QueueHeaders#METADATA_PREFIX}{@code <name>} (a {@code -bin} value in
+ * base64, as gRPC writes it on HTTP/2; one value per name, the last), and the caller's deadline
+ * from {@link QueueHeaders#DEADLINE}. Pure functions, no state.
+ */
+final class QueueMetadata {
+  private QueueMetadata() {}
+
+  /** The headers that carry {@code metadata}; unmodifiable, built once per client view. */
+  static Map<String, String> toHeaders(Metadata metadata) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : metadata.keys()) {
+      String value;
+      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        byte[] bytes = last(metadata.getAll(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER)));
+        value = bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
+      } else {
+        value = last(metadata.getAll(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER)));
+      }
+      if (value != null) {
+        headers.put(QueueHeaders.METADATA_PREFIX + name, value);
+      }
+    }
+    return Collections.unmodifiableMap(headers);
+  }
+
+  /**
+   * The context a worker runs {@code method}'s handler in: the metadata and the remaining deadline
+   * the request carries (by {@code wallClockMillis}, since the deadline is a wall-clock time: the
+   * caller's clock and the worker's are assumed close).
+   */
+  static CallContext context(String method, QueueMessage request, LongSupplier wallClockMillis) {
+    CallContext.Builder context = CallContext.builder(method).queue();
+    Metadata metadata = new Metadata();
+    int prefix = QueueHeaders.METADATA_PREFIX.length();
+    for (Map.Entry<String, String> header : request.headers().entrySet()) {
+      String name = header.getKey();
+      if (name.startsWith(QueueHeaders.METADATA_PREFIX) && name.length() > prefix) {
+        put(metadata, name.substring(prefix), header.getValue());
+      }
+    }
+    context.metadata(metadata);
+    String deadline = request.header(QueueHeaders.DEADLINE);
+    if (deadline != null) {
+      try {
+        long remaining = Long.parseLong(deadline) - wallClockMillis.getAsLong();
+        context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));
+      } catch (NumberFormatException e) {
+        // Not a deadline Courier wrote: the call runs without one.
+      }
+    }
+    return context.build();
+  }
+
+  private static void put(Metadata metadata, String name, String value) {
+    try {
+      if (name.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
+        metadata.put(Metadata.Key.of(name, Metadata.BINARY_BYTE_MARSHALLER), Base64.getDecoder().decode(value));
+      } else {
+        metadata.put(Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER), value);
+      }
+    } catch (IllegalArgumentException e) {
+      // A name gRPC refuses or a value that is not base64: not from a Courier client; left out.
+    }
+  }
+
+  private static <T> T last(Iterable<T> values) {
+    T last = null;
+    if (values != null) {
+      for (T value : values) {
+        last = value;
+      }
+    }
+    return last;
+  }
+}
