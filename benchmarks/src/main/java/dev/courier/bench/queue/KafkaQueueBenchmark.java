@@ -25,11 +25,13 @@ import java.util.function.LongFunction;
 
 /**
  * Queue-backed calls through Courier's {@link KafkaQueue} against a hand-written kafka-clients
- * request/reply loop ({@link RawKafkaEcho}) doing the same work, on one embedded KRaft broker in
- * this JVM, with 1 and with 256 calls outstanding; and {@link InMemoryQueue} calls/s.
+ * request/reply loop ({@link RawKafkaEcho}) doing the same work with the very producer and
+ * consumer properties the queue uses (read from it), on one embedded KRaft broker in this JVM, with
+ * 1 and with 256 calls outstanding; and {@link InMemoryQueue} calls/s. For each side it prints the
+ * bytes allocated per call in the whole JVM (broker included) during that side's measured rounds.
  *
- * <p>Run, after {@code mvn -B -q -pl benchmarks -am package -DskipTests}: {@code java -cp
- * "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.queue.KafkaQueueBenchmark}
+ * <p>Run, after {@code mvn -B -q -pl benchmarks -am package -DskipTests}: {@code java -Xms1g -Xmx1g
+ * -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.queue.KafkaQueueBenchmark}
  * (system properties {@code warmupMs}, default 15,000: each side's warm-up under load before the
  * Kafka scenarios, and the InMemoryQueue's per scenario; {@code measureMs}, default 10,000, per
  * scenario; {@code rounds}, default 10: how many rounds the measured time of each Kafka scenario is
@@ -67,12 +69,13 @@ public final class KafkaQueueBenchmark {
       String bootstrap = kafka.bootstrapServers();
       // Both set up before measuring, then measured back to back per level, so that load from
       // elsewhere on the machine hits both alike.
-      try (RawKafkaEcho raw = new RawKafkaEcho(bootstrap, PARTITIONS);
-          KafkaQueue clientQueue = kafkaQueue(bootstrap, "client");
+      try (KafkaQueue clientQueue = kafkaQueue(bootstrap, "client");
           KafkaQueue workerQueue = kafkaQueue(bootstrap, "worker");
+          RawKafkaEcho raw = new RawKafkaEcho(clientQueue, bootstrap, PARTITIONS);
           QueueWorkerRuntime worker = QueueWorkerRuntime.builder(workerQueue)
               .handle(ECHO, req -> StringValue.of(req.getValue())).start();
           QueueClientRuntime client = QueueClientRuntime.create(clientQueue)) {
+        System.out.println("settings of both sides: " + RawKafkaEcho.describe(clientQueue));
         raw.call("k0", request(0)).get(60, TimeUnit.SECONDS);
         client.call(ECHO, request(0)).get(60, TimeUnit.SECONDS);
         LongFunction<CompletableFuture<?>> rawCall = i -> raw.call("k" + (i % 64), request(i));
@@ -89,17 +92,25 @@ public final class KafkaQueueBenchmark {
           Load.Recorder rawRecorder = new Load.Recorder();
           Load.Recorder courierRecorder = new Load.Recorder();
           double[] roundRatios = new double[rounds];
+          long[] rawAlloc = new long[2];
+          long[] courierAlloc = new long[2];
           for (int round = 0; round < rounds; round++) {
             boolean rawFirst = round % 2 == 0;
-            double first = LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding, ROUND_WARMUP_MS,
-                measure / rounds, rawFirst ? rawCall : courierCall, reissue);
-            double second = LoadLoop.run(rawFirst ? courierRecorder : rawRecorder, outstanding, ROUND_WARMUP_MS,
-                measure / rounds, rawFirst ? courierCall : rawCall, reissue);
-            roundRatios[round] = rawFirst ? second / first : first / second;
+            LoadLoop.Window first = LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding,
+                ROUND_WARMUP_MS, measure / rounds, rawFirst ? rawCall : courierCall, reissue);
+            LoadLoop.Window second = LoadLoop.run(rawFirst ? courierRecorder : rawRecorder, outstanding,
+                ROUND_WARMUP_MS, measure / rounds, rawFirst ? courierCall : rawCall, reissue);
+            LoadLoop.Window rawWindow = rawFirst ? first : second;
+            LoadLoop.Window courierWindow = rawFirst ? second : first;
+            roundRatios[round] = courierWindow.callsPerSecond() / rawWindow.callsPerSecond();
+            add(rawAlloc, rawWindow);
+            add(courierAlloc, courierWindow);
           }
           Result rawResult = rawRecorder.result("raw kafka-clients loop");
-          rows.add(new Row(outstanding, rawResult, null, null));
-          rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult, roundRatios));
+          double rawBytes = perCall(rawAlloc);
+          rows.add(new Row(outstanding, rawResult, null, null, rawBytes, 0));
+          rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult, roundRatios,
+              perCall(courierAlloc), rawBytes));
         }
         print("Courier KafkaQueue client", client.stats());
         print("Courier KafkaQueue worker", worker.stats());
@@ -112,7 +123,7 @@ public final class KafkaQueueBenchmark {
       for (int outstanding : new int[] {1, 256}) {
         Load.Recorder recorder = new Load.Recorder();
         LoadLoop.run(recorder, outstanding, warmup, measure, i -> client.call(ECHO, request(i)), reissue);
-        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null, null));
+        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null, null, Double.NaN, 0));
       }
       print("Courier InMemoryQueue worker", worker.stats());
     }
@@ -137,21 +148,37 @@ public final class KafkaQueueBenchmark {
    * One line of the table: a result and, for Courier on Kafka, the raw loop's at the same level and
    * Courier's ratio to raw in each pair of adjacent rounds.
    */
-  private record Row(int outstanding, Result result, Result raw, double[] roundRatios) {}
+  private record Row(int outstanding, Result result, Result raw, double[] roundRatios, double bytesPerCall,
+      double rawBytesPerCall) {}
+
+  /** Adds a window's calls and allocated bytes to {@code totals} ({calls, bytes}). */
+  private static void add(long[] totals, LoadLoop.Window window) {
+    totals[0] += window.calls();
+    totals[1] += window.allocatedBytes();
+  }
+
+  private static double perCall(long[] totals) {
+    return totals[0] == 0 ? Double.NaN : (double) totals[1] / totals[0];
+  }
 
   private static void table(List<Row> rows, long warmup, long measure, int rounds) {
     System.out.printf(Locale.ROOT, "%nwarm-up %d ms per side, measured %d ms per scenario (Kafka:"
-        + " %d alternating rounds of raw and Courier), %d cores%n%n",
-        warmup, measure, rounds, Runtime.getRuntime().availableProcessors());
-    System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw | per round: median (min-max) |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        + " %d alternating rounds of raw and Courier), %d cores, max heap %d MB, %s %s%n%n",
+        warmup, measure, rounds, Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    System.out.println("| scenario | outstanding | calls/s | p50 ms | p99 ms | errors | vs raw | per round: median (min-max)"
+        + " | KB allocated per call (JVM, broker included) | allocation vs raw |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Row row : rows) {
       Result r = row.result();
       String ratio = row.raw() == null ? ""
           : String.format(Locale.ROOT, "%.2fx", r.callsPerSecond() / row.raw().callsPerSecond());
-      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s | %s |%n", r.name(),
+      String bytes = Double.isNaN(row.bytesPerCall()) ? "" : String.format(Locale.ROOT, "%.1f", row.bytesPerCall() / 1024);
+      String bytesRatio = row.rawBytesPerCall() > 0
+          ? String.format(Locale.ROOT, "%.2fx", row.bytesPerCall() / row.rawBytesPerCall()) : "";
+      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %d | %s | %s | %s | %s |%n", r.name(),
           row.outstanding(), r.callsPerSecond(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.errors(), ratio,
-          spread(row.roundRatios()));
+          spread(row.roundRatios()), bytes, bytesRatio);
     }
   }
 

@@ -31,12 +31,25 @@ final class LoadLoop {
   }
 
   /**
+   * What one measured window did.
+   *
+   * @param callsPerSecond calls ended per second, failures included
+   * @param calls calls ended in the window
+   * @param allocatedBytes bytes allocated in the whole JVM (every thread, the broker's included) during
+   *     the window
+   */
+  record Window(double callsPerSecond, long calls, long allocatedBytes) {}
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /**
    * Runs {@code outstanding} calls for a warm-up and then a measured window, and adds the window
    * (its successful calls' latencies, its failures and its length) to {@code recorder}.
    *
-   * @return the calls per second of the measured window, failures included
+   * @return the measured window's throughput, calls and allocation
    */
-  static double run(Load.Recorder recorder, int outstanding, long warmupMillis, long measureMillis,
+  static Window run(Load.Recorder recorder, int outstanding, long warmupMillis, long measureMillis,
       LongFunction<CompletableFuture<?>> caller, Executor reissue) throws InterruptedException {
     LoadLoop loop = new LoadLoop(caller, reissue);
     CountDownLatch stopped = new CountDownLatch(outstanding);
@@ -44,16 +57,19 @@ final class LoadLoop {
       loop.issue(stopped);
     }
     Thread.sleep(warmupMillis);
+    long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
     loop.measuring = true;
     long start = System.nanoTime();
     Thread.sleep(measureMillis);
     loop.measuring = false;
     long elapsed = System.nanoTime() - start;
+    long allocated = THREADS.getTotalThreadAllocatedBytes() - allocatedBefore;
     loop.running = false;
     stopped.await(30, TimeUnit.SECONDS);
     recorder.add(loop.samples, Math.min(loop.sampleCount.get(), loop.samples.length), loop.errors.get());
     recorder.addTime(elapsed / 1e9);
-    return (loop.sampleCount.get() + loop.errors.get()) / (elapsed / 1e9);
+    long calls = loop.sampleCount.get() + loop.errors.get();
+    return new Window(calls / (elapsed / 1e9), calls, allocated);
   }
 
   private void issue(CountDownLatch stopped) {

@@ -2,6 +2,7 @@ package dev.courier.bench.queue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.StringValue;
+import dev.courier.runtime.queue.kafka.KafkaQueue;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,41 +28,47 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The baseline: a hand-written request/reply loop on kafka-clients doing the same work as a Courier
  * queue call (keyed request with a correlation header, protobuf decode and encode, reply on a
- * reply topic, consumer-group worker), with the same producer settings ({@code linger.ms=0},
- * {@code acks=all}) but none of Courier's bookkeeping (no deadline, dedup, dead letters or
- * commit-after-reply: the worker auto-commits).
+ * reply topic, consumer-group worker) with <b>exactly the producer and consumer properties a
+ * {@link KafkaQueue} gives its own clients</b>, read from that queue ({@link
+ * KafkaQueue#producerSettings()}, {@link KafkaQueue#workerConsumerSettings()}, {@link
+ * KafkaQueue#replyConsumerSettings()}), so the two sides cannot drift apart; only {@code client.id}
+ * and {@code group.id} are its own. It leaves out Courier's bookkeeping: one header instead of four,
+ * no deadline, dedupe, dead letters or per-key lanes, and it commits each second what it has
+ * polled (Courier: what it has answered).
  */
 final class RawKafkaEcho implements AutoCloseable {
   private static final String REQUESTS = "raw.requests";
   private static final String REPLIES = "raw.replies";
+  private static final long COMMIT_INTERVAL_MS = 1000;
 
   private final KafkaProducer<String, byte[]> clientProducer;
   private final KafkaProducer<String, byte[]> workerProducer;
   private final KafkaConsumer<String, byte[]> replyConsumer;
   private final KafkaConsumer<String, byte[]> workerConsumer;
   private final Map<Long, CompletableFuture<StringValue>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong();
   private final Thread replyThread;
   private final Thread workerThread;
   private volatile boolean running = true;
 
-  RawKafkaEcho(String bootstrap, int partitions) throws Exception {
+  /** @param settings the queue whose client properties this loop uses, unchanged but for ids */
+  RawKafkaEcho(KafkaQueue settings, String bootstrap, int partitions) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       admin.createTopics(List.of(new NewTopic(REQUESTS, partitions, (short) 1),
           new NewTopic(REPLIES, 1, (short) 1))).all().get();
     }
-    clientProducer = producer(bootstrap);
-    workerProducer = producer(bootstrap);
-    Properties rc = new Properties();
-    rc.put("bootstrap.servers", bootstrap);
+    clientProducer = producer(settings, "raw-client");
+    workerProducer = producer(settings, "raw-worker");
+    Properties rc = settings.replyConsumerSettings();
+    rc.put("client.id", "raw-replies");
     replyConsumer = new KafkaConsumer<>(rc, new StringDeserializer(), new ByteArrayDeserializer());
     TopicPartition replies = new TopicPartition(REPLIES, 0);
     replyConsumer.assign(List.of(replies));
     replyConsumer.seekToBeginning(List.of(replies));
     replyConsumer.position(replies);
-    Properties wc = new Properties();
-    wc.put("bootstrap.servers", bootstrap);
+    Properties wc = settings.workerConsumerSettings();
+    wc.put("client.id", "raw-worker");
     wc.put("group.id", "raw-workers");
-    wc.put("auto.offset.reset", "earliest");
     workerConsumer = new KafkaConsumer<>(wc, new StringDeserializer(), new ByteArrayDeserializer());
     workerConsumer.subscribe(List.of(REQUESTS));
     replyThread = new Thread(this::replies, "raw-replies");
@@ -69,27 +77,28 @@ final class RawKafkaEcho implements AutoCloseable {
     workerThread.start();
   }
 
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    p.put("linger.ms", "0");
-    p.put("acks", "all");
+  private static KafkaProducer<String, byte[]> producer(KafkaQueue settings, String clientId) {
+    Properties p = settings.producerSettings();
+    p.put("client.id", clientId);
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
+  /** The settings both sides use, for the benchmark's report. */
+  static String describe(KafkaQueue settings) {
+    return "producer " + new java.util.TreeMap<>(settings.producerSettings())
+        + "; worker consumer " + new java.util.TreeMap<>(settings.workerConsumerSettings())
+        + "; reply consumer " + new java.util.TreeMap<>(settings.replyConsumerSettings());
+  }
+
   CompletableFuture<StringValue> call(String key, StringValue request) {
-    long id = System.nanoTime() ^ Thread.currentThread().getId() << 48;
-    while (pending.containsKey(id)) {
-      id++;
-    }
+    long id = nextId.incrementAndGet();
     CompletableFuture<StringValue> f = new CompletableFuture<>();
     pending.put(id, f);
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(REQUESTS, key, request.toByteArray());
     record.headers().add("corr", ByteBuffer.allocate(8).putLong(id).array());
-    long sent = id;
     clientProducer.send(record, (m, e) -> {
       if (e != null) {
-        CompletableFuture<StringValue> p = pending.remove(sent);
+        CompletableFuture<StringValue> p = pending.remove(id);
         if (p != null) {
           p.completeExceptionally(e);
         }
@@ -99,6 +108,7 @@ final class RawKafkaEcho implements AutoCloseable {
   }
 
   private void work() {
+    long lastCommit = System.currentTimeMillis();
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : workerConsumer.poll(Duration.ofMillis(50))) {
@@ -107,6 +117,11 @@ final class RawKafkaEcho implements AutoCloseable {
           ProducerRecord<String, byte[]> reply = new ProducerRecord<>(REPLIES, null, resp.toByteArray());
           reply.headers().add("corr", r.headers().lastHeader("corr").value());
           workerProducer.send(reply);
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastCommit >= COMMIT_INTERVAL_MS) {
+          workerConsumer.commitAsync();
+          lastCommit = now;
         }
       }
     } catch (WakeupException | InvalidProtocolBufferException e) {
