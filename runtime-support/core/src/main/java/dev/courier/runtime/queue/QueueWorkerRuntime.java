@@ -51,6 +51,9 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Times the handlers' gRPC deadlines: one per request, nearly all cancelled in milliseconds. */
+  private final TimeoutWheel deadlines = new TimeoutWheel("courier-queue-worker-deadlines", 10, TimeUnit.MILLISECONDS,
+      512);
   private final AtomicBoolean closed = new AtomicBoolean();
   /** This worker on the status page's list; removed when it closes. */
   private final AutoCloseable live;
@@ -60,7 +63,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     this.shutdownTimeout = b.shutdownTimeout;
     int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
     WorkerProcessor processor = new WorkerProcessor(b.transport, b.bindings, attempts,
-        new DedupCache(b.dedupCapacity), counters, b.redeliveryBackoff, b.sleeper, retries);
+        new DedupCache(b.dedupCapacity), counters, b.redeliveryBackoff, b.sleeper, retries, new WheelScheduler(deadlines));
     this.lanes = new ExecutorService[b.concurrency];
     for (int i = 0; i < lanes.length; i++) {
       String name = "courier-queue-worker-" + i;
@@ -109,6 +112,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
       stopLanes();
     } finally {
       retries.shutdownNow();
+      deadlines.close();
     }
   }
 
@@ -126,6 +130,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     }
     retries.shutdownNow();
     subscription.abort();
+    deadlines.close();
   }
 
   private void leave() {

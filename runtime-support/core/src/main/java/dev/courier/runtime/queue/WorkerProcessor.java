@@ -7,6 +7,7 @@ import dev.courier.runtime.observe.QueueWorkTrace;
 import dev.courier.runtime.observe.TraceLog;
 import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.server.ServiceBindings;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -55,15 +56,17 @@ final class WorkerProcessor {
   private final Backoff redeliveryBackoff;
   private final Sleeper sleeper;
   private final ScheduledExecutorService retries;
+  private final ScheduledExecutorService deadlines;
 
   /**
    * @param redeliveryBackoff the wait before each attempt of a handler after its first
    * @param sleeper how a lane waits that backoff (and between dead-letter publishes)
    * @param retries where a reply is published again after a failed publish
+   * @param deadlines the timer of the handlers' gRPC deadlines
    */
   WorkerProcessor(QueueTransport transport, Map<String, Binding<?, ?>> bindings, int maxAttempts,
       DedupCache dedup, QueueCounters counters, Backoff redeliveryBackoff, Sleeper sleeper,
-      ScheduledExecutorService retries) {
+      ScheduledExecutorService retries, ScheduledExecutorService deadlines) {
     this.transport = transport;
     this.publisher = transport;
     this.bindings = Map.copyOf(bindings);
@@ -73,6 +76,7 @@ final class WorkerProcessor {
     this.redeliveryBackoff = redeliveryBackoff;
     this.sleeper = sleeper;
     this.retries = retries;
+    this.deadlines = deadlines;
   }
 
   /**
@@ -133,8 +137,26 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEAD_LETTERED, Status.INVALID_ARGUMENT);
       return;
     }
-    // The caller's metadata and remaining deadline, as a gRPC server method would see them.
+    // The caller's metadata and remaining deadline, as a gRPC server method would see them. The
+    // deadline is attached first on the worker's timing wheel, so that the context's own (which
+    // then finds it already set) needs no timer of a ScheduledThreadPoolExecutor per request.
     CallContext context = QueueMetadata.context(delivery.method(), message, System::currentTimeMillis);
+    Context.CancellableContext deadline = context.hasDeadline()
+        ? Context.current().withDeadline(context.deadline(), deadlines) : null;
+    Context previous = deadline == null ? null : deadline.attach();
+    try {
+      runAttempts(delivery, binding, request, context, trace);
+    } finally {
+      if (deadline != null) {
+        deadline.detach(previous);
+        deadline.cancel(null);
+      }
+    }
+  }
+
+  private <ReqT, RespT> void runAttempts(QueueDelivery delivery, Binding<ReqT, RespT> binding, ReqT request,
+      CallContext context, QueueWorkTrace trace) {
+    QueueMessage message = delivery.message();
     Throwable lastError = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       QueueMessage reply;
