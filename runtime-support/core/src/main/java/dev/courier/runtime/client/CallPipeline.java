@@ -86,8 +86,12 @@ final class CallPipeline implements AutoCloseable {
       nodes.add(new LiveClients.EndpointSnapshot(node.endpoint().authority(), node.healthState(now),
           node.ejectionsTotal(), node.inFlight(), node.latencyNanos()));
     }
-    return new LiveClients.ClientSnapshot("client", config.serviceName(),
-        config.endpointSource().getClass().getSimpleName(), nodes, budget().usage(), Map.of());
+    String source = config.endpointSource().getClass().getSimpleName();
+    if (config.liveConfig() != null) { // the version in force and where it came from; never its values
+      dev.courier.runtime.config.ConfigVersion inForce = config.liveConfig().current();
+      source += " · live configuration " + inForce.origin() + " revision " + inForce.revision();
+    }
+    return new LiveClients.ClientSnapshot("client", config.serviceName(), source, nodes, budget().usage(), Map.of());
   }
 
   /** The retry budget calls start with now: the live configuration's, else the built one. */

@@ -43,6 +43,22 @@ public final class PolicyOverride {
     return b;
   }
 
+  /**
+   * Applies every setting that can apply to {@code builder}, in key order; each one that cannot
+   * goes to {@code problems} and is skipped, so that one bad key does not hide the next.
+   */
+  MethodPolicy.Builder applyTo(MethodPolicy.Builder builder, java.util.function.Consumer<ConfigProblem> problems) {
+    MethodPolicy.Builder b = builder;
+    for (Step step : steps) {
+      try {
+        b = new PolicyOverride(List.of(step)).applyTo(b);
+      } catch (ConfigException e) {
+        problems.accept(e.problem());
+      }
+    }
+    return b;
+  }
+
   /** As a builder override, for {@code ClientBuilder.policy}. */
   public UnaryOperator<MethodPolicy.Builder> asOperator() {
     return this::applyTo;

@@ -57,16 +57,21 @@ public record ServiceLayer(
    * key most to blame (the method's own before the service's) and its value; empty when it applies.
    */
   public java.util.List<ConfigProblem> check(MethodPolicy base, String fullMethodName) {
+    java.util.List<ConfigProblem> problems = new java.util.ArrayList<>();
+    MethodPolicy.Builder b = service.applyTo(base.toBuilder(), problems::add);
+    PolicyOverride own = methods.get(fullMethodName);
+    if (own != null) {
+      b = own.applyTo(b, problems::add);
+    }
     MethodPolicy policy;
     try {
-      policy = applyTo(base, fullMethodName);
-    } catch (ConfigException e) {
-      return java.util.List.of(e.problem());
+      policy = b.build();
     } catch (IllegalArgumentException e) { // MethodPolicy.build: hedging a method that is not idempotent
-      return java.util.List.of(blame(fullMethodName, e.getMessage() + " for " + fullMethodName,
+      problems.add(blame(fullMethodName, fullMethodName + ": hedge on a method that is not idempotent: hedged"
+          + " attempts run the request more than once. Declare idempotent: true if that is safe, or remove hedge",
           "hedge.after", "hedge.max", "idempotent"));
+      return problems;
     }
-    java.util.List<ConfigProblem> problems = new java.util.ArrayList<>();
     java.util.List<String> already = PolicyRules.violations(fullMethodName, base); // not this layer's doing
     for (String violation : PolicyRules.violations(fullMethodName, policy)) {
       if (already.contains(violation)) {
