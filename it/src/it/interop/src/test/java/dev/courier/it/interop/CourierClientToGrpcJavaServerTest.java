@@ -42,14 +42,14 @@ class CourierClientToGrpcJavaServerTest {
 
   @Test
   void serverStreaming() throws Exception {
-    Replies replies = new Replies();
+    Replies<EchoReply> replies = new Replies<>();
     client.serverStream(EchoRequest.newBuilder().setText("s").setCount(4).build(), replies);
     assertThat(replies.done.get(10, TimeUnit.SECONDS)).extracting(EchoReply::getIndex).containsExactly(0, 1, 2, 3);
   }
 
   @Test
   void clientStreaming() throws Exception {
-    Replies replies = new Replies();
+    Replies<EchoReply> replies = new Replies<>();
     StreamObserver<EchoRequest> requests = client.clientStream(replies);
     for (String part : List.of("1", "2")) {
       requests.onNext(EchoRequest.newBuilder().setText(part).build());
@@ -61,7 +61,7 @@ class CourierClientToGrpcJavaServerTest {
 
   @Test
   void bidiStreaming() throws Exception {
-    Replies replies = new Replies();
+    Replies<EchoReply> replies = new Replies<>();
     StreamObserver<EchoRequest> requests = client.bidi(replies);
     requests.onNext(EchoRequest.newBuilder().setText("p").build());
     requests.onNext(EchoRequest.newBuilder().setText("q").build());

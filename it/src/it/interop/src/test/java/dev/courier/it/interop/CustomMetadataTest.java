@@ -112,7 +112,7 @@ class CustomMetadataTest {
   void grpcJavaStubsFullDuplexCallAgainstTheCourierServer() throws Exception {
     AtomicReference<Metadata> headers = new AtomicReference<>();
     AtomicReference<Metadata> trailers = new AtomicReference<>();
-    Collected<StreamingOutputCallResponse> responses = new Collected<>();
+    Replies<StreamingOutputCallResponse> responses = new Replies<>();
 
     StreamObserver<StreamingOutputCallRequest> requests = TestServiceGrpc.newStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(sent()),
@@ -153,7 +153,7 @@ class CustomMetadataTest {
         assertThat(unary.trailers().get(ECHO_TRAILING)).as(target).isEqualTo(TRAILING_VALUE);
 
         ResponseCapture stream = new ResponseCapture();
-        Collected<StreamingOutputCallResponse> responses = new Collected<>();
+        Replies<StreamingOutputCallResponse> responses = new Replies<>();
         StreamObserver<StreamingOutputCallRequest> requests = client
             .withHeader(CourierTestService.ECHO_INITIAL, INITIAL_VALUE)
             .withMetadata(trailing())
@@ -179,26 +179,5 @@ class CustomMetadataTest {
     Metadata metadata = new Metadata();
     metadata.put(ECHO_TRAILING, TRAILING_VALUE);
     return metadata;
-  }
-
-  /** Collects a stream's responses. */
-  static final class Collected<T> implements StreamObserver<T> {
-    final java.util.concurrent.CompletableFuture<List<T>> done = new java.util.concurrent.CompletableFuture<>();
-    private final List<T> items = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @Override
-    public void onNext(T value) {
-      items.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      done.completeExceptionally(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      done.complete(List.copyOf(items));
-    }
   }
 }

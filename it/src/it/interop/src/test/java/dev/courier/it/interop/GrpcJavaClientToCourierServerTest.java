@@ -53,7 +53,7 @@ class GrpcJavaClientToCourierServerTest {
 
   @Test
   void clientStreaming() throws Exception {
-    Replies replies = new Replies();
+    Replies<EchoReply> replies = new Replies<>();
     StreamObserver<EchoRequest> requests = EchoGrpc.newStub(channel).clientStream(replies);
     for (String part : List.of("a", "b", "c")) {
       requests.onNext(EchoRequest.newBuilder().setText(part).build());
@@ -68,7 +68,7 @@ class GrpcJavaClientToCourierServerTest {
 
   @Test
   void bidiStreaming() throws Exception {
-    Replies replies = new Replies();
+    Replies<EchoReply> replies = new Replies<>();
     StreamObserver<EchoRequest> requests = EchoGrpc.newStub(channel).bidi(replies);
     requests.onNext(EchoRequest.newBuilder().setText("x").build());
     requests.onNext(EchoRequest.newBuilder().setText("y").build());

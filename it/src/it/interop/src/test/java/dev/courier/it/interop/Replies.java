@@ -6,12 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A response observer that collects every reply and completes when the call ends. */
-final class Replies implements StreamObserver<EchoReply> {
-  final List<EchoReply> received = new CopyOnWriteArrayList<>();
-  final CompletableFuture<List<EchoReply>> done = new CompletableFuture<>();
+final class Replies<T> implements StreamObserver<T> {
+  final List<T> received = new CopyOnWriteArrayList<>();
+  final CompletableFuture<List<T>> done = new CompletableFuture<>();
 
   @Override
-  public void onNext(EchoReply value) {
+  public void onNext(T value) {
     received.add(value);
   }
 
