@@ -183,7 +183,8 @@ public final class ClientVsRawGrpc {
         recorders.add(new Load.Recorder());
       }
       for (int round = 0; round < ROUNDS; round++) {
-        for (int i = 0; i < clients.size(); i++) {
+        for (int k = 0; k < clients.size(); k++) {
+          int i = (round + k) % clients.size(); // each variant goes first in some round
           ClientRuntime client = clients.get(i);
           Load.blockingRound(16, seconds / ROUNDS, () -> client.blockingUnary(COURIER_ECHO, PAYLOAD), recorders.get(i));
         }

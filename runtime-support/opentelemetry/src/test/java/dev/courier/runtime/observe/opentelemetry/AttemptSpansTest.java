@@ -90,6 +90,27 @@ class AttemptSpansTest {
   }
 
   @Test
+  void aHedgeIsAnAttemptSpanOfItsOwnMarkedAsAHedge() {
+    Replicas replicas = closeLater(Replicas.start(2));
+    replicas.get(0).delayMillis = 2_000; // the first attempt hangs; the hedge answers
+    CourierOpenTelemetry courier = CourierOpenTelemetry.create(otel.sdk);
+    RpcMethod<StringValue, StringValue> hedged = ECHO.withPolicy(ECHO.policy().toBuilder()
+        .hedge(new dev.courier.runtime.retry.HedgePolicy(Duration.ofMillis(50), 1)).build());
+    ClientRuntime client = client(replicas, courier, RetryBudget.unlimited(), PassiveHealth.DEFAULT);
+
+    assertThat(client.blockingUnary(hedged, Replicas.text("a")).getValue()).isEqualTo("r1");
+
+    otel.awaitSpans(3);
+    SpanData call = otel.span("test.Echo/Echo", SpanKind.CLIENT);
+    List<SpanData> attempts = otel.all("attempt test.Echo/Echo");
+    assertThat(attempts).hasSize(2).allSatisfy(a -> assertThat(a.getParentSpanId()).isEqualTo(call.getSpanId()));
+    assertThat(attempts).extracting(a -> a.getAttributes().get(ClientCallSpan.HEDGE)).containsExactly(false, true);
+    assertThat(attempts.get(1).getAttributes().get(RpcAttributes.SERVER_PORT))
+        .isEqualTo((long) replicas.get(1).endpoint().port());
+    assertThat(attempts.get(0).getAttributes().get(RpcAttributes.RPC_RESPONSE_STATUS_CODE)).isEqualTo("CANCELLED");
+  }
+
+  @Test
   void aRetryTheBudgetRefusesIsAnEventAndAnEjectionIsAnEventAndALogLineWithTheTraceId() {
     Replicas replicas = closeLater(Replicas.start(1));
     replicas.get(0).failWith = Status.UNAVAILABLE.withDescription("down");
