@@ -140,7 +140,7 @@ public final class LiveConfig implements AutoCloseable {
         List<ConfigChange> changes = changes(previous.values(), version.values());
         LOG.log(Level.INFO, "live configuration {0} applied: {1}", version,
             changes.stream().map(ConfigChange::toString).collect(Collectors.joining("; ")));
-        List<String> unread = unread(version);
+        List<String> unread = targets.isEmpty() ? List.of() : unread(version); // none attached yet: nothing to tell
         if (!unread.isEmpty()) {
           LOG.log(Level.WARNING, "live configuration {0}: no client or server here reads {1}", version, unread);
         }
