@@ -18,7 +18,7 @@ public final class Configs {
    * <ul>
    *   <li>{@code file:/path/to/courier.properties[?poll=5s&quiet=100ms]} — a properties file,
    *       watched (see {@link FileConfigSource});
-   *   <li>{@code zookeeper://host:port[,host:port...]/path/of/node[?sessionTimeout=30s]} — one
+   *   <li>{@code zookeeper://[user:password@]host:port[,host:port...]/path/of/node[?sessionTimeout=30s]} — one
    *       ZooKeeper node holding properties text (artifact {@code courier-zookeeper});
    *   <li>{@code consul://host:port/key/path[?wait=30s]} (or {@code consul+https://}) — one Consul
    *       KV key holding properties text (artifact {@code courier-consul}); the ACL token comes

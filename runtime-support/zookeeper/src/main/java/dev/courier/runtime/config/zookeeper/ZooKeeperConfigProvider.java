@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code zookeeper://host:port[,host:port...]/path/of/node[?sessionTimeout=30s]} for {@link
+ * {@code zookeeper://[user:password@]host:port[,host:port...]/path/of/node[?sessionTimeout=30s]} for {@link
  * Configs#fromUri}; registered through {@code META-INF/services}.
  */
 public final class ZooKeeperConfigProvider implements ConfigProvider {
@@ -20,9 +20,11 @@ public final class ZooKeeperConfigProvider implements ConfigProvider {
 
   @Override
   public ConfigSource create(DiscoveryUri uri, Map<String, String> env) {
-    if (uri.hosts().isBlank() || uri.path().length() < 2 || uri.user().isPresent()) {
-      throw Configs.bad(uri, "zookeeper://host:port[,host:port...]/path/of/node");
+    if (uri.hosts().isBlank() || uri.path().length() < 2
+        || uri.user().isPresent() && (uri.user().get().isEmpty() || uri.password().isEmpty())) {
+      throw Configs.bad(uri, "zookeeper://[user:password@]host:port[,host:port...]/path/of/node");
     }
-    return ZooKeeperConfigSource.of(uri.hosts(), uri.path(), uri.duration("sessionTimeout").orElse(Duration.ofSeconds(30)));
+    return ZooKeeperConfigSource.of(uri.hosts(), uri.path(), uri.duration("sessionTimeout").orElse(Duration.ofSeconds(30)),
+        uri.user().orElse(null), uri.password().orElse(null));
   }
 }

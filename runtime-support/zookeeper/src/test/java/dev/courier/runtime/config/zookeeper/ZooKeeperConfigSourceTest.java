@@ -30,8 +30,32 @@ class ZooKeeperConfigSourceTest {
   @Test
   void theUriNamesTheNode() {
     assertThatThrownBy(() -> Configs.fromUri("zookeeper://127.0.0.1:2181"))
-        .hasMessage("config: 'zookeeper://127.0.0.1:2181' (expected: zookeeper://host:port[,host:port...]/path/of/node)");
+        .hasMessage("config: 'zookeeper://127.0.0.1:2181' (expected: zookeeper://[user:password@]host:port[,host:port...]/path/of/node)");
+    assertThatThrownBy(() -> Configs.fromUri("zookeeper://ops@127.0.0.1:2181/courier/config"))
+        .hasMessageContaining("zookeeper://****@127.0.0.1:2181/courier/config");
     assertThat(new ZooKeeperConfigProvider().schemes()).containsExactly("zookeeper");
+  }
+
+  @Test
+  void aNodeOnlyItsCreatorMayReadIsReadWithTheSameCredentials() throws Exception {
+    try (TestingServer server = new TestingServer(true);
+         CuratorFramework operator = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+             .retryPolicy(new RetryForever(50)).authorization("digest", "ops:s3cret".getBytes(StandardCharsets.UTF_8))
+             .build()) {
+      operator.start();
+      operator.create().creatingParentsIfNeeded().withACL(org.apache.zookeeper.ZooDefs.Ids.CREATOR_ALL_ACL)
+          .forPath("/courier/config/secure", "courier.test.Echo.timeout=3s\n".getBytes(StandardCharsets.UTF_8));
+      ConfigSource source = Configs.fromUri("zookeeper://ops:s3cret@" + server.getConnectString() + "/courier/config/secure");
+      java.util.concurrent.BlockingQueue<dev.courier.runtime.config.ConfigVersion> versions =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      try (AutoCloseable subscription = source.subscribe(versions::add)) {
+        assertThat(versions.poll(10, java.util.concurrent.TimeUnit.SECONDS).values())
+            .containsEntry("courier.test.Echo.timeout", "3s");
+        assertThat(source.toString()).doesNotContain("s3cret");
+      } finally {
+        ((ZooKeeperConfigSource) source).close();
+      }
+    }
   }
 
   /** A TestingServer; an operator's own Curator client writes the node. Down is the server stopped. */
