@@ -163,6 +163,8 @@ public final class CourierServer implements AutoCloseable {
     private boolean drainOnShutdown;
     private LiveConfig liveConfig;
     private Executor executor;
+    private CallExecutor callExecutor = CallExecutor.defaults();
+    private ServerLimits limits = ServerLimits.DEFAULT;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
     private Authenticator authenticator;
@@ -383,15 +385,39 @@ public final class CourierServer implements AutoCloseable {
     }
 
     /**
-     * Where service methods run. Default: grpc-java's shared cached thread pool, so a method may
-     * block. For services whose methods never block (they answer from memory, or hand work to
-     * their own threads and answer asynchronously), {@code Runnable::run} runs them on the network
+     * Where service methods run, and how many calls may run at once on the whole server; calls
+     * beyond that are refused at once with {@code RESOURCE_EXHAUSTED}, never a thread per call.
+     * Default {@link CallExecutor#defaults()}: virtual threads on Java 21+ (at most {@value
+     * CallExecutor#DEFAULT_MAX_VIRTUAL_CALLS} calls), else at most {@value
+     * CallExecutor#DEFAULT_MAX_PLATFORM_CALLS} platform threads. Replaces an {@link #executor}.
+     */
+    public Builder callExecutor(CallExecutor callExecutor) {
+      this.callExecutor = Objects.requireNonNull(callExecutor, "callExecutor");
+      this.executor = null;
+      return this;
+    }
+
+    /**
+     * Runs service methods on {@code executor} as grpc-java does, with no bound of Courier's
+     * (instead of the {@link #callExecutor}): the executor then decides how many threads calls
+     * get. For services whose methods never block (they answer from memory, or hand work to their
+     * own threads and answer asynchronously), {@code Runnable::run} runs them on the network
      * thread and saves a thread hand-off per call, which on small machines is a large share of a
      * call's cost (Courier's benchmarks run their echo servers so). A method that blocks there
      * stalls every call on its connection.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * What one client connection may hold: calls at once, idle time, age, pings, resets,
+     * handshake time, metadata size. Default {@link ServerLimits#DEFAULT}, which holds under a
+     * hostile client; see there.
+     */
+    public Builder limits(ServerLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -435,8 +461,9 @@ public final class CourierServer implements AutoCloseable {
     public CourierServer start() {
       return StatusPageLauncher.start(statusPage, services, interceptors, all -> ServerLauncher.start(
           new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost, maxConcurrency,
-              maxInboundMessageSize, tls, standardServices, executor, all, serviceInterceptors, drainOnShutdown,
-              new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig, inProcessName)));
+              maxInboundMessageSize, tls, standardServices, executor, callExecutor, limits, all, serviceInterceptors,
+              drainOnShutdown, new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig,
+              inProcessName)));
     }
   }
 }

@@ -18,12 +18,15 @@ final class GracefulStop {
   private final Duration gracePeriod;
   private final ServiceRegistry.Registration registration; // null when not registered
   private final HealthStatusManager health; // null without standard services
+  private final Runnable afterTermination;
   private final AtomicBoolean healthTerminated = new AtomicBoolean();
   private volatile ShutdownHook hook = ShutdownHook.NONE;
 
+  /** {@code afterTermination} runs once the server has stopped (or given up waiting): it stops the call threads. */
   GracefulStop(Server server, Duration gracePeriod, ServiceRegistry.Registration registration,
-      HealthStatusManager health) {
+      HealthStatusManager health, Runnable afterTermination) {
     this.server = server;
+    this.afterTermination = afterTermination;
     this.gracePeriod = gracePeriod;
     this.registration = registration;
     this.health = health;
@@ -43,6 +46,7 @@ final class GracefulStop {
     deregister();
     enterTerminalHealth();
     server.shutdownNow();
+    afterTermination.run();
   }
 
   /** Deregisters, reports {@code NOT_SERVING}, drains within the grace period, then cancels the rest. */
@@ -60,6 +64,8 @@ final class GracefulStop {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      afterTermination.run();
     }
   }
 

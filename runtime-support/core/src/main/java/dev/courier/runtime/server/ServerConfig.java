@@ -27,7 +27,9 @@ import java.util.concurrent.Executor;
  * @param maxInboundMessageSize the largest request accepted, in bytes
  * @param tls the TLS settings, {@code null} for plaintext
  * @param standardServices whether health and reflection are served too
- * @param executor where service methods run, {@code null} for grpc-java's default
+ * @param executor where grpc runs service methods, unbounded by Courier; {@code null} for {@code callExecutor}
+ * @param callExecutor where service methods run, bounded, when {@code executor} is {@code null}
+ * @param limits what one connection may hold
  * @param interceptors for every call of every service, the standard ones included; the first runs first
  * @param serviceInterceptors by gRPC service name, for that service's calls, after {@code interceptors}
  * @param drainOnShutdown whether a JVM shutdown hook closes the server gracefully
@@ -46,6 +48,8 @@ record ServerConfig(
     ServerTls tls,
     boolean standardServices,
     Executor executor,
+    CallExecutor callExecutor,
+    ServerLimits limits,
     List<ServerInterceptor> interceptors,
     Map<String, List<ServerInterceptor>> serviceInterceptors,
     boolean drainOnShutdown,

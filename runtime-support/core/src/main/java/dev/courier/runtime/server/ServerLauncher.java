@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Turns a {@link ServerConfig} into a listening {@link CourierServer}: checks the concurrency
@@ -42,60 +43,84 @@ final class ServerLauncher {
     ServerBuilder<?> builder = config.inProcessName() != null
         ? InProcessServerBuilder.forName(config.inProcessName()) : netty(config);
     builder.maxInboundMessageSize(config.maxInboundMessageSize());
+    if (builder instanceof NettyServerBuilder netty) {
+      config.limits().applyTo(netty); // connection limits: only a socket has connections to limit
+    }
+    BoundedCalls bounded = null;
     if (config.executor() != null) {
       builder.executor(config.executor());
+    } else {
+      bounded = new BoundedCalls(config.callExecutor());
+      builder.directExecutor(); // BoundedCalls takes the events off the transport's thread
     }
+    UnaryOperator<ServerServiceDefinition> bound = bounded == null ? UnaryOperator.identity() : bounded::apply;
     LiveConcurrency live = config.liveConfig() == null ? null : new LiveConcurrency();
     config.services().forEach(service -> builder.addService(guarded(
         live == null ? ConcurrencyLimit.forServer(service, config.maxConcurrency())
             : ConcurrencyLimit.forServer(service, config.maxConcurrency(), live),
-        withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())))));
+        withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())),
+        bound)));
+    Runnable stopCalls = bounded == null ? () -> { } : bounded::stop;
     if (live != null) {
-      config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
+      try {
+        config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
+      } catch (RuntimeException e) {
+        stopCalls.run();
+        throw e;
+      }
     }
-    HealthStatusManager health = config.standardServices() ? addStandardServices(builder, config) : null;
+    HealthStatusManager health = config.standardServices() ? addStandardServices(builder, config, bound) : null;
     try {
       Server started = builder.build().start();
       LOG.log(Level.DEBUG, () -> "listening on " + started.getListenSockets() + ", tls: " + config.tls()
           + ", maxInboundMessageSize: " + config.maxInboundMessageSize()
-          + ", maxConcurrency: " + config.maxConcurrency());
-      GracefulStop stop = new GracefulStop(started, config.gracePeriod(), register(started, config), health);
+          + ", maxConcurrency: " + config.maxConcurrency() + ", " + config.limits()
+          + ", calls: " + (config.executor() != null ? "the given executor" : config.callExecutor()));
+      GracefulStop stop = new GracefulStop(started, config.gracePeriod(), register(started, config), health,
+          stopCalls);
       if (config.drainOnShutdown()) {
         stop.drainOnShutdown(config.inProcessName() != null ? "courier-server-" + config.inProcessName()
             : "courier-server-" + started.getPort());
       }
       return new CourierServer(started, health, stop);
+    } catch (RuntimeException e) { // the registry refused: the server is stopped already
+      stopCalls.run();
+      throw e;
     } catch (IOException e) {
+      stopCalls.run();
       throw new UncheckedIOException("cannot listen on " + config.listenAddress() + ": " + e.getMessage(), e);
     }
   }
 
   @SuppressWarnings("deprecation") // v1alpha reflection: still the only one older tools speak
-  private static HealthStatusManager addStandardServices(ServerBuilder<?> builder, ServerConfig config) {
+  private static HealthStatusManager addStandardServices(ServerBuilder<?> builder, ServerConfig config,
+      UnaryOperator<ServerServiceDefinition> bound) {
     HealthStatusManager health = new HealthStatusManager();
     for (ServerServiceDefinition service : config.services()) {
       health.setStatus(service.getServiceDescriptor().getName(), HealthCheckResponse.ServingStatus.SERVING);
     }
     for (BindableService standard : List.of(health.getHealthService(), ProtoReflectionServiceV1.newInstance(),
         io.grpc.protobuf.services.ProtoReflectionService.newInstance())) {
-      builder.addService(guarded(standard.bindService(), withContext(ServerAccess.standardServices(), config.interceptors())));
+      builder.addService(guarded(standard.bindService(),
+          withContext(ServerAccess.standardServices(), config.interceptors()), bound));
     }
     return health;
   }
 
   /**
    * {@code service} behind {@code interceptors} (the first given outermost: grpc's {@code
-   * intercept} puts its last outermost) and the request parse guard around all of them, so no
-   * interceptor sees a request that did not parse.
+   * intercept} puts its last outermost), {@code bound} (the call executor) around them, and the
+   * request parse guard around all, so no interceptor sees a request that did not parse.
    */
-  static ServerServiceDefinition guarded(ServerServiceDefinition service, List<ServerInterceptor> interceptors) {
+  static ServerServiceDefinition guarded(ServerServiceDefinition service, List<ServerInterceptor> interceptors,
+      UnaryOperator<ServerServiceDefinition> bound) {
     ServerServiceDefinition intercepted = service;
     if (!interceptors.isEmpty()) {
       List<ServerInterceptor> reversed = new ArrayList<>(interceptors);
       Collections.reverse(reversed);
       intercepted = ServerInterceptors.intercept(service, reversed);
     }
-    return RequestParseGuard.apply(intercepted);
+    return RequestParseGuard.apply(bound.apply(intercepted));
   }
 
   /** {@code interceptors} after the one that gives calls their context and applies access rules. */
