@@ -1,6 +1,7 @@
 package dev.courier.runtime.server;
 
 import io.grpc.Context;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -9,6 +10,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -21,8 +23,11 @@ import java.util.function.Supplier;
  * a task grpc resets the stream and logs a stack trace; with an unbounded pool it starts a thread
  * per call. So the server gives grpc a direct executor (events arrive on the network thread, where
  * the parse guard also runs) and this layer, inside the guard and outside every interceptor, hands
- * them to the bounded executor. A call holds its place from its start until its last event
- * ({@code onComplete} or {@code onCancel}) has run. Thread-safe.
+ * them to the bounded executor. A call holds its place from its start until it is closed (its
+ * answer sent) or its last event ({@code onComplete} or {@code onCancel}) has run, whichever comes
+ * first: so a client that sends its next call on seeing an answer never finds its own previous call
+ * still counted. A pool of platform threads queues the one task that may then briefly exceed the
+ * bound; it never grows past {@code maxCalls} threads. Thread-safe.
  */
 final class BoundedCalls {
   private static final System.Logger LOG = System.getLogger(CourierServer.class.getName());
@@ -70,9 +75,30 @@ final class BoundedCalls {
               + " ran, retry it on another replica", maxCalls, fullMethodName)), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    Offloaded<ReqT> listener = new Offloaded<>(fullMethodName, call, new SerialExecutor(executor), Context.current());
-    listener.start(() -> next.startCall(call, headers));
+    Release release = new Release();
+    ServerCall<ReqT, RespT> releasing = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+      @Override
+      public void close(Status status, Metadata trailers) {
+        release.run(); // before the client can see the answer and send its next call
+        super.close(status, trailers);
+      }
+    };
+    Offloaded<ReqT> listener = new Offloaded<>(fullMethodName, releasing, new SerialExecutor(executor),
+        Context.current(), release);
+    listener.start(() -> next.startCall(releasing, headers));
     return listener;
+  }
+
+  /** Gives a call's place back once: when the call is closed, or after its last event, whichever is first. */
+  private final class Release implements Runnable {
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        admitted.decrementAndGet();
+      }
+    }
   }
 
   /** Hands each event to the call's serial executor, in the call's context; gives the place back after the last. */
@@ -81,13 +107,17 @@ final class BoundedCalls {
     private final ServerCall<ReqT, ?> call;
     private final SerialExecutor serial;
     private final Context context;
-    private ServerCall.Listener<ReqT> delegate; // set and read on the serial executor only
+    private final Runnable release;
+    // Set and read on the serial executor only, whose hand-offs order its tasks' memory effects.
+    private ServerCall.Listener<ReqT> delegate;
 
-    Offloaded(String fullMethodName, ServerCall<ReqT, ?> call, SerialExecutor serial, Context context) {
+    Offloaded(String fullMethodName, ServerCall<ReqT, ?> call, SerialExecutor serial, Context context,
+        Runnable release) {
       this.fullMethodName = fullMethodName;
       this.call = call;
       this.serial = serial;
       this.context = context;
+      this.release = release;
     }
 
     void start(Supplier<ServerCall.Listener<ReqT>> startCall) {
@@ -143,7 +173,7 @@ final class BoundedCalls {
         } finally {
           context.detach(previous);
           if (last) {
-            admitted.decrementAndGet();
+            release.run();
           }
         }
       });

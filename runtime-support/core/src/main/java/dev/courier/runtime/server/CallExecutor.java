@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own, at most {@link #maxCalls()} calls at a time for the whole server. A call beyond that is
  * refused at once with {@code RESOURCE_EXHAUSTED}, on the network thread, before any interceptor
  * or method sees it; never queued, never a thread of its own. A call holds its place from its
- * start until its last event has run, so an open streaming call holds one too, though it holds a
- * thread only while a method of it runs.
+ * start until it is answered (or cancelled), so an open streaming call holds one too, though it
+ * holds a thread only while a method of it runs.
  *
  * <p>{@link #defaults()}: virtual threads on Java 21 and newer, at most {@value
  * #DEFAULT_MAX_VIRTUAL_CALLS} calls; on Java 17 to 20, at most {@value #DEFAULT_MAX_PLATFORM_CALLS}
