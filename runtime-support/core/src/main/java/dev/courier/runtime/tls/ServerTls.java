@@ -1,14 +1,17 @@
 package dev.courier.runtime.tls;
 
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettySslContextServerCredentials;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
 import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -18,8 +21,15 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>PEM keys must be PKCS#8 ({@code BEGIN PRIVATE KEY}, or {@code BEGIN ENCRYPTED PRIVATE KEY}
  * with {@link #withKeyPassword}). Material is read when the value is created, so a missing file
- * fails there. Built on grpc's {@link TlsServerCredentials}. Default: no client certificates
- * asked for.
+ * fails there. Default: no client certificates asked for.
+ *
+ * <p><b>Provider: the JDK's, deliberately.</b> grpc-netty-shaded also carries BoringSSL (netty's
+ * OpenSSL provider) for some platforms and prefers it where it loads, so the same server would
+ * answer differently by platform. With the JDK provider a refused mutual-TLS client sees the same
+ * TLS alert everywhere, and one that blames its certificate: over TLS 1.3, a client certificate
+ * from a CA the server does not trust, or no certificate at all, gets {@code bad_certificate}
+ * (42), where BoringSSL sends {@code internal_error} (80) for the first. The cost is a slower
+ * handshake; bulk encryption uses the same AES instructions either way.
  *
  * <p>Immutable and thread-safe; {@link #toString()} shows no key material and no password.
  */
@@ -91,29 +101,33 @@ public final class ServerTls {
     return trustPem != null || trustManagers != null;
   }
 
-  /** grpc server credentials for this configuration. */
+  /**
+   * grpc server credentials for this configuration, on the JDK's TLS provider (see the class
+   * comment for why not OpenSSL).
+   */
   public ServerCredentials credentials() {
-    TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder();
-    try {
-      if (keyManagers != null) {
-        builder.keyManager(keyManagers.getKeyManagers());
-      } else if (keyPassword != null) {
-        builder.keyManager(stream(certChainPem), stream(privateKeyPem), keyPassword);
-      } else {
-        builder.keyManager(stream(certChainPem), stream(privateKeyPem));
-      }
-      if (trustManagers != null) {
-        builder.trustManager(trustManagers.getTrustManagers());
-      } else if (trustPem != null) {
-        builder.trustManager(stream(trustPem));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen: the streams are in memory
+    SslContextBuilder builder;
+    if (keyManagers != null) {
+      builder = SslContextBuilder.forServer(keyManagers);
+    } else if (keyPassword != null) {
+      builder = SslContextBuilder.forServer(stream(certChainPem), stream(privateKeyPem), keyPassword);
+    } else {
+      builder = SslContextBuilder.forServer(stream(certChainPem), stream(privateKeyPem));
+    }
+    GrpcSslContexts.configure(builder, SslProvider.JDK); // HTTP/2 over ALPN, the ciphers gRPC allows
+    if (trustManagers != null) {
+      builder.trustManager(trustManagers);
+    } else if (trustPem != null) {
+      builder.trustManager(stream(trustPem));
     }
     if (mutual()) {
-      builder.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      builder.clientAuth(ClientAuth.REQUIRE);
     }
-    return builder.build();
+    try {
+      return NettySslContextServerCredentials.create(builder.build());
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("tls: the server's key or certificates cannot be used: " + e.getMessage(), e);
+    }
   }
 
   private static InputStream stream(byte[] bytes) {

@@ -136,6 +136,7 @@ class ServerUnderAttackTest {
     int maxCalls = calls.maxCalls();
     int streams = 1000;
     start(ServerLimits.DEFAULT, calls);
+    ManagementFactory.getThreadMXBean().resetPeakThreadCount(); // the peak of this test, not of the JVM
     Usage before = Usage.now();
     assertServing(50); // the call path warm, so that the attack is not also the first use
     started = new CountDownLatch(maxCalls);
