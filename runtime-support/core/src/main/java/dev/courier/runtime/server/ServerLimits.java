@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>more than {@code maxResetsPerWindow} streams reset by the client within {@code
  *       resetWindow} (the HTTP/2 "rapid reset" attack): {@code GOAWAY ENHANCE_YOUR_CALM};
  *   <li>a connection whose TLS or HTTP/2 handshake is not done within {@code handshakeTimeout}
- *       (a silent TCP connection, say): closed;
- *   <li>metadata (headers) larger than {@code maxInboundMetadataSize} bytes: the call fails with
- *       {@code INTERNAL "Header size exceeded max allowed size"} before it reaches a service.
+ *       (a silent TCP connection, say): closed, after a {@code GOAWAY NO_ERROR};
+ *   <li>metadata (headers) larger than {@code maxInboundMetadataSize} bytes: the stream gets HTTP
+ *       431 before it reaches a service; more than 1.25 times that, and the connection gets {@code
+ *       GOAWAY PROTOCOL_ERROR} (grpc-java's answers, tested in {@code WireBadInputTest}).
  * </ul>
  *
  * @param maxConcurrentCallsPerConnection calls one connection may have open at once; default 200

@@ -26,10 +26,13 @@ import javax.net.ssl.TrustManagerFactory;
  * <p><b>Provider: the JDK's, deliberately.</b> grpc-netty-shaded also carries BoringSSL (netty's
  * OpenSSL provider) for some platforms and prefers it where it loads, so the same server would
  * answer differently by platform. With the JDK provider a refused mutual-TLS client sees the same
- * TLS alert everywhere, and one that blames its certificate: over TLS 1.3, a client certificate
- * from a CA the server does not trust, or no certificate at all, gets {@code bad_certificate}
- * (42), where BoringSSL sends {@code internal_error} (80) for the first. The cost is a slower
- * handshake; bulk encryption uses the same AES instructions either way.
+ * TLS alert on every platform, and one that blames its certificate: over TLS 1.3, a client certificate
+ * from a CA the server does not trust gets {@code certificate_unknown} (46), where BoringSSL sends
+ * {@code internal_error} (80); no certificate at all gets {@code bad_certificate} (42) from a Java
+ * 17 server and {@code certificate_required} (116) from a Java 25 one. (A JDK client offers only
+ * certificates issued by the CAs the server names, so a JDK client whose only certificate is from
+ * another CA sends none.) The cost is a slower handshake; bulk encryption uses the same AES
+ * instructions either way.
  *
  * <p>Immutable and thread-safe; {@link #toString()} shows no key material and no password.
  */

@@ -10,14 +10,20 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,17 +71,27 @@ class TlsRefusalTest {
   }
 
   @Test
-  void aClientCertificateFromAnotherCaGetsAlertBadCertificate() throws Exception {
+  void aClientCertificateFromAnotherCaGetsAlertCertificateUnknown() throws Exception {
     mutualTlsServer();
 
-    assertThat(refusal(strangerCert, "TLSv1.3")).isEqualTo("Received fatal alert: bad_certificate");
+    assertThat(refusal(strangerCert, "TLSv1.3")).endsWith("Received fatal alert: certificate_unknown");
   }
 
   @Test
-  void aClientWithoutACertificateGetsAlertBadCertificate() throws Exception {
+  void aClientWithoutACertificateGetsAlertBadCertificateOrCertificateRequiredByJavaVersion() throws Exception {
     mutualTlsServer();
 
-    assertThat(refusal(null, "TLSv1.3")).isEqualTo("Received fatal alert: bad_certificate");
+    String refusal = refusal(null, "TLSv1.3");
+    // Java 17's TLS 1.3 server says bad_certificate (42); Java 25's says certificate_required (116),
+    // the alert TLS 1.3 defines for it. Between them: not measured here.
+    int java = Runtime.version().feature();
+    if (java <= 17) {
+      assertThat(refusal).endsWith("Received fatal alert: bad_certificate");
+    } else if (java >= 25) {
+      assertThat(refusal).endsWith("Received fatal alert: certificate_required");
+    } else {
+      assertThat(refusal).containsAnyOf("bad_certificate", "certificate_required");
+    }
   }
 
   @Test
@@ -137,13 +153,63 @@ class TlsRefusalTest {
       keyManagers.init(keys, new char[0]);
     }
     SSLContext context = SSLContext.getInstance(protocol);
-    context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+    KeyManager[] presenting = keyManagers == null ? null
+        : new KeyManager[] {new AlwaysPresenting((X509ExtendedKeyManager) keyManagers.getKeyManagers()[0])};
+    context.init(presenting, trustManagers.getTrustManagers(), null);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port());
     socket.setSoTimeout(10_000);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {"h2"});
     socket.setSSLParameters(parameters);
     return socket;
+  }
+
+  /**
+   * Presents the client's certificate whatever CAs the server names, as OpenSSL-based clients do:
+   * the JDK's own key manager (Java 21+) offers none that the named CAs did not issue, and the
+   * server would then see no certificate at all.
+   */
+  private static final class AlwaysPresenting extends X509ExtendedKeyManager {
+    private final X509ExtendedKeyManager delegate;
+
+    AlwaysPresenting(X509ExtendedKeyManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+      return "client";
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+      return "client";
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+      return new String[] {"client"};
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+      return delegate.getServerAliases(keyType, issuers);
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+      return delegate.chooseServerAlias(keyType, issuers, socket);
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+      return delegate.getCertificateChain(alias);
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+      return delegate.getPrivateKey(alias);
+    }
   }
 
   private static byte[] readUntilClosed(InputStream in) throws IOException {
