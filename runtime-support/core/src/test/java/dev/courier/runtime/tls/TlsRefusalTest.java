@@ -125,17 +125,27 @@ class TlsRefusalTest {
     }
   }
 
-  /** The handshake (and first read) of a client presenting {@code certificate}; returns the failure's message. */
+  /**
+   * The handshake (and first read) of a client presenting {@code certificate}; returns the alert's
+   * message. The server's alert can race the client's last handshake write, which then meets the
+   * closed socket ("Broken pipe") before the alert is read: such a try is made again, a few times.
+   */
   private String refusal(TestCertificates.Issued certificate, String protocol) throws Exception {
-    try (SSLSocket socket = tlsSocket(certificate, protocol)) {
-      socket.startHandshake();
-      // TLS 1.3: the server checks the client's certificate after the client's Finished, so the
-      // alert arrives on the first read (a write could meet the closed socket first).
-      socket.getInputStream().read();
-      throw new AssertionError("the server accepted the client");
-    } catch (SSLException refused) {
-      return refused.getMessage();
+    java.net.SocketException lost = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (SSLSocket socket = tlsSocket(certificate, protocol)) {
+        socket.startHandshake();
+        // TLS 1.3: the server checks the client's certificate after the client's Finished, so the
+        // alert arrives on the first read (a write could meet the closed socket first).
+        socket.getInputStream().read();
+        throw new AssertionError("the server accepted the client");
+      } catch (SSLException refused) {
+        return refused.getMessage();
+      } catch (java.net.SocketException raced) {
+        lost = raced;
+      }
     }
+    throw lost;
   }
 
   private SSLSocket tlsSocket(TestCertificates.Issued certificate, String protocol) throws Exception {
