@@ -79,14 +79,16 @@ public final class CodegenPipeline {
       return new CodegenOutcome(0, false, 0, 0, deleted, 0);
     }
     DependencyScanCache scans = new DependencyScanCache(work.resolve("dependency-scan.txt"));
-    Fingerprint fingerprint = Fingerprint.of(request, protos, scans);
-    scans.store();
     Map<Path, List<String>> previous = new LinkedHashMap<>();
     previous.put(request.outputDirectory(), writer.previousFiles());
     if (docsWriter.isPresent()) {
       previous.put(request.docs().get().outputDirectory(), docsWriter.get().previousFiles());
     }
-    Optional<String> stale = cache.staleReason(fingerprint, previous);
+    // Without a state (a clean build) there is nothing to compare with: the fingerprint is taken
+    // after the imports are extracted, from the jar listings of that same pass.
+    Optional<String> stale = cache.hasState()
+        ? cache.staleReason(Fingerprint.of(request, protos, scans), previous)
+        : Optional.of("no previous generation state in " + work.resolve("fingerprint.txt"));
     if (stale.isEmpty()) {
       log.info("Courier: " + protos.size() + " proto files unchanged, generation skipped");
       int docFiles = request.docs().map(d -> previous.get(d.outputDirectory()).size()).orElse(0);
@@ -94,8 +96,10 @@ public final class CodegenPipeline {
     }
     log.debug("Courier: generating because " + stale.get());
     cache.invalidate();
-    Written written = write(request, protos.size(), generate(request, protos), writer, docsWriter);
-    cache.store(fingerprint);
+    Generated generated = generate(request, protos, scans);
+    scans.store();
+    Written written = write(request, protos.size(), generated, writer, docsWriter);
+    cache.store(generated.fingerprint());
     log.info(written.summary());
     return written.outcome();
   }
@@ -117,46 +121,109 @@ public final class CodegenPipeline {
             + request.excludes(), present.size(), request.protoSourceRoot(), listed));
   }
 
-  /** The files of one run, generated and not yet written. */
-  private record Generated(List<OutputFile> sources, List<OutputFile> docs) {}
+  /** The files of one run, generated and not yet written, and the fingerprint of its inputs. */
+  private record Generated(List<OutputFile> sources, List<OutputFile> docs, Fingerprint fingerprint) {}
 
   /** What writing them did, and the line that says so. */
   private record Written(CodegenOutcome outcome, String summary) {}
 
   /**
-   * Runs protoc, reads the model once, and generates the sources and the docs from it. The docs'
-   * templates are parsed on a second thread while protoc runs, and rendered there while this one
-   * writes the Java sources: on a clean build FreeMarker's start-up is then off the critical path.
+   * Runs protoc, reads the model once, and generates the sources and the docs from it, using both
+   * cores: protoc runs twice at once, one process for the descriptor set the model is read from and
+   * one for the message classes ({@code --java_out}, most of protoc's work), so the service classes
+   * are generated while protoc still writes the messages; the docs' templates are parsed on a third
+   * thread while protoc runs, and rendered there while this one writes the service classes.
    */
-  private Generated generate(CodegenRequest request, List<String> protos) throws BuildException, IOException {
-    ExecutorService docsThread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "courier-docs");
+  private Generated generate(CodegenRequest request, List<String> protos, DependencyScanCache scans)
+      throws BuildException, IOException {
+    ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "courier-worker");
       t.setDaemon(true);
       return t;
     });
+    Optional<Future<List<OutputFile>>> messages = Optional.empty();
     try {
       Optional<Future<DocsGenerator.Prepared>> templates = request.docs().map(d ->
-          docsThread.submit(() -> DocsGenerator.prepare(d.templateDirectory().orElse(null))));
-      FileDescriptorSet set = runProtoc(request, protos);
-      List<OutputFile> sources = new ArrayList<>();
+          workers.submit(() -> DocsGenerator.prepare(d.templateDirectory().orElse(null))));
+      Path work = request.workDirectory();
+      ImportPathLayout.ImportPath importPath =
+          new ImportPathLayout(work).prepare(request.protoSourceRoot(), request.dependencyPaths(), scans);
+      log.debug("Courier: import path " + importPath.directories() + ", " + importPath.dependencyProtoCount()
+          + " .proto files from dependencies");
+      Fingerprint fingerprint = Fingerprint.of(request, protos, scans);
+      List<Path> inputs = protos.stream().map(p -> request.protoSourceRoot().resolve(p)).toList();
+      Path protoc = request.protoc().resolve();
       if (request.generateMessages()) {
-        sources.addAll(collect(request.workDirectory().resolve("java-out")));
+        Path javaOut = work.resolve("java-out");
+        FileTrees.deleteRecursively(javaOut);
+        Files.createDirectories(javaOut);
+        ProtocInvocation java = new ProtocInvocation(importPath.directories(), inputs, Optional.empty(),
+            Optional.of(javaOut));
+        // Its warnings are the descriptor run's too: print them once.
+        messages = Optional.of(workers.submit(() -> {
+          new ProtocRunner(protoc, BuildLog.silent()).run(java, work.resolve("protoc-java-args.txt"));
+          return collect(javaOut);
+        }));
       }
+      Path descriptorSet = work.resolve("descriptor-set.pb");
+      Files.deleteIfExists(descriptorSet);
+      new ProtocRunner(protoc, log).run(new ProtocInvocation(importPath.directories(), inputs,
+          Optional.of(descriptorSet), Optional.empty()), work.resolve("protoc-args.txt"));
+      FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(descriptorSet));
       CodegenModel model = readModel(set, protos, request.javaNames());
       Optional<BuildException> missing = request.runtimeCheck()
           .failure(!model.services().isEmpty(), request.generateMessages());
       if (missing.isPresent()) {
         throw missing.get();
       }
-      Optional<Future<List<GeneratedFile>>> docs = templates.map(prepared -> docsThread.submit(() ->
+      Optional<Future<List<GeneratedFile>>> docs = templates.map(prepared -> workers.submit(() ->
           prepared.get().generate(model, request.docs().get().generator())));
+      List<OutputFile> sources = new ArrayList<>();
+      List<OutputFile> services = new ArrayList<>();
       for (GeneratedFile file : generator.generate(model.services())) {
-        sources.add(OutputFile.of(file));
+        services.add(OutputFile.of(file));
       }
+      if (messages.isPresent()) {
+        sources.addAll(join(messages.get()));
+      }
+      sources.addAll(services);
       List<OutputFile> rendered = docs.isPresent() ? docsOf(docs.get(), request.docs().get()) : List.of();
-      return new Generated(sources, rendered);
+      return new Generated(sources, rendered, fingerprint);
     } finally {
-      docsThread.shutdownNow();
+      // When this run fails first, let the --java_out protoc end before the next run clears its folder.
+      messages.ifPresent(CodegenPipeline::awaitQuietly);
+      workers.shutdownNow();
+    }
+  }
+
+  private static void awaitQuietly(Future<?> task) {
+    try {
+      task.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      // reported by the run that failed first, or by join
+    }
+  }
+
+  /** The message classes of the {@code --java_out} run, or its failure. */
+  private static List<OutputFile> join(Future<List<OutputFile>> messages) throws BuildException, IOException {
+    try {
+      return messages.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BuildException("Courier: interrupted while protoc was running", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof BuildException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new BuildException("Courier: protoc --java_out failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -201,27 +268,6 @@ public final class CodegenPipeline {
     CodegenOutcome outcome = new CodegenOutcome(protoFiles, false, files.size(), written, deleted,
         generated.docs().size());
     return new Written(outcome, summary);
-  }
-
-  private FileDescriptorSet runProtoc(CodegenRequest request, List<String> protos)
-      throws BuildException, IOException {
-    Path work = request.workDirectory();
-    ImportPathLayout.ImportPath importPath =
-        new ImportPathLayout(work).prepare(request.protoSourceRoot(), request.dependencyPaths());
-    log.debug("Courier: import path " + importPath.directories() + ", " + importPath.dependencyProtoCount()
-        + " .proto files from dependencies");
-    Path javaOut = work.resolve("java-out");
-    FileTrees.deleteRecursively(javaOut);
-    if (request.generateMessages()) {
-      Files.createDirectories(javaOut);
-    }
-    Path descriptorSet = work.resolve("descriptor-set.pb");
-    Files.deleteIfExists(descriptorSet);
-    List<Path> inputs = protos.stream().map(p -> request.protoSourceRoot().resolve(p)).toList();
-    ProtocInvocation invocation = new ProtocInvocation(importPath.directories(), inputs, descriptorSet,
-        request.generateMessages() ? Optional.of(javaOut) : Optional.empty());
-    new ProtocRunner(request.protoc().resolve(), log).run(invocation, work.resolve("protoc-args.txt"));
-    return FileDescriptorSet.parseFrom(Files.readAllBytes(descriptorSet));
   }
 
   private static CodegenModel readModel(FileDescriptorSet set, List<String> protos, Map<String, String> javaNames)

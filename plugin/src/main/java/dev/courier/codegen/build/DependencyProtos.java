@@ -52,6 +52,14 @@ final class DependencyProtos {
    * path is already there. Returns how many files were copied.
    */
   static int extract(Path path, Path target) throws IOException {
+    return extract(path, target, new ArrayList<>());
+  }
+
+  /**
+   * As {@link #extract(Path, Path)}, adding to {@code lines} the jar's {@link #fingerprintLines}
+   * from the same pass (nothing for a folder), so the fingerprint need not open the jar again.
+   */
+  static int extract(Path path, Path target, List<String> lines) throws IOException {
     int copied = 0;
     if (Files.isDirectory(path)) {
       for (String name : protoNamesInFolder(path)) {
@@ -68,6 +76,7 @@ final class DependencyProtos {
         while (entries.hasMoreElements()) {
           ZipEntry e = entries.nextElement();
           if (isProto(e)) {
+            lines.add(e.getName() + " " + e.getSize() + " " + Long.toHexString(e.getCrc()));
             Path out = FileTrees.resolveInside(target, e.getName());
             if (!Files.exists(out)) {
               Files.createDirectories(out.getParent());
@@ -79,6 +88,7 @@ final class DependencyProtos {
           }
         }
       }
+      lines.sort(null);
     }
     return copied;
   }

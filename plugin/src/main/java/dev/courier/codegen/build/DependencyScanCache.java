@@ -64,6 +64,15 @@ final class DependencyScanCache {
     return digestOf(DependencyProtos.fingerprintLines(dependency));
   }
 
+  /** Records the listing of a jar read for another reason (extracting its protos), as if {@link #digest} read it. */
+  void remember(Path jar, List<String> lines) throws IOException {
+    if (Files.isRegularFile(jar)) {
+      BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+      previous.put(jar.toString(),
+          new Entry(attributes.size(), attributes.lastModifiedTime().toMillis(), digestOf(lines)));
+    }
+  }
+
   /** Writes what this run read, for the next one. */
   void store() throws IOException {
     List<String> lines = new ArrayList<>();

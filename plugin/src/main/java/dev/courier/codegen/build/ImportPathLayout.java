@@ -52,11 +52,20 @@ final class ImportPathLayout {
    * @param dependencyPaths jars or folders in classpath order
    */
   public ImportPath prepare(Path protoSourceRoot, List<Path> dependencyPaths) throws IOException {
+    return prepare(protoSourceRoot, dependencyPaths, null);
+  }
+
+  /** As {@link #prepare(Path, List)}, telling {@code scans} (when not null) each jar's listing. */
+  ImportPath prepare(Path protoSourceRoot, List<Path> dependencyPaths, DependencyScanCache scans) throws IOException {
     FileTrees.deleteRecursively(dependencyProtos());
     Files.createDirectories(dependencyProtos());
     int extracted = 0;
     for (Path dependency : dependencyPaths) {
-      extracted += DependencyProtos.extract(dependency, dependencyProtos());
+      List<String> lines = new java.util.ArrayList<>();
+      extracted += DependencyProtos.extract(dependency, dependencyProtos(), lines);
+      if (scans != null) {
+        scans.remember(dependency, lines);
+      }
     }
     FileTrees.deleteRecursively(builtinProtos());
     Files.createDirectories(builtinProtos());

@@ -77,6 +77,11 @@ final class IncrementalCache {
     return Optional.empty();
   }
 
+  /** Whether a previous run left a state at all; without one every run generates (a clean build). */
+  public boolean hasState() {
+    return Files.isRegularFile(stateFile);
+  }
+
   /** Forgets the last state, so a run that fails half-way is redone next time. */
   public void invalidate() throws IOException {
     Files.deleteIfExists(stateFile);

@@ -10,12 +10,13 @@ import java.util.Optional;
  *
  * @param importPath {@code --proto_path} folders in search order; the first is the source root
  * @param inputs absolute paths of the files to compile, all below the first import folder
- * @param descriptorSetOut where {@code --descriptor_set_out} writes (with imports and source info)
+ * @param descriptorSetOut where {@code --descriptor_set_out} writes (with imports and source info);
+ *     empty to skip it
  * @param javaOut where {@code --java_out} writes message classes; empty to skip them
  * @since 0.1.0
  */
 record ProtocInvocation(
-    List<Path> importPath, List<Path> inputs, Path descriptorSetOut, Optional<Path> javaOut) {
+    List<Path> importPath, List<Path> inputs, Optional<Path> descriptorSetOut, Optional<Path> javaOut) {
 
   public ProtocInvocation {
     importPath = List.copyOf(importPath);
@@ -30,9 +31,11 @@ record ProtocInvocation(
     for (Path dir : importPath) {
       args.add("--proto_path=" + dir);
     }
-    args.add("--descriptor_set_out=" + descriptorSetOut);
-    args.add("--include_imports");
-    args.add("--include_source_info");
+    descriptorSetOut.ifPresent(out -> {
+      args.add("--descriptor_set_out=" + out);
+      args.add("--include_imports");
+      args.add("--include_source_info");
+    });
     javaOut.ifPresent(dir -> args.add("--java_out=" + dir));
     for (Path input : inputs) {
       args.add(input.toString());
