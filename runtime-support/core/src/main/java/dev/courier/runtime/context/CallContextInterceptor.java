@@ -66,7 +66,7 @@ public final class CallContextInterceptor implements ServerInterceptor {
       call.close(status, new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(keyHolder(), context),
+    return Contexts.interceptCall(Context.current().withValue(CallContext.key(), context),
         new ResponseMetadataCall<>(call, context.response()), headers, next);
   }
 
@@ -83,10 +83,6 @@ public final class CallContextInterceptor implements ServerInterceptor {
     principal.ifPresent(context::principal);
     MethodAccess rules = access.get(method);
     return rules == null ? Optional.empty() : rules.refusal(principal);
-  }
-
-  private static Context.Key<CallContext> keyHolder() {
-    return CallContext.key();
   }
 
   private static PeerIdentity peerIdentity(SSLSession session) {
