@@ -8,7 +8,9 @@ import java.util.Optional;
 
 /**
  * The outcomes of the most recent requests, by request id, so that a duplicate is answered without
- * running the handler again. Bounded: the least recently used entry goes first. Thread-safe.
+ * running the handler again. Bounded: the oldest entry goes first (a duplicate comes soon after its
+ * original, so insertion order serves as well as access order, and a lookup then changes nothing,
+ * where access order made every lookup a write to the list). Thread-safe.
  */
 final class DedupCache {
   /** What a request ended in: the reply to send again, or none (fire-and-forget). */
@@ -18,7 +20,7 @@ final class DedupCache {
 
   DedupCache(int capacity) {
     atLeastOne("dedupCapacity", capacity);
-    this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, true) {
+    this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, false) {
       private static final long serialVersionUID = 1L;
 
       @Override

@@ -227,13 +227,14 @@ public final class QueueClientRuntime implements AutoCloseable {
 
     private void onReply(QueueMessage reply) {
       String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
-      if (correlationId != null && !ownCall(correlationId)) {
-        // Another client's reply, on a reply queue shared by several clients (such as every
-        // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
-        return;
-      }
       PendingCall p = correlationId == null ? null : pending.remove(correlationId);
       if (p == null) {
+        if (correlationId != null && !ownCall(correlationId)) {
+          // Another client's reply, on a reply queue shared by several clients (such as every
+          // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
+          // Checked only on a miss: the common reply finds its call at once.
+          return;
+        }
         // The call is gone, and with it its method: a reply carries only the correlation id.
         counters.record(QueueEvent.LATE_REPLY, "");
         return;
