@@ -6,6 +6,14 @@
 
 # Servers to call: host:port[,host:port...], each optionally ;weight=N
 #courier.${service.fullName}.targets=127.0.0.1:8080
+
+# Passive health, for the whole client: failures in a row that eject an endpoint; its first ejection,
+# after which one probe call goes to it, doubling on each failed probe up to maxEjection; and the
+# slow start of a recovered endpoint, from 10% of a full share of calls to 100% over slowStart (0s: off)
+#courier.${service.fullName}.health.failureThreshold=5
+#courier.${service.fullName}.health.baseEjection=1s
+#courier.${service.fullName}.health.maxEjection=60s
+#courier.${service.fullName}.health.slowStart=1s
 <#list service.methods as m>
 
 # ${m.name} (${m.kind?lower_case?replace("_", "-")})<#if m.comment?has_content>: ${m.comment?replace("\n", " ")}</#if>

@@ -37,6 +37,9 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private ScheduledFuture<?> timer; // guarded by this
   private boolean closed; // guarded by this
   private long timeoutNanos; // guarded by this
+  private boolean started; // guarded by this
+  /** A cancel asked for while the call was still being started; {@code null} for none. */
+  private String cancelWhy; // guarded by this
 
   AttemptListener(UnaryCall<ReqT, RespT> owner, CallPipeline pipeline, String methodName, EndpointNode node,
       long startedAt) {
@@ -49,6 +52,50 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
 
   ClientCall<ReqT, RespT> call() {
     return call;
+  }
+
+  EndpointNode node() {
+    return node;
+  }
+
+  /**
+   * Cancels the attempt's call. One asked for while the call is still being started (an attempt
+   * that answered first on another thread cancels the losers) runs once {@link #started()}: grpc's
+   * call must not be cancelled while its {@code start} runs on another thread (its retriable
+   * stream then fails with a NullPointerException inside the winner's callback).
+   */
+  void cancel(String why) {
+    synchronized (this) {
+      if (!started) {
+        if (cancelWhy == null) {
+          cancelWhy = why;
+        }
+        return;
+      }
+    }
+    call.cancel(why, null);
+  }
+
+  /** The owner has started the call (start, request, message, half-close); runs a cancel asked for meanwhile. */
+  void started() {
+    String why;
+    synchronized (this) {
+      started = true;
+      why = cancelWhy;
+    }
+    if (why != null) {
+      call.cancel(why, null);
+    }
+  }
+
+  /**
+   * Fails the attempt with {@code DEADLINE_EXCEEDED} now: the call's deadline passed while it
+   * ran. Counts against the endpoint like a timeout of the attempt's own.
+   */
+  void expire() {
+    disarm();
+    timedOut = true;
+    cancel("the call's deadline passed");
   }
 
   void setCall(ClientCall<ReqT, RespT> call) {
@@ -106,7 +153,7 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
 
   private void timeOut() {
     timedOut = true;
-    call.cancel("the attempt's deadline passed", null);
+    cancel("the attempt's deadline passed");
   }
 
   @Override

@@ -164,7 +164,7 @@ final class CallPipeline implements AutoCloseable {
     Resolved r = resolved.get(method);
     if (r == null) {
       MethodPolicy policy = livePolicies.policyOf(live, method);
-      Balancer balancer = balancers.get(policy.balancer().orElse(config.balancer()));
+      Balancer balancer = balancers.get(config.balancerOf(method, policy));
       RetryDecider decider = RetryDecider.of(policy.retry(), policy.idempotent(), policy.hedge().orElse(null),
           live.budget() != null ? live.budget() : config.retryBudget(), config.random());
       r = new Resolved(policy, balancer, decider);

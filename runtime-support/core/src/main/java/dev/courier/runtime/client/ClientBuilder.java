@@ -41,7 +41,7 @@ import java.util.random.RandomGenerator;
  * built. Setters check their arguments at once and fail with {@code "name: value (expected:
  * ...)"} (or a {@link NullPointerException} naming the argument).
  *
- * <p>Defaults: round robin, the declared policies, plaintext channels, no interceptors, no call
+ * <p>Defaults: {@code LEAST_LOADED} (or {@code CONSISTENT_HASH} for a method with a hash key), the declared policies, plaintext channels, no interceptors, no call
  * credentials, {@link PassiveHealth#DEFAULT}, a {@link RetryBudget#defaults() default budget} per built client on
  * this builder's clock, no callback executor, no listener, {@code System::nanoTime},
  * thread-local randomness, and one shared daemon scheduler thread.
@@ -52,7 +52,7 @@ public final class ClientBuilder<C> {
   private final String serviceName;
   private final Function<ClientRuntime, C> factory;
   private final List<Endpoint> endpoints = new ArrayList<>();
-  private BalancerKind balancer = BalancerKind.ROUND_ROBIN;
+  private BalancerKind balancer; // null: by method (see balancer(...))
   private UnaryOperator<MethodPolicy.Builder> serviceOverride = UnaryOperator.identity();
   private final Map<String, UnaryOperator<MethodPolicy.Builder>> methodOverrides = new LinkedHashMap<>();
   private EndpointSource endpointSource;
@@ -182,6 +182,11 @@ public final class ClientBuilder<C> {
     return this;
   }
 
+  /** The passive health set so far; for {@link ClientProperties}. */
+  PassiveHealth currentPassiveHealth() {
+    return passiveHealth;
+  }
+
   /** Passive health checking; default {@link PassiveHealth#DEFAULT}. */
   public ClientBuilder<C> passiveHealth(PassiveHealth health) {
     this.passiveHealth = Objects.requireNonNull(health, "health");
@@ -230,7 +235,12 @@ public final class ClientBuilder<C> {
     return this;
   }
 
-  /** The balancer for methods that declare none; default {@code ROUND_ROBIN}. */
+  /**
+   * The balancer for methods that declare none. Default: {@code LEAST_LOADED} (power of two
+   * choices on latency and calls in flight), or {@code CONSISTENT_HASH} for a method that
+   * declares a {@code hash_key}. {@code ROUND_ROBIN} and the others stay available here and in the
+   * {@code .proto}.
+   */
   public ClientBuilder<C> balancer(BalancerKind kind) {
     this.balancer = Objects.requireNonNull(kind, "kind");
     return this;

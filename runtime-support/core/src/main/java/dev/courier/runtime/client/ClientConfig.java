@@ -36,7 +36,7 @@ import java.util.random.RandomGenerator;
  * @param nanoClock the clock for deadlines, backoff, budget and health
  * @param random for balancers and jitter
  * @param scheduler runs backoff, hedge and attempt-timeout timers
- * @param balancer for methods that declare none
+ * @param balancer for methods that declare none; {@code null} for the default (see {@link #balancerOf})
  * @param serviceOverride applied to the declared policy of every method
  * @param methodOverrides by full method name, applied after {@code serviceOverride}
  * @param interceptors wrap every channel the client opens, whatever its factory; the first runs first
@@ -73,11 +73,25 @@ record ClientConfig(
     Objects.requireNonNull(nanoClock, "nanoClock");
     Objects.requireNonNull(random, "random");
     Objects.requireNonNull(scheduler, "scheduler");
-    Objects.requireNonNull(balancer, "balancer");
     Objects.requireNonNull(serviceOverride, "serviceOverride");
     methodOverrides = Map.copyOf(methodOverrides);
     interceptors = List.copyOf(interceptors);
     methods = List.copyOf(methods);
+  }
+
+  /**
+   * The balancer of {@code method} with the effective {@code policy}: the declared one, else the
+   * client's, else {@code CONSISTENT_HASH} for a method with a hash key and {@code LEAST_LOADED}
+   * for the others.
+   */
+  BalancerKind balancerOf(RpcMethod<?, ?> method, MethodPolicy policy) {
+    if (policy.balancer().isPresent()) {
+      return policy.balancer().get();
+    }
+    if (balancer != null) {
+      return balancer;
+    }
+    return method.hasHashKey() ? BalancerKind.CONSISTENT_HASH : BalancerKind.LEAST_LOADED;
   }
 
   /**

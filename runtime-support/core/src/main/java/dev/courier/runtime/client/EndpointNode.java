@@ -24,9 +24,18 @@ import java.util.function.ToLongFunction;
  * alone; when no other estimate is known the first sample is taken as is. One hiccup of a fast
  * replica fades within a few calls, while a replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
  * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
- * and then and can win back its traffic. A failed attempt counts as at least twice the estimate
+ * and then and can win back its traffic. While unary attempts are in flight and none has finished
+ * for longer than the estimate (a replica that hangs), the time since the last one finished is the
+ * estimate: a hung replica stops winning picks within a millisecond or two instead of taking calls
+ * until the first of them times out. A failed attempt counts as at least twice the estimate
  * (and at least 1 ms), so a replica that fails fast does not look fast. Which failures count
  * against the endpoint is {@link Retryability#isServerFault}.
+ *
+ * <p>An ejection forgets the estimate, and attempts that end while the node is ejected or waiting
+ * for its probe leave it unknown (0): what they measured were failures. So when the ejection ends,
+ * balancers that score on latency compare the node on its calls in flight alone and send it its
+ * probe soon, instead of passing it over until an estimate inflated by failures has faded; once the
+ * probe succeeds, the node starts again from the cluster's estimate.
  */
 final class EndpointNode implements Node {
   private static final System.Logger LOG = System.getLogger(EndpointNode.class.getName());
@@ -43,6 +52,10 @@ final class EndpointNode implements Node {
   private final CourierListener listener;
   private final long slowStartNanos;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Unary attempts in flight (streams run long and are left out of the stall). */
+  private final AtomicInteger unaryInFlight = new AtomicInteger();
+  /** When a unary attempt last finished here, or the first one started after none was in flight. */
+  private volatile long progressAt;
   private volatile long latencyNanos;
   private volatile long lastSampleAt;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
@@ -96,11 +109,12 @@ final class EndpointNode implements Node {
     if (estimate == 0) {
       return 0;
     }
-    long idle = nanoClock.getAsLong() - lastSampleAt;
-    if (idle < DECAY_START_NANOS) {
-      return estimate;
+    long now = nanoClock.getAsLong();
+    long idle = now - lastSampleAt;
+    if (idle >= DECAY_START_NANOS) {
+      estimate = (long) (estimate * Math.pow(0.5, (double) idle / HALF_LIFE_NANOS));
     }
-    return (long) (estimate * Math.pow(0.5, (double) idle / HALF_LIFE_NANOS));
+    return unaryInFlight.get() > 0 ? Math.max(estimate, now - progressAt) : estimate;
   }
 
   /**
@@ -159,11 +173,20 @@ final class EndpointNode implements Node {
     return age < (probeStarted ? health.maxEjection() : health.baseEjection()).toNanos();
   }
 
+  /** A stream started on the node. */
   void onStart() {
     inFlight.incrementAndGet();
     if (probeOut && !probeStarted) {
       probeStarted = true;
     }
+  }
+
+  /** A unary attempt started on the node at {@code now} (its {@code startedAt}). */
+  void onStart(long now) {
+    if (unaryInFlight.getAndIncrement() == 0) {
+      progressAt = now;
+    }
+    onStart();
   }
 
   /**
@@ -213,7 +236,17 @@ final class EndpointNode implements Node {
    * endpoint is now ejected for, in ns, when this attempt ejected it, else 0.
    */
   long onFinish(long startedAt, Status.Code code, long now) {
+    progressAt = now;
+    unaryInFlight.decrementAndGet();
     inFlight.decrementAndGet();
+    if (!ejected) {
+      sample(startedAt, code, now);
+    }
+    return outcome(code, now, probeOut && probeAt == startedAt, startedAt);
+  }
+
+  /** Moves the latency estimate towards the attempt's duration (a failure counts as slow). */
+  private void sample(long startedAt, Status.Code code, long now) {
     long sample = Math.max(now - startedAt, 1);
     long estimate = latencyNanos;
     if (estimate == 0) {
@@ -224,7 +257,6 @@ final class EndpointNode implements Node {
     }
     latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
     lastSampleAt = now;
-    return outcome(code, now, probeOut && probeAt == startedAt, startedAt);
   }
 
   /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
@@ -283,6 +315,7 @@ final class EndpointNode implements Node {
       ejectedUntil = now + interval;
       ejected = true;
       probeOut = false;
+      latencyNanos = 0;
       rampStart.set(NO_RAMP);
       listener.onEjection(endpoint.authority(), interval);
       return interval;

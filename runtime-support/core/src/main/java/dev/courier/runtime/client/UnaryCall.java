@@ -21,8 +21,15 @@ import java.util.concurrent.TimeUnit;
  * One unary call through the pipeline: the concurrency of its attempts. Every rule (retry or
  * stop, after how long, whether a hedge may start, how long an attempt may run) is asked of the
  * method's {@link RetryDecider}; this class runs what it answers: attempts and hedges at once,
- * cancellation, and three kinds of timers on the client's scheduler (backoff, hedge delay, and
- * each attempt's deadline). The result completes {@link #future()}.
+ * cancellation, and four kinds of timers on the client's scheduler (backoff, hedge delay, an
+ * attempt's own timeout when it is shorter than what is left of the call, and the call's
+ * deadline). The result completes {@link #future()}.
+ *
+ * <p><b>Deadlines end on time.</b> The call's own timer fails it with {@code DEADLINE_EXCEEDED}
+ * at its deadline on the client's clock and only then cancels the attempts still running (which
+ * count against their endpoints as timeouts). It does not wait for gRPC to report each attempt's
+ * end, which comes late when the network threads are busy; the future then completes on the
+ * scheduler's thread (or the callback executor).
  *
  * <p>Thread-safe: attempts (and hedges) may run at once on different gRPC threads. The call's
  * state is guarded by {@code this}; gRPC and the listener are never called while the lock is held.
@@ -59,6 +66,7 @@ final class UnaryCall<ReqT, RespT> {
   private boolean done; // guarded by this
   private boolean cancelled; // guarded by this
   private ScheduledFuture<?> hedgeTimer; // guarded by this
+  private ScheduledFuture<?> deadlineTimer; // guarded by this
   private volatile long startedAt;
 
   UnaryCall(CallPipeline pipeline, RpcMethod<ReqT, RespT> method, ReqT request, String key, Duration deadline,
@@ -83,6 +91,9 @@ final class UnaryCall<ReqT, RespT> {
     startedAt = pipeline.now();
     pipeline.listener().onCallStart(method.fullName());
     decider.onCall();
+    if (deadlineAt != RetryDecider.NO_DEADLINE && deadlineAt - startedAt > 0) {
+      armDeadline(deadlineAt - startedAt);
+    }
     attempt();
     if (decider.hedges()) {
       scheduleHedge();
@@ -97,12 +108,56 @@ final class UnaryCall<ReqT, RespT> {
       running = List.copyOf(live);
     }
     for (AttemptListener<ReqT, RespT> attempt : running) {
-      attempt.call().cancel(why, null);
+      attempt.cancel(why);
+    }
+  }
+
+  private void armDeadline(long delayNanos) {
+    ScheduledFuture<?> timer = pipeline.schedule(this::expire, delayNanos);
+    synchronized (this) {
+      if (!done) {
+        deadlineTimer = timer;
+        return;
+      }
+    }
+    timer.cancel(false);
+  }
+
+  /**
+   * The call's deadline passed: it fails now, with the attempts still running listed as timed
+   * out, and then they are cancelled.
+   */
+  private void expire() {
+    List<AttemptListener<ReqT, RespT>> running;
+    List<CourierException.Attempt> all;
+    ScheduledFuture<?> timer;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      running = List.copyOf(live);
+      live.clear();
+      if (attempts == null) {
+        attempts = new ArrayList<>(2);
+      }
+      for (AttemptListener<ReqT, RespT> attempt : running) {
+        attempts.add(new CourierException.Attempt(attempt.node().endpoint().authority(),
+            Status.Code.DEADLINE_EXCEEDED, "still running when the call's deadline passed"));
+      }
+      all = List.copyOf(attempts);
+      timer = hedgeTimer;
+    }
+    CallPipeline.cancel(timer);
+    fail(Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed"), null, StopReason.DEADLINE, null,
+        all);
+    for (AttemptListener<ReqT, RespT> attempt : running) {
+      attempt.expire();
     }
   }
 
   private void scheduleHedge() {
-    ScheduledFuture<?> timer = pipeline.schedule(context.wrap(this::hedge), decider.hedgeDelayNanos());
+    ScheduledFuture<?> timer = pipeline.schedule(context.wrap(this::hedge), decider.hedgeDelayNanos(pipeline.now()));
     synchronized (this) {
       if (!done) {
         hedgeTimer = timer;
@@ -174,7 +229,7 @@ final class UnaryCall<ReqT, RespT> {
     AttemptListener<ReqT, RespT> attempt = new AttemptListener<>(this, pipeline, method.fullName(), node, now);
     CallOptions options = pipeline.callOptions().withStreamTracerFactory(attempt.tracerFactory());
     if (timeout != Long.MAX_VALUE) {
-      options = options.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS);
+      options = options.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS); // what the server sees
     }
     attempt.setCall(node.channel().newCall(method.descriptor(), options));
     synchronized (this) {
@@ -183,7 +238,7 @@ final class UnaryCall<ReqT, RespT> {
       }
       live.add(attempt);
     }
-    node.onStart();
+    node.onStart(now);
     Metadata headers = CallPipeline.headers(metadata);
     attempt.trace(trace.attempt(node.endpoint().authority(), number, hedged, headers));
     try {
@@ -194,8 +249,9 @@ final class UnaryCall<ReqT, RespT> {
     } catch (RuntimeException | Error e) {
       attempt.call().cancel("failed to start the call", e);
     }
-    if (timeout != Long.MAX_VALUE) {
-      attempt.armTimeout(timeout);
+    attempt.started();
+    if (timeout != Long.MAX_VALUE && (deadlineAt == RetryDecider.NO_DEADLINE || timeout < deadlineAt - now)) {
+      attempt.armTimeout(timeout); // shorter than the call's deadline, whose own timer covers the rest
     }
   }
 
@@ -204,6 +260,7 @@ final class UnaryCall<ReqT, RespT> {
     List<AttemptListener<ReqT, RespT>> losers;
     int made;
     ScheduledFuture<?> timer;
+    ScheduledFuture<?> deadline;
     synchronized (this) {
       live.remove(winner);
       if (done) {
@@ -214,19 +271,22 @@ final class UnaryCall<ReqT, RespT> {
       live.clear();
       made = made() + 1;
       timer = hedgeTimer;
+      deadline = deadlineTimer;
     }
     CallPipeline.cancel(timer);
-    for (AttemptListener<ReqT, RespT> loser : losers) {
-      loser.disarm();
-      loser.call().cancel("another attempt answered first", null);
-    }
-    pipeline.listener().onCallEnd(method.fullName(), Status.Code.OK, pipeline.now() - startedAt, made,
-        (StopReason) null);
+    CallPipeline.cancel(deadline);
+    long now = pipeline.now();
+    decider.onAnswer(now, now - startedAt);
+    pipeline.listener().onCallEnd(method.fullName(), Status.Code.OK, now - startedAt, made, (StopReason) null);
     trace.end(Status.OK, made, null);
     if (capture != null) {
       capture.record(winner.headers(), trailers);
     }
     pipeline.deliver(() -> future.complete(response));
+    for (AttemptListener<ReqT, RespT> loser : losers) {
+      loser.disarm();
+      loser.cancel("another attempt answered first");
+    }
   }
 
   /** Called when an attempt failed ({@code attempt} and {@code node} are null when no endpoint was found). */
@@ -279,6 +339,7 @@ final class UnaryCall<ReqT, RespT> {
   private void finish(Status status, Metadata trailers, StopReason reason, String note) {
     List<CourierException.Attempt> all;
     ScheduledFuture<?> timer;
+    ScheduledFuture<?> deadline;
     synchronized (this) {
       if (done) {
         return;
@@ -286,8 +347,16 @@ final class UnaryCall<ReqT, RespT> {
       done = true;
       all = attempts == null ? List.of() : List.copyOf(attempts);
       timer = hedgeTimer;
+      deadline = deadlineTimer;
     }
     CallPipeline.cancel(timer);
+    CallPipeline.cancel(deadline);
+    fail(status, trailers, reason, note, all);
+  }
+
+  /** Completes the call's future with a {@link CourierException}; the call is already marked done. */
+  private void fail(Status status, Metadata trailers, StopReason reason, String note,
+      List<CourierException.Attempt> all) {
     pipeline.listener().onCallEnd(method.fullName(), status.getCode(), pipeline.now() - startedAt, all.size(),
         reason);
     if (reason == StopReason.DEADLINE && deadlineAt != RetryDecider.NO_DEADLINE) {

@@ -188,8 +188,8 @@ public final class PolicyKeys {
         yield b -> b.maxConcurrency(limit);
       }
       case "hedge.after" -> {
-        Duration d = positiveDuration(key, value);
-        yield b -> b.hedge(new HedgePolicy(d, b.currentHedge() == null ? 1 : b.currentHedge().maxHedged()));
+        HedgePolicy after = hedgeAfter(key, value);
+        yield b -> b.hedge(after.withMaxHedged(b.currentHedge() == null ? 1 : b.currentHedge().maxHedged()));
       }
       case "hedge.max" -> {
         int max = integer(key, value);
@@ -197,7 +197,7 @@ public final class PolicyKeys {
           if (b.currentHedge() == null) {
             throw new IllegalArgumentException("no hedging declared (expected: hedge.after as well)");
           }
-          return b.hedge(new HedgePolicy(b.currentHedge().hedgeAfter(), max));
+          return b.hedge(b.currentHedge().withMaxHedged(max));
         };
       }
       default -> retry(key, setting, value);
@@ -287,6 +287,24 @@ public final class PolicyKeys {
     } catch (IllegalArgumentException e) {
       throw problem(key, value, "'" + value + "' (expected: a duration such as 250ms, 2s, 1m)");
     }
+  }
+
+  /** {@code p95} (adaptive: the method's recent latency at that percentile) or a delay such as {@code 20ms}. */
+  private static HedgePolicy hedgeAfter(String key, String value) {
+    if (value.startsWith("p") || value.startsWith("P")) {
+      double percentile;
+      try {
+        percentile = Double.parseDouble(value.substring(1));
+      } catch (NumberFormatException e) {
+        percentile = -1;
+      }
+      if (!(percentile >= 50 && percentile < 100)) {
+        throw problem(key, value, "'" + value + "' (expected: a percentile from p50 to p99.9, such as p95, or a delay"
+            + " such as 20ms)");
+      }
+      return HedgePolicy.atPercentile(percentile, 1);
+    }
+    return new HedgePolicy(positiveDuration(key, value), 1);
   }
 
   private static Duration positiveDuration(String key, String value) {

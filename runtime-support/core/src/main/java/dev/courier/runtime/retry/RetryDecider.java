@@ -7,10 +7,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * The retry rule of one method of one client: whether a failed attempt is retried and after how
- * long, whether a hedge may start, and what stops the call. It holds no state of its own: every
- * decision is made from the method's policy, the call's {@link History}, the shared {@link
- * RetryBudget} and the clock readings it is given, so a test with a fixed clock and fixed
- * randomness gets exact answers.
+ * long, whether a hedge may start, and what stops the call. Every decision is made from the
+ * method's policy, the call's {@link History}, the shared {@link RetryBudget} and the clock
+ * readings it is given, so a test with a fixed clock and fixed randomness gets exact answers. The
+ * one state it holds is for an adaptive {@link HedgePolicy}: the method's recent call latencies
+ * ({@link #onAnswer}), which set the hedge delay.
  *
  * <p>After a failed attempt ({@link #afterFailure}), in this order:
  * <ol>
@@ -44,6 +45,8 @@ public final class RetryDecider {
   private final Backoff backoff;
   private final RetryBudget budget;
   private final RandomGenerator random;
+  /** Recent latencies of successful calls, for an adaptive hedge; {@code null} otherwise. */
+  private final LatencyWindow latencies;
 
   /** What to do after a failed attempt: {@link Retry} or {@link Stop}. */
   public sealed interface Decision permits Retry, Stop {}
@@ -99,6 +102,8 @@ public final class RetryDecider {
     this.backoff = Backoff.of(policy);
     this.budget = Objects.requireNonNull(budget, "budget");
     this.random = Objects.requireNonNull(random, "random");
+    this.latencies = this.hedge != null && this.hedge.adaptive()
+        ? new LatencyWindow(this.hedge.percentile(), HedgePolicy.WINDOW_SECONDS * 1_000_000_000L) : null;
   }
 
   /**
@@ -188,9 +193,28 @@ public final class RetryDecider {
     return hedge != null;
   }
 
-  /** The delay before each hedge; only when {@link #hedges()}. */
-  public long hedgeDelayNanos() {
-    return hedge.hedgeAfter().toNanos();
+  /**
+   * The delay before a hedge of a call armed at {@code now}; only when {@link #hedges()}. Fixed, or
+   * for an adaptive policy the recent latency at its percentile, at most {@link
+   * HedgePolicy#hedgeAfter()} (which it is while too few latencies are known).
+   */
+  public long hedgeDelayNanos(long now) {
+    long ceiling = hedge.hedgeAfter().toNanos();
+    if (latencies == null) {
+      return ceiling;
+    }
+    long recent = latencies.valueNanos(now);
+    return recent < 0 ? ceiling : Math.min(recent, ceiling);
+  }
+
+  /**
+   * A call of the method succeeded at {@code now}, {@code callNanos} after it started: one latency
+   * for an adaptive hedge delay (nothing is kept otherwise).
+   */
+  public void onAnswer(long now, long callNanos) {
+    if (latencies != null) {
+      latencies.record(now, callNanos);
+    }
   }
 
   /**

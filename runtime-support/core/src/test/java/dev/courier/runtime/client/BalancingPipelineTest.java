@@ -90,6 +90,23 @@ class BalancingPipelineTest {
     assertThat(leastLoadedSlow).isLessThan(roundRobinSlow / 3);
   }
 
+  @Test
+  void aReplicaThatFailsFastDoesNotLookFastestToTheDefaultBalancer() throws Exception {
+    Replicas replicas = replicas(3);
+    replicas.get(0).failWith = io.grpc.Status.UNAVAILABLE;
+    ClientRuntime client = builder().endpoints(replicas.endpoints())
+        .passiveHealth(new PassiveHealth(1_000_000, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1)))
+        .build();
+    for (int i = 0; i < 300; i++) {
+      assertThat(client.blockingUnary(ECHO, text("x")).getValue()).isIn("r1", "r2");
+    }
+
+    // Ejection is off: only the balancer keeps calls away. Each failure counts as at least twice
+    // the estimate and 1 ms, so the failing replica, which answers fastest, loses nearly every
+    // pick after its first few; a third of 300 would be 100.
+    assertThat(replicas.get(0).calls()).isLessThan(30);
+  }
+
   private int callsToSlowReplica(Replicas replicas, BalancerKind kind) throws Exception {
     ClientRuntime client = builder().endpoints(replicas.endpoints()).balancer(kind).build();
     client.blockingUnary(ECHO, text("warm-up"));

@@ -3,8 +3,10 @@ package dev.courier.runtime.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.StringValue;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.RetryPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -70,12 +72,30 @@ class ClientBuilderTest {
   void buildFreezesEveryDefault() {
     ClientConfig config = ClientBuilder.forService("test.Echo", runtime -> runtime).target("127.0.0.1:1").config();
     assertThat(config.serviceName()).isEqualTo("test.Echo");
-    assertThat(config.balancer()).isEqualTo(dev.courier.runtime.balance.BalancerKind.ROUND_ROBIN);
+    assertThat(config.balancer()).as("none set: chosen per method").isNull();
     assertThat(config.passiveHealth()).isEqualTo(PassiveHealth.DEFAULT);
     assertThat(config.retryBudget().isUnlimited()).isFalse();
     assertThat(config.callbackExecutor()).isNull();
     assertThat(config.scheduler()).isNotNull();
     assertThat(config.methodOverrides()).isEmpty();
+  }
+
+  @Test
+  void theDefaultBalancerIsLeastLoadedAndConsistentHashForAMethodWithAHashKey() {
+    ClientConfig config = ClientBuilder.forService("test.Echo", runtime -> runtime).target("127.0.0.1:1").config();
+    RpcMethod<StringValue, StringValue> keyed = RpcMethod.of(ECHO.descriptor(), MethodPolicy.DEFAULT,
+        StringValue::getValue);
+    assertThat(config.balancerOf(ECHO, ECHO.policy())).isEqualTo(BalancerKind.LEAST_LOADED);
+    assertThat(config.balancerOf(keyed, keyed.policy())).isEqualTo(BalancerKind.CONSISTENT_HASH);
+  }
+
+  @Test
+  void aBalancerSetOnTheBuilderOrDeclaredByTheMethodWins() {
+    ClientConfig config = ClientBuilder.forService("test.Echo", runtime -> runtime).target("127.0.0.1:1")
+        .balancer(BalancerKind.ROUND_ROBIN).config();
+    MethodPolicy declared = MethodPolicy.builder().balancer(BalancerKind.RANDOM).build();
+    assertThat(config.balancerOf(ECHO, ECHO.policy())).isEqualTo(BalancerKind.ROUND_ROBIN);
+    assertThat(config.balancerOf(ECHO, declared)).isEqualTo(BalancerKind.RANDOM);
   }
 
   @Test

@@ -64,7 +64,40 @@ class ClientPropertiesTest {
     assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store/Get.balancer", "FASTEST")))
         .hasMessageStartingWith("courier.shop.Store/Get.balancer: 'FASTEST' (expected one of [RANDOM, ROUND_ROBIN");
     assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store/Get.targets", "a:1")))
-        .hasMessageContaining("targets are set per service");
+        .hasMessage("courier.shop.Store/Get.targets: targets are set per service (expected: courier.shop.Store.targets)");
+  }
+
+  @Test
+  void hedgeAfterAPercentileMakesTheHedgeAdaptive() {
+    ClientBuilder<ClientRuntime> builder = builder().configure(properties(
+        "courier.shop.Store/Get.hedge.after", "p95", "courier.shop.Store/Get.hedge.max", "2"));
+    assertThat(builder.config().policyOf(GET).hedge()).contains(HedgePolicy.atPercentile(95, 2));
+    assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store/Get.hedge.after", "p100")))
+        .hasMessage("courier.shop.Store/Get.hedge.after: 'p100' (expected: a percentile from p50 to p99.9,"
+            + " such as p95, or a delay such as 20ms)");
+    assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store/Get.hedge.after", "pxx")))
+        .hasMessageStartingWith("courier.shop.Store/Get.hedge.after: 'pxx' (expected: a percentile");
+  }
+
+  @Test
+  void healthKeysSetTheClientsPassiveHealthAndKeepWhatTheyDoNotName() {
+    ClientBuilder<ClientRuntime> builder = builder()
+        .passiveHealth(new PassiveHealth(3, Duration.ofSeconds(2), Duration.ofSeconds(30)))
+        .configure(properties("courier.shop.Store.health.slowStart", "5s",
+            "courier.shop.Store.health.baseEjection", "500ms"));
+    assertThat(builder.currentPassiveHealth())
+        .isEqualTo(new PassiveHealth(3, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void healthKeysAreCheckedAndSetPerService() {
+    assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store/Get.health.slowStart", "1s")))
+        .hasMessage("courier.shop.Store/Get.health.slowStart: health.slowStart is set per service"
+            + " (expected: courier.shop.Store.health.slowStart)");
+    assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store.health.maxEjection", "100ms")))
+        .hasMessageStartingWith("courier.shop.Store.health.*: maxEjection: ").hasMessageContaining(">= baseEjection");
+    assertThatThrownBy(() -> builder().configure(properties("courier.shop.Store.health.failureThreshold", "x")))
+        .hasMessage("courier.shop.Store.health.failureThreshold: 'x' (expected: a whole number)");
   }
 
   private static ClientBuilder<ClientRuntime> builder() {

@@ -57,7 +57,7 @@ class EndpointNodeHealthTest {
   private void attempt(EndpointNode node, Status.Code code, long tookNanos) {
     long startedAt = now.get();
     node.beforeAttempt(startedAt);
-    node.onStart();
+    node.onStart(now.get());
     node.onFinish(startedAt, code, startedAt + tookNanos);
   }
 
@@ -86,7 +86,7 @@ class EndpointNodeHealthTest {
     assertThat(node.healthy(probeAt)).isTrue();
 
     node.beforeAttempt(probeAt);
-    node.onStart();
+    node.onStart(now.get());
     assertThat(node.healthy(probeAt)).as("a probe is out").isFalse();
     assertThat(node.healthy(probeAt + 500 * MS)).as("still out").isFalse();
 
@@ -128,10 +128,10 @@ class EndpointNodeHealthTest {
   void anOlderCallEndingWhileAProbeIsOutDoesNotFreeItsSlot() {
     EndpointNode node = ejectedNode();
     long olderStart = now.get() - 50 * MS;
-    node.onStart();
+    node.onStart(now.get());
     now.addAndGet(SECOND);
     node.beforeAttempt(now.get());
-    node.onStart();
+    node.onStart(now.get());
 
     node.onFinish(olderStart, Status.Code.CANCELLED, now.get() + MS);
     assertThat(node.healthy(now.get() + MS)).isFalse();
@@ -143,7 +143,7 @@ class EndpointNodeHealthTest {
     now.addAndGet(SECOND);
     long probeAt = now.get();
     node.beforeAttempt(probeAt);
-    node.onStart();
+    node.onStart(now.get());
 
     assertThat(node.healthy(probeAt + 8 * SECOND - 1)).isFalse();
     assertThat(node.healthy(probeAt + 8 * SECOND)).as("maxEjection later, the next call probes").isTrue();
@@ -220,6 +220,28 @@ class EndpointNodeHealthTest {
     attempt(cold, Status.Code.UNAVAILABLE, 100_000);
 
     assertThat(cold.latencyNanos()).as("twice the estimate, a quarter of the way").isEqualTo(2 * MS + MS / 2);
+  }
+
+  @Test
+  void aReplicaThatStopsAnsweringLooksAsSlowAsItsStall() {
+    EndpointNode node = node();
+    attempt(node, Status.Code.OK, MS);
+    node.onStart(now.get());
+    now.addAndGet(MS / 2);
+    assertThat(node.latencyNanos()).as("within its estimate").isEqualTo(MS);
+    now.addAndGet(4 * MS + MS / 2);
+    assertThat(node.latencyNanos()).as("5 ms without an answer").isEqualTo(5 * MS);
+    node.onFinish(now.get() - 5 * MS, Status.Code.OK, now.get());
+    assertThat(node.latencyNanos()).as("answered: the EWMA again").isEqualTo(2 * MS);
+  }
+
+  @Test
+  void aLongStreamDoesNotMakeTheEndpointLookStalled() {
+    EndpointNode node = node();
+    attempt(node, Status.Code.OK, MS);
+    node.onStart();
+    now.addAndGet(10 * SECOND / 100);
+    assertThat(node.latencyNanos()).isEqualTo(MS);
   }
 
   @Test

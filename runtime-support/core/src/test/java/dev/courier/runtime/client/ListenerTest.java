@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CallStats;
 import dev.courier.runtime.observe.CourierListener;
@@ -109,7 +110,7 @@ class ListenerTest {
     ClientBuilder<ClientRuntime> b = ClientBuilder.forService("test.Echo", runtime -> {
       toClose.add(runtime);
       return runtime;
-    }).endpoints(endpoints).listener(listener);
+    }).endpoints(endpoints).listener(listener).balancer(BalancerKind.ROUND_ROBIN); // the first endpoint first
     if (budget != null) {
       b.retryBudget(budget);
     }

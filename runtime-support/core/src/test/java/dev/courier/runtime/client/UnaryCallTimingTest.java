@@ -7,6 +7,7 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.HedgePolicy;
 import dev.courier.runtime.retry.RetryBudget;
@@ -65,6 +66,7 @@ class UnaryCallTimingTest {
   private ClientRuntime client(Replicas replicas, LongSupplier clock, java.util.function.UnaryOperator<MethodPolicy.Builder> policy) {
     ClientRuntime runtime = ClientBuilder.forService("test.Echo", r -> r)
         .endpoints(replicas.endpoints())
+        .balancer(BalancerKind.ROUND_ROBIN) // attempts in a known order: r0 first, then r1
         .nanoClock(clock)
         .scheduler(scheduler)
         .retryBudget(RetryBudget.unlimited())
@@ -80,23 +82,23 @@ class UnaryCallTimingTest {
     return new CourierListener() {
       @Override
       public void onAttempt(String method, String endpoint, int attempt, boolean hedged) {
-        events.add("attempt " + attempt + (hedged ? " hedged" : "") + " at " + scheduler.now() / MS + " ms");
+        record("attempt " + attempt + (hedged ? " hedged" : "") + " at " + scheduler.now() / MS + " ms");
       }
 
       @Override
       public void onRetry(String method, int nextAttempt, long backoffNanos) {
-        events.add("retry " + nextAttempt + " after " + backoffNanos / MS + " ms");
+        record("retry " + nextAttempt + " after " + backoffNanos / MS + " ms");
         retried.countDown();
       }
 
       @Override
       public void onAttemptEnd(String method, String endpoint, Status.Code code, long nanos) {
-        events.add("end " + code + " after " + nanos / MS + " ms");
+        record("end " + code + " after " + nanos / MS + " ms");
       }
 
       @Override
       public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
-        events.add("call " + code + " after " + nanos / MS + " ms, " + attempts + " attempts, stopped by " + stopReason);
+        record("call " + code + " after " + nanos / MS + " ms, " + attempts + " attempts, stopped by " + stopReason);
       }
     };
   }
@@ -166,12 +168,58 @@ class UnaryCallTimingTest {
     assertThat(call).isNotDone();
     scheduler.forwardNanos(1);
 
+    // Failed by the call's own timer, on the tick itself: not when gRPC, on its network thread,
+    // reports the attempt's end (which follows the cancel and is recorded after).
+    assertThat(call).isCompletedExceptionally();
     CourierException e = failure(call);
     assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(e.stopReason()).isEqualTo(StopReason.DEADLINE);
     assertThat(e.attempts()).hasSize(1);
-    assertThat(events).containsExactly("attempt 1 at 0 ms", "end DEADLINE_EXCEEDED after 30000 ms",
+    assertThat(e.attempts().get(0).code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(e.description()).isEqualTo("deadline of 30000 ms exceeded after 1 attempt (last on "
+        + replicas.get(0).endpoint().authority() + ")");
+    assertThat(events).startsWith("attempt 1 at 0 ms",
         "call DEADLINE_EXCEEDED after 30000 ms, 1 attempts, stopped by DEADLINE");
+    awaitEvent("end DEADLINE_EXCEEDED after 30000 ms"); // the attempt counts against its replica as a timeout
+  }
+
+  @Test
+  void theCallsTimerCancelsEveryAttemptStillRunningAtItsDeadline() throws Exception {
+    Replicas replicas = replicas(2);
+    replicas.get(0).hang = true;
+    replicas.get(1).hang = true;
+    ClientRuntime client = client(replicas, scheduler.clock(),
+        p -> p.timeout(Duration.ofSeconds(30)).hedge(new HedgePolicy(Duration.ofSeconds(10), 1)));
+
+    CompletableFuture<StringValue> call = client.asyncUnary(ECHO, text("x"));
+    scheduler.forwardNanos(10_000 * MS);
+    replicas.get(1).awaitCalls(1);
+    scheduler.forwardNanos(20_000 * MS);
+
+    assertThat(call).isCompletedExceptionally();
+    assertThat(failure(call).attempts()).extracting(CourierException.Attempt::code)
+        .containsExactly(Status.Code.DEADLINE_EXCEEDED, Status.Code.DEADLINE_EXCEEDED);
+    awaitEvent("end DEADLINE_EXCEEDED after 30000 ms");
+    awaitEvent("end DEADLINE_EXCEEDED after 20000 ms");
+  }
+
+  private void record(String event) {
+    synchronized (events) {
+      events.add(event);
+      events.notifyAll();
+    }
+  }
+
+  /** Waits for the listener to record {@code event} (attempt ends arrive on gRPC's threads), or fails after 10 s. */
+  private void awaitEvent(String event) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    synchronized (events) {
+      while (!events.contains(event)) {
+        long left = until - System.nanoTime();
+        assertThat(left).as("waiting for '%s' in %s", event, events).isPositive();
+        TimeUnit.NANOSECONDS.timedWait(events, left);
+      }
+    }
   }
 
   @Test
@@ -197,7 +245,7 @@ class UnaryCallTimingTest {
 
     CompletableFuture<StringValue> call = client.asyncUnary(ECHO, text("x"));
     assertThat(retried.await(10, TimeUnit.SECONDS)).isTrue();
-    scheduler.awaitPendingTasks(1); // the backoff timer (attempt 1's deadline timer is cancelled)
+    scheduler.awaitPendingTasks(2); // the backoff timer and the call's deadline timer
     clock.addAndGet(1_600 * MS); // the timer runs late: the client's clock is past the deadline
     scheduler.forwardNanos(1_000 * MS);
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.ManualScheduler;
 import dev.courier.runtime.observe.CourierListener;
@@ -50,6 +51,7 @@ class HedgingTest {
 
   private ClientRuntime client(RetryBudget budget, FaultReplica... replicas) {
     return Fixtures.client(Fixtures.ports(replicas))
+        .balancer(BalancerKind.ROUND_ROBIN) // a known share of first attempts on the slow replica
         .nanoClock(scheduler.clock())
         .scheduler(scheduler)
         .retryBudget(budget)

@@ -230,11 +230,51 @@ class RetryDeciderTest {
   }
 
   @Test
+  void anAdaptiveHedgeWaitsForTheMethodsRecentLatencyAtItsPercentile() {
+    RetryDecider d = RetryDecider.of(EXACT, true, HedgePolicy.atPercentile(95, 1), RetryBudget.unlimited(),
+        BackoffTest.fixed(0.5));
+    assertThat(d.hedgeDelayNanos(NOW)).as("nothing known: the ceiling").isEqualTo(1_000 * MS);
+    for (int i = 0; i < 100; i++) {
+      d.onAnswer(NOW, i < 95 ? 2 * MS : 40 * MS);
+    }
+    long p95 = d.hedgeDelayNanos(NOW + LatencyWindow.REFRESH_NANOS);
+    assertThat(p95).as("95 of 100 calls took 2 ms").isBetween(2 * MS, 2 * MS + MS / 4);
+    for (int i = 0; i < 100; i++) {
+      d.onAnswer(NOW + 2 * LatencyWindow.REFRESH_NANOS, 5_000 * MS);
+    }
+    assertThat(d.hedgeDelayNanos(NOW + 3 * LatencyWindow.REFRESH_NANOS)).as("never above the ceiling")
+        .isEqualTo(1_000 * MS);
+  }
+
+  @Test
+  void aFixedHedgeKeepsItsDelayWhateverTheLatencies() {
+    RetryDecider d = RetryDecider.of(EXACT, true, new HedgePolicy(Duration.ofMillis(20), 1), RetryBudget.unlimited(),
+        BackoffTest.fixed(0.5));
+    for (int i = 0; i < 100; i++) {
+      d.onAnswer(NOW, MS);
+    }
+    assertThat(d.hedgeDelayNanos(NOW + LatencyWindow.REFRESH_NANOS)).isEqualTo(20 * MS);
+  }
+
+  @Test
+  void anAdaptiveHedgeIsBoundByTheBudgetLikeAFixedOne() {
+    RetryBudget budget = RetryBudget.of(0.1, 0, Duration.ofSeconds(10), () -> NOW);
+    RetryDecider d = RetryDecider.of(EXACT, true, HedgePolicy.atPercentile(95, 1), budget, BackoffTest.fixed(0.5));
+    assertThat(d.trySpendOnHedge()).as("no call has earned a hedge").isFalse();
+    for (int i = 0; i < 10; i++) {
+      d.onCall();
+    }
+    assertThat(d.trySpendOnHedge()).as("10 calls earn one hedge at 10%").isTrue();
+    assertThat(d.trySpendOnHedge()).isFalse();
+    assertThat(d.mayHedge(1, 2)).as("max_hedged 1").isFalse();
+  }
+
+  @Test
   void hedgesStopAtMaxHedgedAndAtMaxAttemptsPlusMaxHedgedStarted() {
     RetryDecider d = RetryDecider.of(EXACT, true, new HedgePolicy(Duration.ofMillis(20), 2),
         RetryBudget.unlimited(), BackoffTest.fixed(0.5));
     assertThat(d.hedges()).isTrue();
-    assertThat(d.hedgeDelayNanos()).isEqualTo(20 * MS);
+    assertThat(d.hedgeDelayNanos(0)).isEqualTo(20 * MS);
     assertThat(d.mayHedge(0, 1)).isTrue();
     assertThat(d.mayHedge(1, 4)).isTrue();
     assertThat(d.mayHedge(2, 3)).isFalse();
