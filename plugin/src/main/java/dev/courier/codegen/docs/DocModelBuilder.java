@@ -176,14 +176,15 @@ final class DocModelBuilder {
         r == null || r.jitter() == null ? 1.0 : r.jitter(),
         List.copyOf(codes));
     return new PolicyDoc(
-        p.balancer() == null ? "ROUND_ROBIN" : p.balancer(),
+        p.balancer() != null ? p.balancer() : m.hashKey() != null ? "CONSISTENT_HASH" : "LEAST_LOADED",
         p.idempotent(),
         p.timeout() == null ? "" : text(p.timeout()),
         m.hashKey() == null ? "" : m.hashKey().path(),
         p.queue(),
         retried,
         retry,
-        p.hedge() == null || !retried ? "" : text(p.hedge().hedgeAfter()),
+        p.hedge() == null || !retried ? ""
+            : p.hedge().hedgeAfter() == null ? p.hedge().afterText() : text(p.hedge().hedgeAfter()),
         p.hedge() == null || !retried ? 0 : p.hedge().maxHedged(),
         p.maxConcurrency());
   }

@@ -25,7 +25,9 @@ final class PolicyCode {
     if (p.retry() != null) {
       code.add("\n.retry($L)", retry(p.retry()));
     }
-    if (p.hedge() != null) {
+    if (p.hedge() != null && p.hedge().hedgeAfter() == null) {
+      code.add("\n.hedge($T.atPercentile($L, $L))", Types.HEDGE_POLICY, p.hedge().percentile(), p.hedge().maxHedged());
+    } else if (p.hedge() != null) {
       code.add("\n.hedge(new $T($L, $L))", Types.HEDGE_POLICY, duration(p.hedge().hedgeAfter()), p.hedge().maxHedged());
     }
     if (p.balancer() != null) {

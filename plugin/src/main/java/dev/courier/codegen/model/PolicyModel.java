@@ -49,6 +49,24 @@ public record PolicyModel(
     }
   }
 
-  /** Hedging settings. */
-  public record HedgeModel(Duration hedgeAfter, int maxHedged) {}
+  /**
+   * Hedging settings.
+   *
+   * @param hedgeAfter the fixed delay, or {@code null} for an adaptive one
+   * @param percentile the percentile of recent latency to hedge after ({@code 95} for {@code "p95"}), or 0 for a fixed delay
+   */
+  public record HedgeModel(Duration hedgeAfter, int maxHedged, double percentile) {
+    /** A fixed delay. */
+    public HedgeModel(Duration hedgeAfter, int maxHedged) {
+      this(hedgeAfter, maxHedged, 0);
+    }
+
+    /** {@code "p95"}, or the delay as {@code "20ms"}. */
+    public String afterText() {
+      if (hedgeAfter != null) {
+        return hedgeAfter.toMillis() + "ms";
+      }
+      return "p" + (percentile == Math.rint(percentile) ? String.valueOf((long) percentile) : String.valueOf(percentile));
+    }
+  }
 }

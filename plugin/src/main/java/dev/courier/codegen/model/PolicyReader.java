@@ -167,10 +167,21 @@ final class PolicyReader {
     if (hedge == null) {
       return null;
     }
-    Duration after = duration(hedge.getHedgeAfter(), "hedge.hedge_after", where, problems);
-    if (after == null || after.isZero()) {
+    String text = hedge.getHedgeAfter().strip();
+    double percentile = 0;
+    Duration after = null;
+    if (text.startsWith("p") || text.startsWith("P")) {
+      percentile = percentile(text, where, problems);
+      if (percentile == 0) {
+        return null;
+      }
+    } else {
+      after = duration(text, "hedge.hedge_after", where, problems);
+    }
+    if (percentile == 0 && (after == null || after.isZero())) {
       problems.accept(where + ": hedge.hedge_after is " + (after == null ? "missing" : "\"0s\"")
-          + " (expected: the delay before an extra attempt, such as \"20ms\")");
+          + " (expected: the delay before an extra attempt, such as \"20ms\", or a percentile of the"
+          + " method's recent latency, such as \"p95\")");
       return null;
     }
     int maxHedged = hedge.hasMaxHedged() ? hedge.getMaxHedged() : 1;
@@ -183,7 +194,24 @@ final class PolicyReader {
           + " than once. Add idempotent: true if that is safe, or remove hedge");
       return null;
     }
-    return new HedgeModel(after, maxHedged);
+    return new HedgeModel(after, maxHedged, percentile);
+  }
+
+  /** The percentile of {@code "p95"}, {@code "p99.9"}; 0 after reporting a problem. */
+  private static double percentile(String text, String where, Consumer<String> problems) {
+    double p;
+    try {
+      p = Double.parseDouble(text.substring(1));
+    } catch (NumberFormatException e) {
+      p = Double.NaN;
+    }
+    if (p >= 50 && p < 100) {
+      return p;
+    }
+    problems.accept(where + ": hedge.hedge_after \"" + text + "\" is not a percentile to hedge after (expected:"
+        + " \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the method's recent ones,"
+        + " or a fixed delay such as \"20ms\")");
+    return 0;
   }
 
   private static Duration duration(String text, String field, String where, Consumer<String> problems) {

@@ -61,6 +61,11 @@ class CompatibilityTest {
   }
 
   @Test
+  void anAdaptiveHedgeIsGeneratedAsAPercentile() {
+    assertThat(byPath.get("alpha/EchoMethods.java")).contains(".hedge(HedgePolicy.atPercentile(95.0, 2))");
+  }
+
+  @Test
   void hashKeysUseTheGetterThatFitsTheFieldType() {
     assertThat(byPath.get("dev/courier/compat/legacy/OrdersMethods.java"))
         .contains("request -> String.valueOf(request.getRegion().getNumber())");

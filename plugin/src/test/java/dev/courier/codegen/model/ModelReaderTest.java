@@ -83,6 +83,22 @@ class ModelReaderTest {
   }
 
   @Test
+  void aHedgePercentileOutsideP50ToP99Point9IsRejectedWithTheFix() throws Exception {
+    List<String> problems = problems("bad_hedge.proto");
+
+    assertThat(problems).containsExactly(
+        "bad_hedge.proto:13: service bad.Hedges, method Hundred: hedge.hedge_after \"p100\" is not a percentile to"
+            + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
+            + " method's recent ones, or a fixed delay such as \"20ms\")",
+        "bad_hedge.proto:16: service bad.Hedges, method NotANumber: hedge.hedge_after \"pfast\" is not a percentile to"
+            + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
+            + " method's recent ones, or a fixed delay such as \"20ms\")",
+        "bad_hedge.proto:19: service bad.Hedges, method TooLow: hedge.hedge_after \"p10\" is not a percentile to"
+            + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
+            + " method's recent ones, or a fixed delay such as \"20ms\")");
+  }
+
+  @Test
   void methodOptionsOverrideServiceOptionsFieldByField() throws Exception {
     TestProtoc.Output out = TestProtoc.run(PROTOS, work, "good_policies.proto");
     ServiceModel service = ModelReader.read(out.descriptorSet(), out.files()).services().get(0);
