@@ -5,7 +5,7 @@ def docs = new File(basedir, 'target/generated-resources/courier')
 def md = new File(docs, 'shop/Catalog-reference.md').text
 assert md.startsWith('# Catalog (user template)\n') : md
 assert md.contains('- shop.Catalog/GetBook: Finds one book by its SKU.') : md
-assert md.contains('[ROUND_ROBIN, timeout 2s, key sku]') : md
+assert md.contains('[CONSISTENT_HASH, timeout 2s, key sku]') : md
 assert new File(docs, 'index.txt').text == 'shop.Catalog CatalogClient\n'
 def html = new File(docs, 'shop/Catalog-reference.html').text
 assert html.contains('<html') && html.contains('GetBook') : 'default HTML reference missing'
