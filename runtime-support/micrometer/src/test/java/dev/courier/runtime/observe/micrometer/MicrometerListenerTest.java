@@ -49,7 +49,8 @@ class MicrometerListenerTest {
     ClientBuilder<ClientRuntime> b = ClientBuilder.forService("test.Echo", runtime -> {
       toClose.add(runtime);
       return runtime;
-    }).endpoints(endpoints).listener(listener);
+    }).endpoints(endpoints).listener(listener)
+        .balancer(dev.courier.runtime.balance.BalancerKind.ROUND_ROBIN); // the failing replica first
     return b.build();
   }
 }
