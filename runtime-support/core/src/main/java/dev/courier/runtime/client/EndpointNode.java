@@ -200,15 +200,17 @@ final class EndpointNode implements Node {
    * replica is down and would make the probe fail at once, for seconds after the replica is back.
    * The first probe after each ejection therefore resets that backoff; ejection intervals already
    * pace the probes, so this cannot turn into a reconnect storm.
+   *
+   * @return whether this attempt took the probe slot
    */
-  void beforeAttempt(long now) {
+  boolean beforeAttempt(long now) {
     if (!ejected || now - ejectedUntil < 0) {
-      return;
+      return false;
     }
     boolean resetBackoff;
     synchronized (this) {
       if (!ejected || now - ejectedUntil < 0 || probeHeld(now)) {
-        return;
+        return false;
       }
       probeOut = true;
       probeAt = now;
@@ -219,6 +221,7 @@ final class EndpointNode implements Node {
     if (resetBackoff) {
       channel.resetConnectBackoff();
     }
+    return true;
   }
 
   /**

@@ -223,9 +223,9 @@ final class UnaryCall<ReqT, RespT> {
 
   /** Starts attempt {@code number} on {@code node}, with its deadline timer. */
   private void launch(EndpointNode node, long now, int number, boolean hedged) {
-    node.beforeAttempt(now);
+    boolean probe = node.beforeAttempt(now);
     pipeline.listener().onAttempt(method.fullName(), node.endpoint().authority(), number, hedged);
-    long timeout = decider.attemptTimeoutNanos(now, deadlineAt);
+    long timeout = decider.attemptTimeoutNanos(now, deadlineAt, probe);
     AttemptListener<ReqT, RespT> attempt = new AttemptListener<>(this, pipeline, method.fullName(), node, now);
     CallOptions options = pipeline.callOptions().withStreamTracerFactory(attempt.tracerFactory());
     if (timeout != Long.MAX_VALUE) {

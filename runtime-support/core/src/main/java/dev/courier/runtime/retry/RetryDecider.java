@@ -138,6 +138,20 @@ public final class RetryDecider {
   }
 
   /**
+   * {@link #attemptTimeoutNanos(long, long)} for an attempt that is the probe of an endpoint back
+   * from an ejection ({@code probe}): an idempotent call that may retry gives it at most half of
+   * what is left of its deadline, so that when the endpoint still does not answer the call has
+   * time to succeed elsewhere. The endpoint's health pays for the probe, not the caller.
+   */
+  public long attemptTimeoutNanos(long now, long deadlineAt, boolean probe) {
+    long timeout = attemptTimeoutNanos(now, deadlineAt);
+    if (!probe || !idempotent || policy.maxAttempts() < 2 || deadlineAt == NO_DEADLINE) {
+      return timeout;
+    }
+    return Math.min(timeout, Math.max((deadlineAt - now) / 2, 0));
+  }
+
+  /**
    * Whether the failed attempt of {@code history} does not count against maxAttempts: it surely
    * never reached a server (no connection, or a replica going away), so nothing ran and no server
    * was loaded, the policy allows retries at all, and the call still has endpoints it has not

@@ -6,7 +6,8 @@
  * may be retried and which count against an endpoint ({@link
  * dev.courier.runtime.retry.Retryability}), and the rule that puts them together: {@link
  * dev.courier.runtime.retry.RetryDecider}, which answers {@code Retry(delay)} or {@code
- * Stop(}{@link dev.courier.runtime.retry.StopReason}{@code )}.
+ * Stop(}{@link dev.courier.runtime.retry.StopReason}{@code )}. An adaptive hedge's delay comes
+ * from {@code LatencyWindow}, the method's recent latency at a percentile, kept by the decider.
  *
  * <p>Everything here is pure or self-contained: it knows nothing of channels, calls or threads,
  * and imports neither {@code dev.courier.runtime} nor {@code dev.courier.runtime.client}. The

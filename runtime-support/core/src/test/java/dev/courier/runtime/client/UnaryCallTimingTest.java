@@ -64,13 +64,18 @@ class UnaryCallTimingTest {
   }
 
   private ClientRuntime client(Replicas replicas, LongSupplier clock, java.util.function.UnaryOperator<MethodPolicy.Builder> policy) {
+    return client(replicas, clock, policy, new PassiveHealth(1_000, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+  }
+
+  private ClientRuntime client(Replicas replicas, LongSupplier clock,
+      java.util.function.UnaryOperator<MethodPolicy.Builder> policy, PassiveHealth health) {
     ClientRuntime runtime = ClientBuilder.forService("test.Echo", r -> r)
         .endpoints(replicas.endpoints())
         .balancer(BalancerKind.ROUND_ROBIN) // attempts in a known order: r0 first, then r1
         .nanoClock(clock)
         .scheduler(scheduler)
         .retryBudget(RetryBudget.unlimited())
-        .passiveHealth(new PassiveHealth(1_000, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .passiveHealth(health)
         .policy(policy)
         .listener(recorder())
         .build();
@@ -220,6 +225,35 @@ class UnaryCallTimingTest {
         TimeUnit.NANOSECONDS.timedWait(events, left);
       }
     }
+  }
+
+  @Test
+  void theProbeOfAHungReplicaGetsHalfOfWhatIsLeftAndTheCallSucceedsElsewhere() throws Exception {
+    Replicas replicas = replicas(2);
+    replicas.get(0).hang = true;
+    ClientRuntime client = client(replicas, scheduler.clock(), p -> p.retry(EXACT).timeout(Duration.ofSeconds(30)),
+        new PassiveHealth(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ZERO));
+    CompletableFuture<StringValue> first = client.asyncUnary(ECHO, text("a")); // round robin: r0, which hangs
+    replicas.get(0).awaitCalls(1);
+    scheduler.forwardNanos(30_000 * MS);
+    assertThat(failure(first).stopReason()).isEqualTo(StopReason.DEADLINE);
+    awaitEvent("end DEADLINE_EXCEEDED after 30000 ms"); // r0 is ejected for 1 s
+    scheduler.forwardNanos(1_000 * MS);
+    assertThat(client.asyncUnary(ECHO, text("b")).get(10, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+    events.clear();
+
+    CompletableFuture<StringValue> probed = client.asyncUnary(ECHO, text("c")); // r0's turn: its probe
+    replicas.get(0).awaitCalls(2);
+    scheduler.forwardNanos(15_000 * MS - 1);
+    assertThat(probed).isNotDone();
+    scheduler.forwardNanos(1);
+    scheduler.awaitPendingTasks(2); // the backoff and the call's deadline
+    scheduler.forwardNanos(1_000 * MS);
+
+    assertThat(probed.get(10, TimeUnit.SECONDS).getValue()).isEqualTo("r1");
+    assertThat(events).containsExactly("attempt 1 at 31000 ms", "end DEADLINE_EXCEEDED after 15000 ms",
+        "retry 2 after 1000 ms", "attempt 2 at 47000 ms", "end OK after 0 ms",
+        "call OK after 16000 ms, 2 attempts, stopped by null");
   }
 
   @Test

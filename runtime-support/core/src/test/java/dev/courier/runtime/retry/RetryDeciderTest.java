@@ -270,6 +270,18 @@ class RetryDeciderTest {
   }
 
   @Test
+  void aProbeOfAnIdempotentCallGetsHalfOfWhatIsLeftOfTheDeadline() {
+    RetryDecider idempotent = decider(EXACT, true);
+    assertThat(idempotent.attemptTimeoutNanos(NOW, NOW + 200 * MS, true)).isEqualTo(100 * MS);
+    assertThat(idempotent.attemptTimeoutNanos(NOW, NOW + 200 * MS, false)).isEqualTo(200 * MS);
+    assertThat(idempotent.attemptTimeoutNanos(NOW, NONE, true)).as("no deadline: no limit").isEqualTo(Long.MAX_VALUE);
+    assertThat(decider(EXACT, false).attemptTimeoutNanos(NOW, NOW + 200 * MS, true))
+        .as("not idempotent: it could not go elsewhere").isEqualTo(200 * MS);
+    assertThat(decider(EXACT.toBuilder().maxAttempts(1).build(), true).attemptTimeoutNanos(NOW, NOW + 200 * MS, true))
+        .as("no retries").isEqualTo(200 * MS);
+  }
+
+  @Test
   void hedgesStopAtMaxHedgedAndAtMaxAttemptsPlusMaxHedgedStarted() {
     RetryDecider d = RetryDecider.of(EXACT, true, new HedgePolicy(Duration.ofMillis(20), 2),
         RetryBudget.unlimited(), BackoffTest.fixed(0.5));
