@@ -1,0 +1,118 @@
+package dev.courier.bench.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Samples how many calls each replica ran, every {@value #STEP_MILLIS} ms on its own thread, so
+ * that one replica's share of the traffic can be followed over time (a replica back after an
+ * outage, a replica joining). Started and stopped by the scenario.
+ */
+final class Shares implements AutoCloseable {
+  static final int STEP_MILLIS = 50;
+
+  /** Executions of the watched replica and of all replicas, at one moment. */
+  private record Sample(long atNanos, int watched, int total) {}
+
+  private final IntSupplier watched;
+  private final List<IntSupplier> all;
+  private final List<Sample> samples = new ArrayList<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  Shares(IntSupplier watched, List<IntSupplier> all) {
+    this.watched = watched;
+    this.all = List.copyOf(all);
+    this.thread = new Thread(this::sample, "shares");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  private void sample() {
+    while (running) {
+      take();
+      try {
+        TimeUnit.MILLISECONDS.sleep(STEP_MILLIS);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void take() {
+    int total = 0;
+    for (IntSupplier s : all) {
+      total += s.getAsInt();
+    }
+    Sample sample = new Sample(System.nanoTime(), watched.getAsInt(), total);
+    synchronized (samples) {
+      samples.add(sample);
+    }
+  }
+
+  /** The first moment after {@code fromNanos} at which the watched replica had run a call, or -1. */
+  long firstCallAt(long fromNanos) {
+    synchronized (samples) {
+      Integer base = null;
+      for (Sample s : samples) {
+        if (s.atNanos < fromNanos || base == null) {
+          base = s.watched;
+        } else if (s.watched > base) {
+          return s.atNanos;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The first moment after {@code fromNanos} at which the watched replica's share of the calls of
+   * the last {@code windowMillis} reached {@code share}, or -1.
+   */
+  long reachedShareAt(long fromNanos, double share, int windowMillis) {
+    int steps = Math.max(1, windowMillis / STEP_MILLIS);
+    synchronized (samples) {
+      for (int i = steps; i < samples.size(); i++) {
+        Sample now = samples.get(i);
+        Sample then = samples.get(i - steps);
+        if (then.atNanos < fromNanos) {
+          continue;
+        }
+        int total = now.total - then.total;
+        if (total > 0 && (double) (now.watched - then.watched) / total >= share) {
+          return now.atNanos;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The watched replica's share of the calls in each {@code stepMillis} after {@code fromNanos}, {@code count} of them. */
+  List<Double> sharesAfter(long fromNanos, int stepMillis, int count) {
+    List<Double> out = new ArrayList<>();
+    synchronized (samples) {
+      int i = 0;
+      while (i < samples.size() && samples.get(i).atNanos < fromNanos) {
+        i++;
+      }
+      int steps = Math.max(1, stepMillis / STEP_MILLIS);
+      for (int k = 0; k < count && i + steps < samples.size(); k++, i += steps) {
+        Sample a = samples.get(i);
+        Sample b = samples.get(i + steps);
+        int total = b.total - a.total;
+        out.add(total == 0 ? 0.0 : (double) (b.watched - a.watched) / total);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.interrupt();
+    thread.join();
+    take();
+  }
+}
