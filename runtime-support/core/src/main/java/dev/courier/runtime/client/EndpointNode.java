@@ -21,7 +21,11 @@ import java.util.function.ToLongFunction;
  * <p>Latency is an EWMA that moves a quarter of the way to each sample. A new endpoint starts from
  * the cluster's estimate (the median of the other endpoints' estimates when its first sample
  * arrives), so a replica whose first calls were slow, or fast by luck, is not judged on them
- * alone; when no other estimate is known the first sample is taken as is. One hiccup of a fast
+ * alone; when no other estimate is known the first sample is taken as is. Its first {@value
+ * #WARM_UP_SAMPLES} successful samples count as at most twice the cluster's estimate: a fresh JVM answers
+ * its first calls slowly while its code is compiled, and one such call must not make it lose every
+ * pick for the seconds its estimate takes to fade (a replica that stays slow still shows after
+ * those samples). One hiccup of a fast
  * replica fades within a few calls, while a replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
  * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
  * and then and can win back its traffic. While unary attempts are in flight and none has finished
@@ -42,6 +46,8 @@ final class EndpointNode implements Node {
   static final long DECAY_START_NANOS = 500_000_000L;
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
+  /** Successful samples of a new endpoint that count as at most twice the estimate they start from. */
+  static final int WARM_UP_SAMPLES = 16;
   private static final long NO_RAMP = Long.MIN_VALUE;
 
   private volatile Endpoint endpoint;
@@ -58,6 +64,8 @@ final class EndpointNode implements Node {
   private volatile long progressAt;
   private volatile long latencyNanos;
   private volatile long lastSampleAt;
+  /** Successful samples taken so far, up to {@link #WARM_UP_SAMPLES}. */
+  private volatile int warmSamples;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicLong rampStart = new AtomicLong(NO_RAMP);
   // Written under this, read without it.
@@ -257,6 +265,12 @@ final class EndpointNode implements Node {
     }
     if (Retryability.isServerFault(code)) {
       sample = Math.max(sample, Math.max(2 * estimate, MIN_FAILURE_SAMPLE_NANOS));
+    } else if (warmSamples < WARM_UP_SAMPLES) {
+      warmSamples++; // a lost increment under a race only lengthens the warm-up by a sample
+      long cluster = clusterEstimate.applyAsLong(this);
+      if (cluster > 0) {
+        sample = Math.min(sample, 2 * cluster);
+      }
     }
     latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
     lastSampleAt = now;

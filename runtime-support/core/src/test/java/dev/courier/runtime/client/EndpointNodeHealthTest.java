@@ -201,9 +201,24 @@ class EndpointNodeHealthTest {
   @Test
   void coldEndpointStartsFromTheClusterEstimate() {
     EndpointNode cold = node(HEALTH, self -> 2 * MS);
-    attempt(cold, Status.Code.OK, 42 * MS);
+    attempt(cold, Status.Code.OK, 3 * MS);
 
-    assertThat(cold.latencyNanos()).as("a quarter of the way from 2 ms to 42 ms").isEqualTo(12 * MS);
+    assertThat(cold.latencyNanos()).as("a quarter of the way from 2 ms to 3 ms").isEqualTo(2 * MS + MS / 4);
+  }
+
+  @Test
+  void aColdEndpointsFirstSlowAnswersCountAsAtMostTwiceTheClustersEstimate() {
+    EndpointNode cold = node(HEALTH, self -> 2 * MS);
+    attempt(cold, Status.Code.OK, 100 * MS); // a fresh JVM compiling its code
+    assertThat(cold.latencyNanos()).as("2 ms, a quarter of the way to 4 ms").isEqualTo(2 * MS + MS / 2);
+    for (int i = 1; i < EndpointNode.WARM_UP_SAMPLES; i++) {
+      attempt(cold, Status.Code.OK, 100 * MS);
+    }
+    long warmedUp = cold.latencyNanos();
+    assertThat(warmedUp).as("held at most at twice the cluster's 2 ms").isBetween(3 * MS, 4 * MS);
+    attempt(cold, Status.Code.OK, 100 * MS);
+    assertThat(cold.latencyNanos()).as("after the warm-up a slow answer counts in full")
+        .isEqualTo(warmedUp + (100 * MS - warmedUp) / 4);
   }
 
   @Test
@@ -257,10 +272,10 @@ class EndpointNodeHealthTest {
     assertThat(set.clusterEstimate(nodes.get(3))).as("nothing known yet").isZero();
     attempt(nodes.get(0), Status.Code.OK, 1 * MS);
     attempt(nodes.get(1), Status.Code.OK, 1 * MS); // starts from node 0's 1 ms
-    attempt(nodes.get(2), Status.Code.OK, 9 * MS); // 1 ms + 8 ms / 4 = 3 ms
+    attempt(nodes.get(2), Status.Code.OK, 9 * MS); // counts as 2 ms, twice the others' (warm-up): 1.25 ms
 
     assertThat(set.clusterEstimate(nodes.get(3))).isEqualTo(1 * MS);
-    assertThat(set.clusterEstimate(nodes.get(0))).as("the median of 1 ms and 3 ms").isEqualTo(2 * MS);
+    assertThat(set.clusterEstimate(nodes.get(0))).as("the median of 1 ms and 1.25 ms").isEqualTo(MS + MS / 8);
     set.close();
   }
 }

@@ -6,6 +6,7 @@ import com.google.protobuf.StringValue;
 import dev.courier.runtime.CourierException;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.retry.StopReason;
 import java.util.List;
@@ -32,7 +33,8 @@ class ReplicaKillTest {
     try (FaultReplica r0 = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          ReplicaProcess doomed = ReplicaProcess.start("r2");
-         ClientRuntime client = Fixtures.client(List.of(r0.port(), r1.port(), doomed.port())).build()) {
+         ClientRuntime client = Fixtures.client(List.of(r0.port(), r1.port(), doomed.port()))
+             .balancer(BalancerKind.ROUND_ROBIN).build()) {
       LoadRun run = LoadRun.run(CALLS, Fixtures.THREADS, "id-",
           id -> client.blockingUnary(method, StringValue.of(id)), KILL_AT, () -> kill(doomed));
       doomed.drain();
@@ -48,7 +50,8 @@ class ReplicaKillTest {
     try (FaultReplica r0 = FaultReplica.start("r0");
          FaultReplica r1 = FaultReplica.start("r1");
          ReplicaProcess doomed = ReplicaProcess.start("r2");
-         ClientRuntime client = Fixtures.client(List.of(r0.port(), r1.port(), doomed.port())).build()) {
+         ClientRuntime client = Fixtures.client(List.of(r0.port(), r1.port(), doomed.port()))
+             .balancer(BalancerKind.ROUND_ROBIN).build()) {
       LoadRun run = LoadRun.run(CALLS, Fixtures.THREADS, "once-",
           id -> client.blockingUnary(method, StringValue.of(id)), KILL_AT, () -> kill(doomed));
       doomed.drain();

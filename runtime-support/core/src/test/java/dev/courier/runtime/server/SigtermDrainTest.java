@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import java.io.BufferedReader;
@@ -52,7 +53,9 @@ class SigtermDrainTest {
     List<Thread> callers = new ArrayList<>();
     try (Child child = Child.start();
          ClientRuntime client = ClientBuilder.forService(TestServices.SERVICE, runtime -> runtime)
-             .target(local.target() + ",127.0.0.1:" + child.port).deadline(Duration.ofSeconds(10)).build()) {
+             .target(local.target() + ",127.0.0.1:" + child.port).deadline(Duration.ofSeconds(10))
+             .balancer(BalancerKind.ROUND_ROBIN) // calls on the child however slow its answers
+             .build()) {
       AtomicInteger next = new AtomicInteger();
       for (int t = 0; t < THREADS; t++) {
         Thread caller = new Thread(() -> {
