@@ -180,20 +180,21 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
     pipeline.listener().onAttemptEnd(methodName, node.endpoint().authority(),
         status.isOk() && response == null ? Status.Code.INTERNAL : status.getCode(), now - startedAt);
     if (status.isOk() && response != null) {
-      finished(Status.Code.OK, now);
+      finished(Status.Code.OK, now, false);
       owner.onSucceeded(this, response, trailers);
       return;
     }
     if (status.isOk()) {
       status = Status.INTERNAL.withDescription("no response message for " + methodName);
     }
-    finished(status.getCode(), now);
-    owner.onClosed(node, this, status, trailers, !headersSent && !headersReceived);
+    boolean neverReached = !headersSent && !headersReceived;
+    finished(status.getCode(), now, neverReached);
+    owner.onClosed(node, this, status, trailers, neverReached);
   }
 
   /** The node's load and health, then the attempt's trace (which ends before its call's). */
-  private void finished(Status.Code code, long now) {
-    long ejectedFor = node.onFinish(startedAt, code, now);
+  private void finished(Status.Code code, long now, boolean neverReached) {
+    long ejectedFor = node.onFinish(startedAt, code, now, neverReached);
     if (ejectedFor > 0) {
       trace.ejected(node.endpoint().authority(), ejectedFor);
       EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, trace.logSuffix());

@@ -239,7 +239,7 @@ final class EndpointNode implements Node {
   long onStreamFinish(Status.Code code, long now) {
     inFlight.decrementAndGet();
     boolean probe = probeOut;
-    return outcome(code, now, probe, probeAt);
+    return outcome(code, now, probe, probeAt, false);
   }
 
   /**
@@ -247,13 +247,25 @@ final class EndpointNode implements Node {
    * endpoint is now ejected for, in ns, when this attempt ejected it, else 0.
    */
   long onFinish(long startedAt, Status.Code code, long now) {
+    return onFinish(startedAt, code, now, false);
+  }
+
+  /**
+   * {@link #onFinish(long, Status.Code, long)} for an attempt that, when {@code neverReached},
+   * surely never reached a server: an {@code UNAVAILABLE} of that kind (a refused or reset
+   * connection) ejects at once, since a replica that refuses connections is down, and under
+   * {@code LEAST_LOADED} it would otherwise get too few picks to fail the threshold's times in a
+   * row and would never be probed back through slow start.
+   */
+  long onFinish(long startedAt, Status.Code code, long now, boolean neverReached) {
     progressAt = now;
     unaryInFlight.decrementAndGet();
     inFlight.decrementAndGet();
     if (!ejected) {
       sample(startedAt, code, now);
     }
-    return outcome(code, now, probeOut && probeAt == startedAt, startedAt);
+    return outcome(code, now, probeOut && probeAt == startedAt, startedAt,
+        neverReached && code == Status.Code.UNAVAILABLE);
   }
 
   /** Moves the latency estimate towards the attempt's duration (a failure counts as slow). */
@@ -277,9 +289,9 @@ final class EndpointNode implements Node {
   }
 
   /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
-  private long outcome(Status.Code code, long now, boolean probe, long probeToken) {
+  private long outcome(Status.Code code, long now, boolean probe, long probeToken, boolean refused) {
     if (Retryability.isServerFault(code)) {
-      return onFailure(now, probe, probeToken);
+      return onFailure(now, probe, probeToken, refused);
     } else if (code != Status.Code.CANCELLED) {
       onSuccess(now);
     } else if (probe) {
@@ -315,14 +327,15 @@ final class EndpointNode implements Node {
    * Ejects after {@code failureThreshold} failures in a row, unless an ejection runs; a failed
    * probe ejects at once for the next interval.
    */
-  private long onFailure(long now, boolean probe, long probeToken) {
+  private long onFailure(long now, boolean probe, long probeToken, boolean refused) {
     int failures = consecutiveFailures.incrementAndGet();
-    if (!probe && (failures < health.failureThreshold() || inEjection(now))) {
+    boolean enough = refused || failures >= health.failureThreshold();
+    if (!probe && (!enough || inEjection(now))) {
       return 0;
     }
     synchronized (this) {
       boolean probeFailed = probe && probeOut && probeAt == probeToken;
-      if (!probeFailed && (failures < health.failureThreshold() || inEjection(now))) {
+      if (!probeFailed && (!enough || inEjection(now))) {
         return 0;
       }
       long base = health.baseEjection().toNanos();

@@ -79,6 +79,22 @@ class EndpointNodeHealthTest {
   }
 
   @Test
+  void aRefusedConnectionEjectsAtOnceAndAFailureThatReachedTheServerDoesNot() {
+    EndpointNode reached = node();
+    long t = now.get();
+    reached.beforeAttempt(t);
+    reached.onStart(t);
+    reached.onFinish(t, Status.Code.UNAVAILABLE, t, false);
+    assertThat(reached.healthy(t)).as("1 of 3 failures").isTrue();
+    EndpointNode refused = node();
+    refused.beforeAttempt(t);
+    refused.onStart(t);
+    refused.onFinish(t, Status.Code.UNAVAILABLE, t, true);
+    assertThat(refused.healthy(t)).isFalse();
+    assertThat(ejections).containsExactly(SECOND);
+  }
+
+  @Test
   void onlyOneProbeAtATimeAfterAnEjection() {
     EndpointNode node = ejectedNode();
     now.addAndGet(SECOND);
