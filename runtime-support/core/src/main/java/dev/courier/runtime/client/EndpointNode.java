@@ -47,7 +47,7 @@ final class EndpointNode implements Node {
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
   /** Successful samples of a new endpoint that count as at most twice the estimate they start from. */
-  static final int WARM_UP_SAMPLES = 16;
+  static final int WARM_UP_SAMPLES = 8;
   private static final long NO_RAMP = Long.MIN_VALUE;
 
   private volatile Endpoint endpoint;

@@ -75,4 +75,12 @@ public record HedgePolicy(Duration hedgeAfter, int maxHedged, double percentile)
     long nanos = hedgeAfter.toNanos();
     return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + "ms" : nanos / 1_000 + "us";
   }
+
+  /** {@code HedgePolicy[hedgeAfter=PT0.02S, maxHedged=1]}, or for an adaptive one {@code HedgePolicy[p95, maxHedged=1, at most PT1S]}. */
+  @Override
+  public String toString() {
+    return adaptive()
+        ? "HedgePolicy[" + afterText() + ", maxHedged=" + maxHedged + ", at most " + hedgeAfter + "]"
+        : "HedgePolicy[hedgeAfter=" + hedgeAfter + ", maxHedged=" + maxHedged + "]";
+  }
 }

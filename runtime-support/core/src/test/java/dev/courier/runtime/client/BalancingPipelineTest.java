@@ -109,7 +109,9 @@ class BalancingPipelineTest {
 
   private int callsToSlowReplica(Replicas replicas, BalancerKind kind) throws Exception {
     ClientRuntime client = builder().endpoints(replicas.endpoints()).balancer(kind).build();
-    client.blockingUnary(ECHO, text("warm-up"));
+    for (int i = 0; i < 40; i++) {
+      client.blockingUnary(ECHO, text("warm-up")); // past a new endpoint's warm-up samples
+    }
     int before = replicas.get(0).calls();
     ExecutorService threads = Executors.newFixedThreadPool(4);
     try {
