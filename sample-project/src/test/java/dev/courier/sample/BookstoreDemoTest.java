@@ -34,7 +34,9 @@ class BookstoreDemoTest {
     assertThat(printed).contains("unknown ISBN").contains("NOT_FOUND");
     assertThat(printed).contains("Search \"java\", server streaming: 3 books");
     // Reservations that hit the broken replica were retried elsewhere, never served by it.
-    assertThat(printed).containsPattern("Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{replica-b=\\d, replica-c=\\d\\}");
+    // LEAST_LOADED, the default, may send all six to the faster healthy replica.
+    assertThat(printed).containsPattern(
+        "Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{(replica-b=\\d, replica-c=\\d|replica-[bc]=6)\\}");
     assertThat(printed).containsPattern(
         "Quote, async server calling the catalog's async\\(\\) view: Java Concurrency in Practice for ada costs \\d+ cents \\(x-priced-by: pricing-1\\)");
     assertThat(printed).contains("without a token -> UNAUTHENTICATED");

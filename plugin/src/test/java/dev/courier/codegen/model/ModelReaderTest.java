@@ -87,13 +87,13 @@ class ModelReaderTest {
     List<String> problems = problems("bad_hedge.proto");
 
     assertThat(problems).containsExactly(
-        "bad_hedge.proto:13: service bad.Hedges, method Hundred: hedge.hedge_after \"p100\" is not a percentile to"
+        "bad_hedge.proto:12: service bad.Hedges, method Hundred: hedge.hedge_after \"p100\" is not a percentile to"
             + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
             + " method's recent ones, or a fixed delay such as \"20ms\")",
-        "bad_hedge.proto:16: service bad.Hedges, method NotANumber: hedge.hedge_after \"pfast\" is not a percentile to"
+        "bad_hedge.proto:15: service bad.Hedges, method NotANumber: hedge.hedge_after \"pfast\" is not a percentile to"
             + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
             + " method's recent ones, or a fixed delay such as \"20ms\")",
-        "bad_hedge.proto:19: service bad.Hedges, method TooLow: hedge.hedge_after \"p10\" is not a percentile to"
+        "bad_hedge.proto:18: service bad.Hedges, method TooLow: hedge.hedge_after \"p10\" is not a percentile to"
             + " hedge after (expected: \"p50\" to \"p99.9\", such as \"p95\" to hedge the calls slower than 95% of the"
             + " method's recent ones, or a fixed delay such as \"20ms\")");
   }
