@@ -34,7 +34,8 @@ class BookstoreDemoTest {
     assertThat(printed).contains("unknown ISBN").contains("NOT_FOUND");
     assertThat(printed).contains("Search \"java\", server streaming: 3 books");
     // Reservations that hit the broken replica were retried elsewhere, never served by it.
-    // LEAST_LOADED, the default, may send all six to the faster healthy replica.
+    // LEAST_LOADED, the default, may send all six to the faster healthy replica, and then no
+    // attempt reaches the refusing one, so the summary may count no retry.
     assertThat(printed).containsPattern(
         "Reserve x6, replica-a refuses with UNAVAILABLE: 6 reserved \\{(replica-b=\\d, replica-c=\\d|replica-[bc]=6)\\}");
     assertThat(printed).containsPattern(
@@ -46,6 +47,6 @@ class BookstoreDemoTest {
         .contains("rewritten to 'soon': refused")
         .contains("rewritten to 2s: applied");
     assertThat(printed).contains("INVALID_ARGUMENT").contains("3 reviews stored by the worker, 0 failed");
-    assertThat(printed).containsPattern("Summary: \\d+ calls \\(1 failed\\), \\d+ attempts, [1-9]\\d* retries");
+    assertThat(printed).containsPattern("Summary: \\d+ calls \\(1 failed\\), \\d+ attempts, \\d+ retries");
   }
 }
