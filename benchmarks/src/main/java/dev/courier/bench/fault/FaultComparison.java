@@ -36,6 +36,9 @@ import java.util.function.IntSupplier;
  * java -cp "benchmarks/target/classes:benchmarks/target/lib/*" dev.courier.bench.fault.FaultComparison 5 16
  * </pre>
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 public final class FaultComparison {
   private static final Duration WARM_UP = Duration.ofSeconds(1);
 

@@ -10,6 +10,9 @@ import java.util.function.IntSupplier;
  * that one replica's share of the traffic can be followed over time (a replica back after an
  * outage, a replica joining). Started and stopped by the scenario.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 final class Shares implements AutoCloseable {
   static final int STEP_MILLIS = 50;
 

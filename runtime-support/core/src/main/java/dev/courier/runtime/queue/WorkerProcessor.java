@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * DEADLINE_EXCEEDED}); a dead letter is published again until it is out, or the worker stops (its
  * request then stays unacknowledged and is delivered again).
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 final class WorkerProcessor {
   private static final System.Logger LOG = System.getLogger(WorkerProcessor.class.getName());
 

@@ -19,6 +19,7 @@ import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.StatusOr;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.net.InetSocketAddress;
@@ -179,7 +180,7 @@ class ClientTargetsTest {
           List<InetSocketAddress> addresses = next.poll();
           if (addresses != null) {
             listener.onResult(ResolutionResult.newBuilder()
-                .setAddresses(addresses.stream().map(EquivalentAddressGroup::new).toList())
+                .setAddressesOrError(StatusOr.fromValue(addresses.stream().map(EquivalentAddressGroup::new).toList()))
                 .build());
           }
         }

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Timeout;
  * Time is watched through events (latches), never slept through: a version is seen in force when
  * a call carries its deadline.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 @Timeout(60)
 public abstract class LiveConfigContract {
   /** The echo method as a client declares it: not idempotent. */

@@ -17,6 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** LiveConfig on its own: whole versions, events, what a client being built is told. */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 class LiveConfigTest {
   private static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(Replicas.ECHO, MethodPolicy.DEFAULT);
   private final List<ConfigEvent> events = new ArrayList<>();

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The status page over real HTTP from a real Courier server, with real clients in the process. */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StatusPageTest {
   private static final String SECRET = "Bearer s3cr3t-t0ken";

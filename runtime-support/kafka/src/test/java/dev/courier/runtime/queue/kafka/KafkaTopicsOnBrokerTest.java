@@ -41,6 +41,9 @@ import org.junit.jupiter.api.Test;
  * correlation id), including what a restarted client does with the replies to its predecessor's
  * calls. Each test has its own topic prefix and group.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 @Tag("slow") // a real KRaft broker in this JVM; skipped by -Pfast
 class KafkaTopicsOnBrokerTest {
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -9,6 +9,8 @@ import java.util.Map;
  * Where a propagator reads and writes the trace context: gRPC metadata (ASCII headers, a value
  * already there replaced) and queue headers (a string map, which Kafka carries as record headers).
  */
+// TextMapGetter.keys is deprecated in OpenTelemetry 1.68, but propagators still call it.
+@SuppressWarnings("deprecation")
 final class Carriers {
   private Carriers() {}
 

@@ -21,6 +21,9 @@ import java.util.function.LongSupplier;
  * it makes with a Courier client are its children; and the server's call-duration histogram. See
  * {@link CourierOpenTelemetry#serverInterceptor()}. Thread-safe.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 final class TracingServerInterceptor implements ServerInterceptor {
   private final TracingListener tracing;
   private final AttributeCache spanAttributes;

@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Timeout;
  * metrics with their values in both versions of the conventions, and Courier's log lines carrying
  * the trace id; on real loopback servers and the real OpenTelemetry SDK.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AttemptSpansTest {
   private static final RpcMethod<StringValue, StringValue> ECHO = Replicas.IDEMPOTENT_ECHO;

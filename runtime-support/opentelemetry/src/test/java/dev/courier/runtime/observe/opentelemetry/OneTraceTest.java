@@ -42,6 +42,9 @@ import org.junit.jupiter.api.Timeout;
  * then makes a queue call to a worker (over {@link InMemoryQueue}, and over a real Kafka broker);
  * W3C {@code traceparent} and {@code baggage} travel in gRPC metadata and in queue headers.
  */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OneTraceTest {
   static final RpcMethod<StringValue, StringValue> RELAY = method("test.Front/Relay");

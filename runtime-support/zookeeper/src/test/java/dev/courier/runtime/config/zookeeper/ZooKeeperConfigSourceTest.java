@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The ZooKeeper source on a real ZooKeeper server in the test JVM (Curator's TestingServer). */
+// "try": resources opened for their effect (a scope made current, a subscription or worker kept
+// open for the block) are never named in the block, and some closes may be interrupted.
+@SuppressWarnings("try")
 class ZooKeeperConfigSourceTest {
   private static final String NODE = "/courier/config/test";
 
