@@ -8,7 +8,6 @@ import dev.courier.runtime.RpcMethod;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -45,15 +44,6 @@ class BadInputTest {
     server.close();
   }
 
-  private Status send(String fullMethodName, byte[] body) {
-    try {
-      ClientCalls.blockingUnaryCall(channel, RawBytes.method(fullMethodName),
-          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
-      return Status.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus();
-    }
-  }
 
   private void assertStillServing() {
     StringValue answer = ClientCalls.blockingUnaryCall(channel, ECHO.descriptor(),
@@ -64,7 +54,7 @@ class BadInputTest {
   @Test
   void bytesThatAreNotTheRequestMessageFailWithInvalidArgumentBeforeTheMethodRunsAndTheServerGoesOn() {
     // 0xFF...: field 31 with wire type 7, which does not exist.
-    Status status = send("test.Svc/Call", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01});
+    Status status = RawBytes.send(channel, "test.Svc/Call", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01});
 
     // grpc-java alone would answer UNKNOWN "Application error processing RPC".
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -79,7 +69,7 @@ class BadInputTest {
   @Test
   void truncatedRequestFailsWithInvalidArgumentToo() {
     // Field 1 (string) announcing 10 bytes, followed by 2.
-    Status status = send("test.Svc/Call", new byte[] {0x0A, 0x0A, 'a', 'b'});
+    Status status = RawBytes.send(channel, "test.Svc/Call", new byte[] {0x0A, 0x0A, 'a', 'b'});
 
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(executions).hasValue(0);
@@ -90,7 +80,7 @@ class BadInputTest {
   void requestOverTheSizeLimitFailsWithResourceExhaustedAndTheServerGoesOn() {
     byte[] big = StringValue.of("x".repeat(2000)).toByteArray();
 
-    Status status = send("test.Svc/Call", big);
+    Status status = RawBytes.send(channel, "test.Svc/Call", big);
 
     assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(status.getDescription()).contains("1024");
@@ -101,13 +91,13 @@ class BadInputTest {
   void requestUnderTheSizeLimitIsServed() {
     byte[] small = StringValue.of("x".repeat(1000)).toByteArray();
 
-    assertThat(send("test.Svc/Call", small).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(RawBytes.send(channel, "test.Svc/Call", small).getCode()).isEqualTo(Status.Code.OK);
   }
 
   @Test
   void unknownMethodAndUnknownServiceFailWithUnimplementedAndTheServerGoesOn() {
-    assertThat(send("test.Svc/Nope", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-    assertThat(send("test.Nothing/Call", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(RawBytes.send(channel, "test.Svc/Nope", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(RawBytes.send(channel, "test.Nothing/Call", new byte[0]).getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     assertStillServing();
   }
 

@@ -104,7 +104,7 @@ class GuardedServicesTest {
       "test.Svc/Call"})
   void garbageToAnyServiceGetsInvalidArgumentWithOneLogLineAndNoStackTrace(String fullMethodName) {
     try (LogCapture log = new LogCapture()) {
-      Status status = sendUnary(fullMethodName, GARBAGE);
+      Status status = RawBytes.send(channel, fullMethodName, GARBAGE);
 
       assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(status.getDescription()).startsWith("the request to " + fullMethodName + " is not a valid ")
@@ -118,7 +118,7 @@ class GuardedServicesTest {
   @Test
   void truncatedMessageToHealthGetsInvalidArgumentToo() {
     // Field 1 (string) announcing 10 bytes, followed by 2.
-    Status status = sendUnary("grpc.health.v1.Health/Check", new byte[] {0x0A, 0x0A, 'a', 'b'});
+    Status status = RawBytes.send(channel, "grpc.health.v1.Health/Check", new byte[] {0x0A, 0x0A, 'a', 'b'});
 
     assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertStillServing();
@@ -169,15 +169,6 @@ class GuardedServicesTest {
     assertThat(((StatusRuntimeException) seen).getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
   }
 
-  private Status sendUnary(String fullMethodName, byte[] body) {
-    try {
-      ClientCalls.blockingUnaryCall(channel, RawBytes.method(fullMethodName),
-          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), body);
-      return Status.OK;
-    } catch (StatusRuntimeException e) {
-      return e.getStatus();
-    }
-  }
 
   private void assertStillServing() {
     assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
