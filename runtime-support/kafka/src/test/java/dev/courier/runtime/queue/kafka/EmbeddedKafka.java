@@ -89,7 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** Distinct free ports: every socket stays open until all are taken, so none is handed out twice. */
-  private static int[] freePorts(int count) throws IOException {
+  static int[] freePorts(int count) throws IOException {
     ServerSocket[] sockets = new ServerSocket[count];
     try {
       int[] ports = new int[count];

@@ -13,8 +13,6 @@ import io.grpc.Status;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,7 +213,7 @@ class KafkaBrokerFailoverTest {
   /** Starts {@link #NODES} broker JVMs and returns the bootstrap servers once each has said READY. */
   private String startCluster() throws Exception {
     dir = Files.createTempDirectory("courier-kafka-cluster-");
-    int[] ports = freePorts(2 * NODES);
+    int[] ports = EmbeddedKafka.freePorts(2 * NODES);
     String voters = java.util.stream.IntStream.rangeClosed(1, NODES)
         .mapToObj(n -> n + "@127.0.0.1:" + ports[NODES + n - 1]).collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
@@ -254,21 +252,4 @@ class KafkaBrokerFailoverTest {
     t.start();
   }
 
-  private static int[] freePorts(int count) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : sockets) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    }
-  }
 }
