@@ -1,8 +1,10 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.RpcMethod;
-import dev.courier.runtime.observe.TraceLog;
+import dev.courier.runtime.observe.AttemptTrace;
+import dev.courier.runtime.observe.CallTrace;
 import dev.courier.runtime.retry.RetryDecider;
+import dev.courier.runtime.retry.StopReason;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCall;
@@ -20,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * server may have acted on it. The call carries the client's call credentials and the view's
  * metadata (the interceptors wrap the channel itself). The call counts as in flight on its endpoint until it closes, and
  * its outcome feeds passive health. A failed stream reaches the caller as a {@link
- * dev.courier.runtime.CourierException} (see {@link FailureObserver}). Stateless; thread-safe.
+ * dev.courier.runtime.CourierException} (see {@link FailureObserver}). A tracing listener traces it
+ * as a unary call with one attempt: the call's trace starts on the caller's thread, its one attempt
+ * on the picked endpoint carries the trace context in the stream's headers, and both end as the
+ * stream closes. Stateless; thread-safe.
  */
 final class StreamCalls {
   private StreamCalls() {}
@@ -30,14 +35,18 @@ final class StreamCalls {
       CallPipeline pipeline, RpcMethod<ReqT, RespT> method, String key, Duration deadline, Metadata metadata,
       ResponseCapture capture) {
     CallPipeline.Resolved resolved = pipeline.resolve(method);
+    CallTrace trace = pipeline.listener().traceCall(method.fullName());
     long now = pipeline.now();
     long deadlineAt = pipeline.deadlineAt(resolved, deadline, now);
     if (deadlineAt != RetryDecider.NO_DEADLINE && deadlineAt - now <= 0) {
       // No endpoint is picked, so none is blamed.
-      return new FailedCall<>(Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started"));
+      Status expired = Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started");
+      trace.end(expired, 0, StopReason.DEADLINE);
+      return new FailedCall<>(expired);
     }
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, List.of());
     if (node == null) {
+      trace.end(Status.UNAVAILABLE.withDescription(pipeline.noEndpoints()), 0, null);
       return null;
     }
     node.beforeAttempt(now);
@@ -47,7 +56,7 @@ final class StreamCalls {
     }
     long given = deadlineAt == RetryDecider.NO_DEADLINE ? -1 : deadlineAt - now;
     return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata, given,
-        capture);
+        capture, trace);
   }
 
   /**
@@ -62,7 +71,7 @@ final class StreamCalls {
     return new FailureObserver<>(responses, null, -1);
   }
 
-  /** Counts the call on its node from start to close. */
+  /** Counts the call on its node from start to close, and traces it. */
   private static final class Tracked<ReqT, RespT> extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
     private final EndpointNode node;
     private final CallPipeline pipeline;
@@ -70,16 +79,18 @@ final class StreamCalls {
     /** How long the stream was given, in nanoseconds; {@code -1} for no deadline. */
     private final long deadlineNanos;
     private final ResponseCapture capture; // null: not asked for
+    private final CallTrace trace;
     private volatile Metadata responseHeaders;
 
     Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata,
-        long deadlineNanos, ResponseCapture capture) {
+        long deadlineNanos, ResponseCapture capture, CallTrace trace) {
       super(delegate);
       this.node = node;
       this.pipeline = pipeline;
       this.metadata = metadata;
       this.deadlineNanos = deadlineNanos;
       this.capture = capture;
+      this.trace = trace;
     }
 
     @Override
@@ -87,6 +98,8 @@ final class StreamCalls {
       if (metadata != null) {
         headers.merge(metadata);
       }
+      // After the view's metadata, so that the attempt's traceparent replaces one the caller set.
+      AttemptTrace attempt = trace.attempt(node.endpoint().authority(), 1, false, headers);
       node.onStart();
       super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
         @Override
@@ -99,11 +112,15 @@ final class StreamCalls {
         public void onClose(Status status, Metadata trailers) {
           long ejectedFor = node.onStreamFinish(status.getCode(), pipeline.now());
           if (ejectedFor > 0) {
-            EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, TraceLog.suffix());
+            attempt.ejected(node.endpoint().authority(), ejectedFor);
+            EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, attempt.logSuffix());
           }
           if (capture != null) {
             capture.record(responseHeaders, trailers);
           }
+          // Ended before the caller hears of the close, as a unary call's trace is.
+          attempt.end(status.getCode());
+          trace.end(status, 1, null);
           super.onClose(status, trailers);
         }
       }, headers);
