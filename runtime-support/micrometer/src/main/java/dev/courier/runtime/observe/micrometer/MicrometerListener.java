@@ -3,6 +3,7 @@ package dev.courier.runtime.observe.micrometer;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.retry.StopReason;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,8 +11,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,27 +34,32 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <p>No meter is tagged with a {@link StopReason}: that would multiply the call timers by five for
- * what the status code mostly says already. Server calls: Micrometer's own {@code
- * ObservationGrpcServerInterceptor} on {@code CourierServer.Builder.intercept(...)} records {@code
- * grpc.server} by the same convention.
+ * what the status code mostly says already. Server calls: {@link #serverInterceptor()} records the
+ * {@code grpc.server} timer by the same convention.
  *
  * <p>Thread-safe: Micrometer caches meters by name and tags, and each method's tags are built once.
  */
 public final class MicrometerListener implements CourierListener {
   private final MeterRegistry registry;
-  private final ConcurrentMap<String, Tags> methodTags = new ConcurrentHashMap<>();
+  private final MethodTags methodTags = new MethodTags();
 
   public MicrometerListener(MeterRegistry registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
   }
 
-  /** {@code rpc.service} and {@code rpc.method} of {@code pkg.Service/Method}, as Micrometer's gRPC convention splits them. */
+  /**
+   * For {@code CourierServer.Builder.intercept(...)}: the {@code grpc.server} timer of every call
+   * the server handles, streams included, in the same registry, with the tags of Micrometer's
+   * {@code DefaultGrpcServerObservationConvention} ({@code rpc.service}, {@code rpc.method}, {@code
+   * rpc.type}, {@code grpc.status_code}, and {@code error} as Micrometer's observation handler adds
+   * it).
+   */
+  public ServerInterceptor serverInterceptor() {
+    return new ServerCallTimer(registry, methodTags);
+  }
+
   private Tags tags(String method) {
-    return methodTags.computeIfAbsent(method, m -> {
-      int slash = m.lastIndexOf('/');
-      return slash < 0 ? Tags.of("rpc.service", "", "rpc.method", m)
-          : Tags.of("rpc.service", m.substring(0, slash), "rpc.method", m.substring(slash + 1));
-    });
+    return methodTags.of(method);
   }
 
   @Override
