@@ -94,11 +94,12 @@ public final class LiveConfig implements AutoCloseable {
    * applies it, then every later version.
    *
    * @param follows the service names the target reads keys of, so that keys nobody reads are reported
-   * @return stops following
+   * @return stops following: the target is told no later version and no longer checks them (a
+   *     stopped server or a closed client must not veto a version); closing twice is harmless
    * @throws ConfigException when the version in force does not fit {@code target}: the message
    *     names the version and every key, value and reason
    */
-  public synchronized AutoCloseable attach(ConfigTarget target, Set<String> follows) {
+  public synchronized Following attach(ConfigTarget target, Set<String> follows) {
     Objects.requireNonNull(target, "target");
     List<ConfigProblem> problems = target.check(current);
     if (!problems.isEmpty()) {
@@ -113,6 +114,17 @@ public final class LiveConfig implements AutoCloseable {
         targets.remove(target);
       }
     };
+  }
+
+  /** A target's following of a live configuration; {@link #close()} ends it and throws nothing. */
+  public interface Following extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** How many clients and servers follow this configuration now; for a status page and for tests. */
+  public synchronized int followers() {
+    return targets.size();
   }
 
   private void offer(ConfigVersion version) {

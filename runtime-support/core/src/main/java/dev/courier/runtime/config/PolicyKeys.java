@@ -123,7 +123,7 @@ public final class PolicyKeys {
     if (share == null && floor == null && window == null) {
       return null;
     }
-    BudgetSettings b = BudgetSettings.DEFAULT;
+    BudgetSettings.Share b = BudgetSettings.DEFAULT;
     try {
       if (share != null) {
         b = attempt(prefix + "budget.share", share, b, x -> x.withShare(number(prefix + "budget.share", share)));
@@ -142,7 +142,8 @@ public final class PolicyKeys {
     return b;
   }
 
-  private static BudgetSettings attempt(String key, String value, BudgetSettings b, UnaryOperator<BudgetSettings> change) {
+  private static BudgetSettings.Share attempt(String key, String value, BudgetSettings.Share b,
+      UnaryOperator<BudgetSettings.Share> change) {
     try {
       return change.apply(b);
     } catch (ConfigException e) {

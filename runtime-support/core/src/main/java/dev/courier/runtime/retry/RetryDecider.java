@@ -24,7 +24,8 @@ import java.util.random.RandomGenerator;
  *       has endpoints it has not tried (see {@link #isUncounted});
  *   <li>the call's deadline is over, or would be within {@value #DEADLINE_SLACK_NANOS} ns after
  *       the backoff: {@link StopReason#DEADLINE};
- *   <li>the budget refuses a retry: {@link StopReason#BUDGET};
+ *   <li>the budget refuses a retry: {@link StopReason#BUDGET}. A budget that counts failures (grpc's
+ *       token bucket) is told of every counted failure that passed rule 3, before rule 4;
  *   <li>otherwise {@link Retry} after the policy's {@link Backoff} for the retry number
  *       {@code attempts} (every attempt made so far, hedges included).
  * </ol>
@@ -177,6 +178,9 @@ public final class RetryDecider {
     if (!Retryability.mayRetry(policy, idempotent, history.code(), history.neverReached())) {
       return new Stop(StopReason.NOT_RETRYABLE);
     }
+    // A failure the policy retries is told to the budget even when no attempt is left: grpc's
+    // throttle spends a token on it, and the same calls must get the same retries.
+    boolean throttled = policy.maxAttempts() > 1 && !isUncounted(history) && !budget.onRetryableFailure();
     int uncounted = history.uncounted() + (isUncounted(history) ? 1 : 0);
     if (history.attempts() - history.hedges() - uncounted >= policy.maxAttempts()) {
       return new Stop(StopReason.MAX_ATTEMPTS);
@@ -188,7 +192,7 @@ public final class RetryDecider {
     if (deadlineAt != NO_DEADLINE && deadlineAt - now - delay <= DEADLINE_SLACK_NANOS) {
       return new Stop(StopReason.DEADLINE);
     }
-    if (!budget.tryRetry()) {
+    if (throttled || !budget.tryRetry()) {
       return new Stop(StopReason.BUDGET);
     }
     return new Retry(delay);
@@ -222,10 +226,11 @@ public final class RetryDecider {
   }
 
   /**
-   * A call of the method succeeded at {@code now}, {@code callNanos} after it started: one latency
-   * for an adaptive hedge delay (nothing is kept otherwise).
+   * A call of the method succeeded at {@code now}, {@code callNanos} after it started: the budget
+   * is told, and an adaptive hedge delay gets one latency (nothing is kept otherwise).
    */
   public void onAnswer(long now, long callNanos) {
+    budget.onAnswer();
     if (latencies != null) {
       latencies.record(now, callNanos);
     }
@@ -248,7 +253,7 @@ public final class RetryDecider {
 
   /** Spends one retry of the budget for a hedge; {@code false} means "do not hedge". */
   public boolean trySpendOnHedge() {
-    return budget.tryRetry();
+    return budget.tryHedge();
   }
 
   /** Counts one call in the budget (its first attempt). */

@@ -1,5 +1,6 @@
 package dev.courier.runtime.server;
 
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.discovery.AdvertisedHost;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.ServiceRegistry;
@@ -60,14 +61,20 @@ final class ServerLauncher {
             : ConcurrencyLimit.forServer(service, config.maxConcurrency(), live),
         withContext(config.access().interceptorFor(service), config.interceptorsOf(service.getServiceDescriptor().getName())),
         bound)));
-    Runnable stopCalls = bounded == null ? () -> { } : bounded::stop;
+    Runnable stopExecutor = bounded == null ? () -> { } : bounded::stop;
+    Runnable stopCalls = stopExecutor;
     if (live != null) {
+      LiveConfig.Following following;
       try {
-        config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
+        following = config.liveConfig().attach(live, live.services()); // fails when the version in force does not fit
       } catch (RuntimeException e) {
-        stopCalls.run();
+        stopExecutor.run();
         throw e;
       }
+      stopCalls = () -> { // a stopped server no longer follows, nor vetoes, the live configuration
+        following.close();
+        stopExecutor.run();
+      };
     }
     HealthStatusManager health = config.standardServices() ? addStandardServices(builder, config, bound) : null;
     try {

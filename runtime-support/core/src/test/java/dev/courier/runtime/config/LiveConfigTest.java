@@ -48,6 +48,20 @@ class LiveConfigTest {
   }
 
   @Test
+  void aClosedClientNoLongerFollowsNorVetoesAVersion() {
+    MutableConfigSource source = new MutableConfigSource(Map.of("courier.test.Echo.timeout", "2s"));
+    try (LiveConfig live = LiveConfig.follow(source, events::add)) {
+      ClientRuntime c = client(live);
+      assertThat(live.followers()).isEqualTo(1);
+      c.close();
+      assertThat(live.followers()).as("detached on close").isZero();
+      // retries on a method that is not idempotent: the client would refuse it, were it still attached
+      source.push(Map.of("courier.test.Echo/Echo.retry.retryableCodes", "ABORTED"));
+      assertThat(events.get(events.size() - 1)).isInstanceOf(ConfigEvent.Applied.class);
+    }
+  }
+
+  @Test
   void aClientIsNotBuiltOnAVersionThatDoesNotFitIt() {
     MutableConfigSource source = new MutableConfigSource(Map.of("courier.test.Echo/Echo.retry.retryableCodes", "ABORTED"));
     try (LiveConfig live = LiveConfig.follow(source, events::add)) {

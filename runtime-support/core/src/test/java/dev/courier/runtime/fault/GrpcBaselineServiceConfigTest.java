@@ -17,6 +17,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +48,6 @@ class GrpcBaselineServiceConfigTest {
         .endpoints(java.util.List.of(Endpoint.of("127.0.0.1", replica.port())))
         .methods(IDEMPOTENT, ONCE)
         .serviceConfig(GrpcBaseline.serviceConfigJson())
-        .nanoClock(() -> 0L) // the budget counts in one second of its window, whatever the test's pace
         .build();
     grpc = NettyChannelBuilder.forAddress("127.0.0.1", replica.port())
         .usePlaintext()
@@ -81,27 +82,40 @@ class GrpcBaselineServiceConfigTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Tag("slow") // 40 failing calls with their backoffs: about 10 s here
-  void throttlingStopsBothRetryingWithinTheFirstCallsOfAnOutage() {
+  void throttlingGivesBothTheSameAttemptsCallByCallThroughAnOutageARecoveryAndAnother() {
     replica.mode(FaultReplica.Mode.FAIL);
-    int courierAttempts = 0;
-    int grpcAttempts = 0;
+    List<Integer> courierAttempts = new ArrayList<>();
+    List<Integer> grpcAttempts = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      int[] attempts = new int[2];
       bothCall(FaultReplica.IDEMPOTENT, "storm-" + i, (c, g) -> {
-        attempts[0] = c;
-        attempts[1] = g;
+        courierAttempts.add(c);
+        grpcAttempts.add(g);
       });
-      courierAttempts += attempts[0];
-      grpcAttempts += attempts[1];
     }
-    // Without throttling: 20 x 3 = 60 attempts. Both stop retrying within the first calls, by models
-    // that differ in detail (the mapping is an approximation, see GrpcServiceConfig):
-    // grpc: 10 tokens, one spent per failed attempt, retries while more than 5 are left: 3 + 2 + 18 x 1 = 23.
-    // Courier: retries + 1 <= 0.1 x calls + 5 (floor 1/s over a 5 s window): 3 + 3 + 2, then one more
-    // retry each time 10 calls add a whole one (calls 10 and 20): 8 + 17 + 2 = 27.
-    assertThat(grpcAttempts).isEqualTo(23);
-    assertThat(courierAttempts).isEqualTo(27);
+    // grpc's bucket: 10 tokens, one spent per failed attempt (the last one of a call too), retries
+    // while more than 5 are left: 3 + 2, then 1 each; the bucket ends empty.
+    List<Integer> outage = new ArrayList<>(List.of(3, 2));
+    outage.addAll(java.util.Collections.nCopies(18, 1));
+    assertThat(grpcAttempts).as("grpc-java").isEqualTo(outage);
+    assertThat(courierAttempts).as("Courier").isEqualTo(grpcAttempts);
+
+    replica.mode(FaultReplica.Mode.OK);
+    for (int i = 0; i < 70; i++) { // 70 answers give 70 x 0.1 = 7 tokens back
+      courier.blockingUnary(IDEMPOTENT, StringValue.of("courier-ok-" + i));
+      ClientCalls.blockingUnaryCall(grpc, FaultReplica.IDEMPOTENT, CallOptions.DEFAULT, StringValue.of("grpc-ok-" + i));
+    }
+    replica.mode(FaultReplica.Mode.FAIL);
+    courierAttempts.clear();
+    grpcAttempts.clear();
+    for (int i = 0; i < 5; i++) {
+      bothCall(FaultReplica.IDEMPOTENT, "again-" + i, (c, g) -> {
+        courierAttempts.add(c);
+        grpcAttempts.add(g);
+      });
+    }
+    // 7 tokens: 6 left after the first failure (a retry), 5 after the second (none), then 1 each.
+    assertThat(grpcAttempts).as("grpc-java after the recovery").containsExactly(2, 1, 1, 1, 1);
+    assertThat(courierAttempts).as("Courier after the recovery").isEqualTo(grpcAttempts);
   }
 
   /** One failing call on each client with request id {@code id}; tells {@code check} the attempts each made. */

@@ -99,6 +99,32 @@ class LiveConcurrencyTest {
   }
 
   @Test
+  void aStoppedServerNoLongerFollowsNorVetoesAVersion() throws Exception {
+    MutableConfigSource source = new MutableConfigSource(Map.of(KEY, "1"));
+    LiveConfig live = LiveConfig.follow(source, events::add);
+    assertThat(events.take()).as("the first version").isInstanceOf(ConfigEvent.Applied.class);
+    CourierServer server = CourierServer.builder().addService(TestServices.service(TestServices.call(0), this::handle))
+        .liveConfig(live).address("127.0.0.1", 0).gracePeriod(Duration.ZERO).start();
+    assertThat(live.followers()).isEqualTo(1);
+    server.close();
+    assertThat(live.followers()).as("detached on stop").isZero();
+    // a limit for a method the server does not have: the server would refuse it, were it still attached
+    source.push(Map.of("courier.test.Svc/Cal.maxConcurrency", "1"));
+    assertThat(events.take()).isInstanceOf(ConfigEvent.Applied.class);
+  }
+
+  @Test
+  void aServerThatFailsToStartDoesNotStayAttached() throws Exception {
+    LiveConfig live = LiveConfig.follow(new MutableConfigSource(Map.of(KEY, "1")));
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(() -> CourierServer.builder().addService(TestServices.service(TestServices.call(0), this::handle))
+          .liveConfig(live).address("127.0.0.1", taken.getLocalPort()).start())
+          .hasMessageContaining("cannot listen");
+    }
+    assertThat(live.followers()).isZero();
+  }
+
+  @Test
   void aServerDoesNotStartWhenTheVersionInForceNamesAMethodItDoesNotHave() {
     LiveConfig live = LiveConfig.follow(new MutableConfigSource(Map.of("courier.test.Svc/Cal.maxConcurrency", "1")));
     assertThatThrownBy(() -> CourierServer.builder().addService(TestServices.service(TestServices.call(0), this::handle))
