@@ -24,9 +24,15 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A properties file, watched: a new version each time its content changes, whether it is replaced
- * by an atomic rename (write a temporary file beside it, then move it over: the safe way) or
- * rewritten in place.
+ * A properties or YAML file, watched: a new version each time its content changes, whether it is
+ * replaced by an atomic rename (write a temporary file beside it, then move it over: the safe way)
+ * or rewritten in place.
+ *
+ * <p><b>Formats.</b> A file ending in {@code .yaml} or {@code .yml} is YAML, with the same keys,
+ * flat or nested ({@code courier: {test.Echo/Echo: {timeout: 2s}}} is {@code
+ * courier.test.Echo/Echo.timeout=2s}); see {@link YamlConfigText}. Reading YAML needs {@code
+ * org.yaml:snakeyaml} (version in {@code courier-bom}), an optional dependency: without it, making
+ * the source fails at once with one line naming it. Any other file is properties text.
  *
  * <p><b>How changes are seen.</b> The file's directory is watched ({@link WatchService}); after an
  * event for the file, it is read once it has stayed unchanged for the {@linkplain
@@ -35,10 +41,11 @@ import java.util.concurrent.TimeUnit;
  * (default 5 s), for file systems that send no events (network file systems, a directory replaced
  * by a symlink swap). A version is delivered only when the content differs from the last one.
  *
- * <p><b>Failures.</b> A missing or unreadable file, or text that is not properties text, delivers
- * no version: {@link ConfigSource.Listener#onUnavailable} says why, once until the file reads again,
- * and the last good version stays. YAML is not read: the core depends on grpc-java and
- * protobuf-java only, and neither brings a YAML parser.
+ * <p><b>Failures.</b> A missing or unreadable file delivers no version: {@link
+ * ConfigSource.Listener#onUnavailable} says why, once until the file reads again, and the last good
+ * version stays. Text that does not parse (YAML with a syntax error, a list of mappings, a key
+ * given twice; a malformed unicode escape in properties) is refused whole the same way, its
+ * reason naming the line and column, and told once for each content that fails.
  *
  * <p>Thread-safe. Each subscription has one daemon thread for the watch; reads run on the
  * source's scheduler, one at a time.
@@ -47,12 +54,14 @@ public final class FileConfigSource implements ConfigSource {
   private static final System.Logger LOG = System.getLogger(FileConfigSource.class.getName());
 
   private final Path path;
+  private final ConfigFormat format;
   private final Duration pollEvery;
   private final Duration quietPeriod;
   private final ScheduledExecutorService scheduler;
 
   private FileConfigSource(Builder b) {
     this.path = b.path;
+    this.format = ConfigFormat.of(b.path, FileConfigSource.class.getClassLoader());
     this.pollEvery = b.pollEvery;
     this.quietPeriod = b.quietPeriod;
     this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -92,7 +101,7 @@ public final class FileConfigSource implements ConfigSource {
     private ScheduledFuture<?> poll;
     private ScheduledFuture<?> pending; // guarded by this
     private byte[] last; // guarded by this
-    private boolean unavailable; // guarded by this
+    private String told; // what failed and was told, null since the last good read; guarded by this
     private volatile boolean closed;
 
     Subscription(Listener listener) {
@@ -153,31 +162,32 @@ public final class FileConfigSource implements ConfigSource {
       try {
         bytes = Files.readAllBytes(path);
       } catch (NoSuchFileException e) {
-        failed("no such file");
+        failed("no such file", "missing");
         return;
       } catch (IOException | RuntimeException e) {
-        failed("cannot be read: " + e);
+        failed("cannot be read: " + e, "unreadable");
         return;
       }
       if (last != null && java.util.Arrays.equals(bytes, last)) {
-        unavailable = false;
+        told = null;
         return;
       }
       java.util.Map<String, String> values;
       try {
-        values = Configs.properties(new String(bytes, StandardCharsets.UTF_8));
+        values = format.read(new String(bytes, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        failed("not properties text: " + e.getMessage());
+        failed("not " + format + ": " + e.getMessage(), sha256(bytes)); // once per content that fails
         return;
       }
       last = bytes;
-      unavailable = false;
+      told = null;
       listener.onVersion(new ConfigVersion(values, FileConfigSource.this.toString(), revision(bytes)));
     }
 
-    private void failed(String reason) { // holding this
-      if (!unavailable) {
-        unavailable = true;
+    /** Tells the listener once for each {@code what} (the file missing, unreadable, or one content that fails). */
+    private void failed(String reason, String what) { // holding this
+      if (!what.equals(told)) {
+        told = what;
         listener.onUnavailable(FileConfigSource.this.toString(), reason);
       }
     }
