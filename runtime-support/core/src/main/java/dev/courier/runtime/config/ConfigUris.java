@@ -46,7 +46,7 @@ final class ConfigUris {
       rest = rest.substring(2);
     }
     if (rest.isBlank()) {
-      throw Checks.invalid("config", Checks.quoted(text), "file:/path/to/courier.properties");
+      throw Checks.invalid("config", Checks.quoted(text), "file:/path/to/courier.properties (or .yaml)");
     }
     FileConfigSource.Builder b = FileConfigSource.builder(Path.of(rest));
     DiscoveryUri params = DiscoveryUri.parse("file://x?" + query);
@@ -73,7 +73,7 @@ final class ConfigUris {
   }
 
   private static String forms(Map<String, ConfigProvider> providers) {
-    StringBuilder forms = new StringBuilder("file:/path/to/courier.properties");
+    StringBuilder forms = new StringBuilder("file:/path/to/courier.properties (or .yaml)");
     for (String scheme : providers.keySet()) {
       forms.append(", ").append(scheme).append("://...");
     }

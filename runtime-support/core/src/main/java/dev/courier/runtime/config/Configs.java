@@ -16,7 +16,7 @@ public final class Configs {
    * A source from a URI, so that switching where configuration lives is a configuration change
    * (the twin of {@link dev.courier.runtime.discovery.Discovery#fromUri}):
    * <ul>
-   *   <li>{@code file:/path/to/courier.properties[?poll=5s&quiet=100ms]} — a properties file,
+   *   <li>{@code file:/path/to/courier.properties[?poll=5s&quiet=100ms]} (or {@code .yaml}, {@code .yml}) — a properties or YAML file,
    *       watched (see {@link FileConfigSource});
    *   <li>{@code zookeeper://[user:password@]host:port[,host:port...]/path/of/node[?sessionTimeout=30s]} — one
    *       ZooKeeper node holding properties text (artifact {@code courier-zookeeper});
