@@ -18,8 +18,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo's live configuration: a catalog client follows a properties file ({@code
- * -Dcourier.config=file:/path/to/courier.properties}, or a temporary file), and the demo rewrites
+ * The demo's live configuration: a catalog client follows a properties or YAML file ({@code
+ * -Dcourier.config=file:/path/to/courier.properties}, {@code file:/path/to/courier.yaml}, or a
+ * temporary properties file), and the demo rewrites
  * it by atomic rename while the client runs: GetBook's timeout goes from 2 s to 1 ms (the next
  * call fails with DEADLINE_EXCEEDED, without a restart), a bad version is refused whole, and 2 s
  * comes back. With a {@code zookeeper://} or {@code consul://} URI the demo only shows the version
@@ -36,7 +37,7 @@ final class LiveConfigDemo {
     Path file = uri.isBlank() ? Files.createTempFile("courier-demo-", ".properties")
         : uri.startsWith("file:") ? Path.of(uri.substring("file:".length()).replaceFirst("^//", "")) : null;
     if (file != null) {
-      write(file, KEY + "=2s\n");
+      write(file, timeout(file, "2s"));
     }
     BlockingQueue<ConfigEvent> events = new LinkedBlockingQueue<>();
     int failed = 0;
@@ -49,12 +50,12 @@ final class LiveConfigDemo {
         return getBook(catalog, out, "  GetBook") ? 0 : 1;
       }
       failed += getBook(catalog, out, "  " + KEY + "=2s") ? 0 : 1;
-      write(file, KEY + "=1ms\n");
+      write(file, timeout(file, "1ms"));
       out.println("  rewritten to 1ms: " + describe(events.poll(10, TimeUnit.SECONDS)));
       failed += getBook(catalog, out, "  the next call, same client") ? 1 : 0;
-      write(file, KEY + "=soon\n");
+      write(file, timeout(file, "soon"));
       out.println("  rewritten to 'soon': " + describe(events.poll(10, TimeUnit.SECONDS)));
-      write(file, KEY + "=2s\n");
+      write(file, timeout(file, "2s"));
       out.println("  rewritten to 2s: " + describe(events.poll(10, TimeUnit.SECONDS)));
       failed += getBook(catalog, out, "  the next call") ? 0 : 1;
     } finally {
@@ -86,6 +87,11 @@ final class LiveConfigDemo {
       return "refused " + refused.problems() + "; " + refused.inForce().values() + " stays in force";
     }
     return String.valueOf(event);
+  }
+
+  /** GetBook's timeout as the file's format writes it: YAML for .yaml and .yml, properties otherwise. */
+  private static String timeout(Path file, String value) {
+    return file.getFileName().toString().matches(".*\\.ya?ml") ? KEY + ": " + value + "\n" : KEY + "=" + value + "\n";
   }
 
   /** Replaces {@code file} by an atomic rename, so the client never reads it half-written. */

@@ -49,16 +49,8 @@ final class WindowRetryBudget implements RetryBudget {
     }
     synchronized (this) {
       long now = nanoClock.getAsLong() / SECOND;
-      long calls = 0;
-      long retries = 0;
-      for (int i = 0; i < windowSeconds; i++) {
-        Bucket b = buckets.get(i);
-        if (b != null && b.second > now - windowSeconds && b.second <= now) {
-          calls += b.calls.sum();
-          retries += b.retries.get();
-        }
-      }
-      if (retries + 1 > share * calls + (double) floorPerSecond * windowSeconds) {
+      Counts counts = counts(now);
+      if (counts.retries + 1 > share * counts.calls + (double) floorPerSecond * windowSeconds) {
         return false;
       }
       bucket(now).retries.incrementAndGet();
@@ -71,7 +63,14 @@ final class WindowRetryBudget implements RetryBudget {
     if (buckets == null) {
       return "unlimited";
     }
-    long now = nanoClock.getAsLong() / SECOND;
+    Counts counts = counts(nanoClock.getAsLong() / SECOND);
+    long allowed = (long) Math.floor(share * counts.calls + (double) floorPerSecond * windowSeconds);
+    return counts.retries + " of " + allowed + " retries spent in the last " + windowSeconds + " s (share " + share
+        + ", floor " + floorPerSecond + "/s)";
+  }
+
+  /** Calls and retries counted in the window that ends at second {@code now}. */
+  private Counts counts(long now) {
     long calls = 0;
     long retries = 0;
     for (int i = 0; i < windowSeconds; i++) {
@@ -81,10 +80,10 @@ final class WindowRetryBudget implements RetryBudget {
         retries += b.retries.get();
       }
     }
-    long allowed = (long) Math.floor(share * calls + (double) floorPerSecond * windowSeconds);
-    return retries + " of " + allowed + " retries spent in the last " + windowSeconds + " s (share " + share
-        + ", floor " + floorPerSecond + "/s)";
+    return new Counts(calls, retries);
   }
+
+  private record Counts(long calls, long retries) {}
 
   private Bucket bucket(long second) {
     int index = (int) Math.floorMod(second, (long) windowSeconds);
