@@ -34,8 +34,9 @@ import java.util.function.UnaryOperator;
  * {@code retry.maxAttempts}, {@code retry.initialBackoff}, {@code retry.maxBackoff}, {@code
  * retry.multiplier}, {@code retry.jitter}, {@code retry.retryableCodes} (comma-separated status
  * names), {@code retry.perAttemptTimeout}, {@code hedge.after}, {@code hedge.max}, {@code
- * maxConcurrency} (servers). Per service only: {@code targets}, {@code budget.share}, {@code
- * budget.floorPerSecond}, {@code budget.window}. Durations are written {@code 250ms}, {@code 2s},
+ * maxConcurrency} (servers). Per service only: {@code targets}, and the retry budget ({@link
+ * BudgetKeys}): {@code budget.share}, {@code budget.floorPerSecond}, {@code budget.window}, or
+ * grpc's token bucket {@code budget.maxTokens} and {@code budget.tokenRatio}. Durations are written {@code 250ms}, {@code 2s},
  * {@code 1m}. Keys of other services are not read here; an unknown setting of this service, or a
  * value that does not parse, is a {@link ConfigProblem} naming the key and what it expects.
  * Stateless.
@@ -45,8 +46,10 @@ public final class PolicyKeys {
   public static final Set<String> SETTINGS = Set.of(
       "targets", "balancer", "timeout", "idempotent", "retry.maxAttempts", "retry.initialBackoff",
       "retry.maxBackoff", "retry.multiplier", "retry.jitter", "retry.retryableCodes", "retry.perAttemptTimeout",
-      "hedge.after", "hedge.max", "maxConcurrency", "budget.share", "budget.floorPerSecond", "budget.window");
-  private static final Set<String> SERVICE_ONLY = Set.of("targets", "budget.share", "budget.floorPerSecond", "budget.window");
+      "hedge.after", "hedge.max", "maxConcurrency", "budget.share", "budget.floorPerSecond", "budget.window",
+      "budget.maxTokens", "budget.tokenRatio");
+  private static final Set<String> SERVICE_ONLY = Set.of("targets", "budget.share", "budget.floorPerSecond", "budget.window",
+      "budget.maxTokens", "budget.tokenRatio");
 
   private PolicyKeys() {}
 
@@ -99,7 +102,7 @@ public final class PolicyKeys {
       }
     }
     String targets = serviceSettings.remove("targets");
-    BudgetSettings budget = budget(servicePrefix, serviceSettings, problems);
+    BudgetSettings budget = BudgetKeys.read(servicePrefix, serviceSettings, problems);
     PolicyOverride service = override(servicePrefix, serviceSettings, problems);
     Map<String, PolicyOverride> methods = new LinkedHashMap<>();
     methodSettings.forEach((method, settings) -> methods.put(method,
@@ -114,43 +117,6 @@ public final class PolicyKeys {
     problems.accept(new ConfigProblem(key, value, "unknown setting '" + setting + "' (expected one of "
         + new TreeSet<>(SETTINGS) + ")"));
     return false;
-  }
-
-  private static BudgetSettings budget(String prefix, Map<String, String> settings, Consumer<ConfigProblem> problems) {
-    String share = settings.remove("budget.share");
-    String floor = settings.remove("budget.floorPerSecond");
-    String window = settings.remove("budget.window");
-    if (share == null && floor == null && window == null) {
-      return null;
-    }
-    BudgetSettings.Share b = BudgetSettings.DEFAULT;
-    try {
-      if (share != null) {
-        b = attempt(prefix + "budget.share", share, b, x -> x.withShare(number(prefix + "budget.share", share)));
-      }
-      if (floor != null) {
-        b = attempt(prefix + "budget.floorPerSecond", floor, b,
-            x -> x.withFloorPerSecond(integer(prefix + "budget.floorPerSecond", floor)));
-      }
-      if (window != null) {
-        b = attempt(prefix + "budget.window", window, b, x -> x.withWindow(duration(prefix + "budget.window", window)));
-      }
-    } catch (ConfigException e) {
-      problems.accept(e.problem());
-      return null;
-    }
-    return b;
-  }
-
-  private static BudgetSettings.Share attempt(String key, String value, BudgetSettings.Share b,
-      UnaryOperator<BudgetSettings.Share> change) {
-    try {
-      return change.apply(b);
-    } catch (ConfigException e) {
-      throw e;
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(new ConfigProblem(key, value, e.getMessage()), e);
-    }
   }
 
   /** The settings as a policy override; every value is parsed now, so errors surface when read. */
@@ -246,7 +212,7 @@ public final class PolicyKeys {
     return b -> b.retry(change.apply(b.currentRetry().toBuilder()).build());
   }
 
-  private static ConfigException problem(String key, String value, String reason) {
+  static ConfigException problem(String key, String value, String reason) {
     return new ConfigException(new ConfigProblem(key, value, reason));
   }
 
@@ -265,7 +231,7 @@ public final class PolicyKeys {
     return Boolean.parseBoolean(value);
   }
 
-  private static int integer(String key, String value) {
+  static int integer(String key, String value) {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
@@ -273,7 +239,7 @@ public final class PolicyKeys {
     }
   }
 
-  private static double number(String key, String value) {
+  static double number(String key, String value) {
     try {
       return Double.parseDouble(value);
     } catch (NumberFormatException e) {

@@ -2,7 +2,8 @@
  * Retries: what a method declares ({@link dev.courier.runtime.retry.RetryPolicy}, {@link
  * dev.courier.runtime.retry.HedgePolicy}), how long to wait ({@link
  * dev.courier.runtime.retry.Backoff}, exponential with jitter), how many retries a client may
- * spend ({@link dev.courier.runtime.retry.RetryBudget}, a share of its calls), which status codes
+ * spend ({@link dev.courier.runtime.retry.RetryBudget}: a share of its calls, or grpc's token
+ * bucket for a service config's {@code retryThrottling}), which status codes
  * may be retried and which count against an endpoint ({@link
  * dev.courier.runtime.retry.Retryability}), and the rule that puts them together: {@link
  * dev.courier.runtime.retry.RetryDecider}, which answers {@code Retry(delay)} or {@code

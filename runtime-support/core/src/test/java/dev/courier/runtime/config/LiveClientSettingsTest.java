@@ -69,6 +69,37 @@ class LiveClientSettingsTest {
     assertThat(noBudget.stopReason()).isEqualTo(StopReason.BUDGET);
   }
 
+  @Test
+  void grpcsTokenBucketIsALiveBudgetToo() {
+    replicas.get(0).failWith = Status.UNAVAILABLE;
+    replicas.get(1).failWith = Status.UNAVAILABLE;
+    source.push(Map.of(ECHO + "retry.maxAttempts", "5", "courier.test.Echo.budget.maxTokens", "4",
+        "courier.test.Echo.budget.tokenRatio", "0.1"));
+    CourierException first = failure();
+    assertThat(first.attempts()).as("4 tokens: 3 left after the first failure (a retry), 2 after the second (none)")
+        .hasSize(2);
+    assertThat(first.stopReason()).isEqualTo(StopReason.BUDGET);
+    assertThat(failure().attempts()).as("1 left: no retry").hasSize(1);
+  }
+
+  @Test
+  void aBudgetOfBothKindsOrHalfATokenBucketIsRefused() {
+    java.util.List<ConfigEvent> events = new java.util.ArrayList<>();
+    live.addListener(events::add);
+    source.push(Map.of("courier.test.Echo.budget.share", "0.1", "courier.test.Echo.budget.maxTokens", "4",
+        "courier.test.Echo.budget.tokenRatio", "0.1"));
+    assertThat(((ConfigEvent.Refused) events.get(0)).problems()).singleElement().satisfies(p -> {
+      assertThat(p.key()).isEqualTo("courier.test.Echo.budget.maxTokens");
+      assertThat(p.reason()).contains("a token bucket and a share of calls for one budget");
+    });
+    source.push(Map.of("courier.test.Echo.budget.maxTokens", "4"));
+    assertThat(((ConfigEvent.Refused) events.get(1)).problems()).singleElement().hasToString(
+        "courier.test.Echo.budget.maxTokens=4: a token bucket needs both (expected: courier.test.Echo.budget.tokenRatio too)");
+    source.push(Map.of("courier.test.Echo.budget.maxTokens", "5000", "courier.test.Echo.budget.tokenRatio", "0.1"));
+    assertThat(((ConfigEvent.Refused) events.get(2)).problems()).singleElement().hasToString(
+        "courier.test.Echo.budget.maxTokens=5000: maxTokens: 5000 (expected: 1 to 1000)");
+  }
+
   private CourierException failure() {
     Throwable[] thrown = new Throwable[1];
     assertThatThrownBy(() -> client.blockingUnary(Replicas.IDEMPOTENT_ECHO, Replicas.text("x")))
