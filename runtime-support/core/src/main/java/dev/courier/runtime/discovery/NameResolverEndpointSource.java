@@ -1,5 +1,6 @@
 package dev.courier.runtime.discovery;
 
+import dev.courier.runtime.observe.TraceLog;
 import io.grpc.ChannelLogger;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -113,8 +114,8 @@ public final class NameResolverEndpointSource implements EndpointSource {
         nanos, nanos, TimeUnit.NANOSECONDS);
     try {
       if (!subscription.firstAnswer.await(FIRST_RESOLUTION_SECONDS, TimeUnit.SECONDS)) {
-        LOG.log(Level.WARNING, "no answer from the resolver of " + target + " within " + FIRST_RESOLUTION_SECONDS
-            + " s; calls fail with UNAVAILABLE until it answers");
+        LOG.log(Level.WARNING, TraceLog.line("no answer from the resolver of " + target + " within "
+            + FIRST_RESOLUTION_SECONDS + " s; calls fail with UNAVAILABLE until it answers"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -188,8 +189,8 @@ public final class NameResolverEndpointSource implements EndpointSource {
     @Override
     public void onError(Status error) {
       firstAnswer.countDown();
-      LOG.log(Level.WARNING, "cannot resolve " + target + " (" + error.getCode() + ": " + error.getDescription()
-          + "); keeping the last " + last.size() + " endpoints");
+      LOG.log(Level.WARNING, TraceLog.line("cannot resolve " + target + " (" + error.getCode() + ": "
+          + error.getDescription() + "); keeping the last " + last.size() + " endpoints"));
     }
 
     @Override

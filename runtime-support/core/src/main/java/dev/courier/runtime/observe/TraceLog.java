@@ -1,6 +1,7 @@
 package dev.courier.runtime.observe;
 
 import java.util.ServiceLoader;
+import java.util.regex.Pattern;
 
 /**
  * Joins Courier's own log lines to the trace of the thread that writes them. Courier logs through
@@ -16,7 +17,17 @@ public final class TraceLog {
   private static final Provider PROVIDER = ServiceLoader.load(Provider.class, TraceLog.class.getClassLoader())
       .findFirst().orElse(() -> "");
 
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\R+");
+
   private TraceLog() {}
+
+  /**
+   * {@code message} as one log line, joined to the trace current on this thread: its line breaks
+   * (a multi-line exception message, say) become {@code " | "}, and {@link #suffix()} follows.
+   */
+  public static String line(String message) {
+    return LINE_BREAKS.matcher(message).replaceAll(" | ") + suffix();
+  }
 
   /** {@code " trace_id=… span_id=…"} for the trace current on this thread, or {@code ""}. */
   public static String suffix() {

@@ -255,7 +255,7 @@ final class WorkerProcessor {
       }
     }
     counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
-    LOG.log(Level.WARNING, "dead-lettered a request to " + delivery.method() + ": " + error + TraceLog.suffix());
+    LOG.log(Level.WARNING, TraceLog.line("dead-lettered a request to " + delivery.method() + ": " + error));
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
     String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);
     if (requestId != null) {

@@ -2,6 +2,7 @@ package dev.courier.runtime.discovery.consul;
 
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.observe.TraceLog;
 import java.lang.System.Logger.Level;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -41,7 +42,8 @@ final class ConsulEndpointSource implements EndpointSource {
     watch.thread.start();
     try {
       if (!watch.firstAnswer.await(owner.settings().initialWait().toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.log(Level.WARNING, "no answer yet from {0}: calls fail with UNAVAILABLE until it answers", this);
+        LOG.log(Level.WARNING,
+            TraceLog.line("no answer yet from " + this + ": calls fail with UNAVAILABLE until it answers"));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -111,8 +113,8 @@ final class ConsulEndpointSource implements EndpointSource {
           }
           if (!failing) {
             failing = true;
-            LOG.log(Level.WARNING, "{0} does not answer ({1}): clients keep their last known endpoints;"
-                + " retrying with backoff", ConsulEndpointSource.this, e.toString());
+            LOG.log(Level.WARNING, TraceLog.line(ConsulEndpointSource.this + " does not answer (" + e
+                + "): clients keep their last known endpoints; retrying with backoff"));
           }
           if (!sleep(delay)) {
             return;

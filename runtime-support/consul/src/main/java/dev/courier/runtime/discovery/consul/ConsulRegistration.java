@@ -3,6 +3,7 @@ package dev.courier.runtime.discovery.consul;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.RegistrationException;
 import dev.courier.runtime.discovery.ServiceRegistry;
+import dev.courier.runtime.observe.TraceLog;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -105,8 +106,8 @@ final class ConsulRegistration implements ServiceRegistry.Registration {
     } catch (RuntimeException e) {
       if (!failing) {
         failing = true;
-        LOG.log(Level.WARNING, "heartbeat of {0} fails ({1}); the instance turns critical after its TTL"
-            + " unless {2} answers again", id, e.toString(), owner);
+        LOG.log(Level.WARNING, TraceLog.line("heartbeat of " + id + " fails (" + e
+            + "); the instance turns critical after its TTL unless " + owner + " answers again"));
       }
     }
   }

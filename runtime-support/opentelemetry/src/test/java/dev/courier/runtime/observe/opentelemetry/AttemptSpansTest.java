@@ -152,7 +152,7 @@ class AttemptSpansTest {
     LogCapture log = closeLater(new LogCapture("dev.courier.runtime.queue.WorkerProcessor"));
     closeLater(QueueWorkerRuntime.builder(queue).maxDeliveryAttempts(1).listener(courier.listener())
         .handle(OneTraceTest.JOB, req -> {
-          throw new IllegalStateException("handler bug");
+          throw new IllegalStateException("handler bug\nsecond line"); // still one log line
         }).start());
     QueueClientRuntime jobs = closeLater(QueueClientRuntime.create(queue, courier.listener()));
 
@@ -169,7 +169,7 @@ class AttemptSpansTest {
     assertThat(consumer.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(log.lines).filteredOn(line -> line.startsWith("WARNING dead-lettered")).singleElement()
         .isEqualTo("WARNING dead-lettered a request to test.Jobs/Run: java.lang.IllegalStateException: handler bug"
-            + " trace_id=" + root.getSpanContext().getTraceId() + " span_id=" + consumer.getSpanId());
+            + " | second line trace_id=" + root.getSpanContext().getTraceId() + " span_id=" + consumer.getSpanId());
     assertThat(otel.span("test.Jobs/Run", SpanKind.CLIENT).getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
   }
 

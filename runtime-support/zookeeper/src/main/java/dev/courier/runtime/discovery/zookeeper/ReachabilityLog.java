@@ -1,5 +1,6 @@
 package dev.courier.runtime.discovery.zookeeper;
 
+import dev.courier.runtime.observe.TraceLog;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
@@ -25,8 +26,8 @@ final class ReachabilityLog implements ConnectionStateListener {
   @Override
   public void stateChanged(CuratorFramework client, ConnectionState state) {
     if (!state.isConnected() && reachable.compareAndSet(true, false)) {
-      LOG.log(Level.WARNING, "{0} is unreachable ({1}): clients keep their last known endpoints until it"
-          + " answers again", discovery, state);
+      LOG.log(Level.WARNING, TraceLog.line(discovery + " is unreachable (" + state
+          + "): clients keep their last known endpoints until it answers again"));
     } else if (state.isConnected() && reachable.compareAndSet(false, true)) {
       LOG.log(Level.INFO, "{0} answers again ({1})", discovery, state);
     }

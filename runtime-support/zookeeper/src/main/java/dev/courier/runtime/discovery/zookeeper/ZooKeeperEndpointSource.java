@@ -2,6 +2,7 @@ package dev.courier.runtime.discovery.zookeeper;
 
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.observe.TraceLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -94,8 +95,8 @@ final class ZooKeeperEndpointSource implements EndpointSource {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      LOG.log(Level.WARNING, "no answer yet from {0}: calls fail with UNAVAILABLE until it answers",
-          ZooKeeperEndpointSource.this);
+      LOG.log(Level.WARNING, TraceLog.line("no answer yet from " + ZooKeeperEndpointSource.this
+          + ": calls fail with UNAVAILABLE until it answers"));
       owner.background().execute(() -> {
         try {
           initialized.await();
