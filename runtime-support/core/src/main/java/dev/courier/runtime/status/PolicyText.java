@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A method's declared policy in the words of the generated reference docs: {@code idempotent},
+ * A method's declared policy in one short line (the reference page has the long form): {@code idempotent},
  * {@code timeout 2s}, {@code 3 attempts, backoff 50ms..1s}, {@code hedge after 30ms (max 1)},
  * {@code CONSISTENT_HASH}, {@code max 100 concurrent}, {@code queue}.
  */

@@ -11,9 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
@@ -26,17 +28,22 @@ import java.util.function.Supplier;
  * ({@link LiveClients}). Started by {@code CourierServer.Builder.statusPage}; see {@link
  * StatusPageConfig} for whom it answers.
  *
- * <p>It answers {@code GET} and {@code HEAD} of {@code /} only, on one daemon thread, with {@code
- * Cache-Control: no-store} and a content security policy that allows no script, frame or outside
- * resource. Thread-safe; {@link #close()} stops it at once.
+ * <p>It answers {@code GET} and {@code HEAD} of {@code /}, and of {@code /docs/<service>}: the
+ * reference page the Courier plugin generated for a service the server serves, when the application
+ * ships it on its classpath ({@link ReferenceDocs}); the service's row links it. It answers on one
+ * daemon thread, with {@code Cache-Control: no-store} and a content security policy that allows no
+ * script, frame or outside resource. Thread-safe; {@link #close()} stops it at once.
  */
 public final class StatusPage implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(StatusPage.class.getName());
   private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+  private static final String DOCS = "/docs/";
 
   private final HttpServer http;
   private final ExecutorService executor;
   private final StatusPageConfig config;
+  private final StatusPageAccess access;
+  private final ReferenceDocs docs;
   private final String server;
   private final Supplier<List<ServiceView>> services;
   private final MethodStats stats;
@@ -47,6 +54,10 @@ public final class StatusPage implements AutoCloseable {
   private StatusPage(StatusPageConfig config, String server, Supplier<List<ServiceView>> services,
       MethodStats stats, LongSupplier nanoClock) throws IOException {
     this.config = config;
+    this.access = new StatusPageAccess(config.allowedAddresses());
+    // The loader of the thread that starts the server sees the application's resources.
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    this.docs = new ReferenceDocs(loader != null ? loader : StatusPage.class.getClassLoader());
     this.server = server;
     this.services = services;
     this.stats = stats;
@@ -90,8 +101,11 @@ public final class StatusPage implements AutoCloseable {
 
   /** The page as it is now; what {@code GET /} answers. */
   public String render() {
+    List<ServiceView> served = services.get();
+    Set<String> documented = new HashSet<>();
+    served.forEach(s -> docs.page(s.name()).ifPresent(page -> documented.add(s.name())));
     return StatusPageHtml.render(new StatusPageHtml.Model(server,
-        Duration.ofNanos(nanoClock.getAsLong() - startedAt), config.refresh(), services.get(), stats.rows(),
+        Duration.ofNanos(nanoClock.getAsLong() - startedAt), config.refresh(), served, documented, stats.rows(),
         LiveClients.snapshot()));
   }
 
@@ -100,60 +114,47 @@ public final class StatusPage implements AutoCloseable {
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
-      if (!allowed(exchange)) {
-        send(exchange, 403, "text/plain", "forbidden: the status page answers this machine only"
-            + " (StatusPageConfig.allowing adds addresses)\n");
+      if (!access.allows(exchange.getRemoteAddress().getAddress(), exchange.getRequestHeaders().getFirst("Host"))) {
+        send(exchange, 403, "text/plain", ("forbidden: the status page answers this machine only"
+            + " (StatusPageConfig.allowing adds addresses)\n").getBytes(StandardCharsets.UTF_8));
         return;
       }
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, "text/plain", "method not allowed\n");
+        send(exchange, 405, "text/plain", "method not allowed\n".getBytes(StandardCharsets.UTF_8));
         return;
       }
-      if (!exchange.getRequestURI().getPath().equals("/")) {
-        send(exchange, 404, "text/plain", "not found: the status page is at /\n");
+      boolean head = method.equals("HEAD");
+      String path = exchange.getRequestURI().getPath();
+      if (path.equals("/")) {
+        send(exchange, 200, "text/html", head ? null : render().getBytes(StandardCharsets.UTF_8));
         return;
       }
-      send(exchange, 200, "text/html", method.equals("HEAD") ? null : render());
+      Optional<byte[]> page = path.startsWith(DOCS) ? referencePage(path.substring(DOCS.length())) : Optional.empty();
+      if (page.isPresent()) {
+        send(exchange, 200, "text/html", head ? null : page.get());
+        return;
+      }
+      send(exchange, 404, "text/plain", ("not found: the status page is at /, the reference pages of the services"
+          + " it lists at /docs/<service>\n").getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "status page failed to answer", e);
     }
   }
 
-  /** Loopback callers (with a loopback {@code Host}, unless addresses were allowed), and the allowed addresses. */
-  private boolean allowed(HttpExchange exchange) {
-    InetAddress remote = exchange.getRemoteAddress().getAddress();
-    if (config.allowedAddresses().contains(remote.getHostAddress())) {
-      return true;
-    }
-    if (!remote.isLoopbackAddress()) {
-      return false;
-    }
-    return !config.allowedAddresses().isEmpty() || loopbackHost(exchange.getRequestHeaders().getFirst("Host"));
+  /** The generated reference page of {@code service}, when the server serves it and the page is on the classpath. */
+  private Optional<byte[]> referencePage(String service) {
+    return services.get().stream().anyMatch(s -> s.name().equals(service)) ? docs.page(service) : Optional.empty();
   }
 
-  static boolean loopbackHost(String hostHeader) {
-    if (hostHeader == null) {
-      return true; // HTTP/1.0 without Host: not a browser on a rebinding page
-    }
-    String host = hostHeader.trim().toLowerCase(Locale.ROOT);
-    if (host.startsWith("[")) {
-      int end = host.indexOf(']');
-      host = end < 0 ? host : host.substring(1, end);
-    } else if (host.indexOf(':') >= 0) {
-      host = host.substring(0, host.indexOf(':'));
-    }
-    return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
-  }
-
-  private static void send(HttpExchange exchange, int code, String type, String body) throws IOException {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+  /** Sends {@code body}, or for a {@code HEAD} ({@code body} {@code null}) the headers alone. */
+  private static void send(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-    exchange.sendResponseHeaders(code, body == null ? -1 : bytes.length);
+    exchange.sendResponseHeaders(code, body == null ? -1 : body.length);
     if (body != null) {
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
+        out.write(body);
       }
     }
   }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders the status page: one HTML document, no script, inline CSS only, that reloads itself
@@ -17,7 +18,8 @@ import java.util.Map;
 final class StatusPageHtml {
   private static final String STYLE = "body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;padding:12px;max-width:1100px;"
       + "color:#222}h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}"
-      + "h3{font-size:1em;margin:.8em 0 .2em}.meta{color:#666;margin:.2em 0}.scroll{overflow-x:auto}"
+      + "h3{font-size:1em;margin:.8em 0 .2em}tr.service th{background:#f4f4f4;font-weight:600}"
+      + ".meta{color:#666;margin:.2em 0}.scroll{overflow-x:auto}"
       + "table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;padding:4px 8px;"
       + "border-bottom:1px solid #ddd;white-space:nowrap}td.policy{white-space:normal;min-width:12em}"
       + "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
@@ -30,10 +32,11 @@ final class StatusPageHtml {
 
   /**
    * What one page shows: the server's address, how long it has run, the services with their
-   * methods and declared policies, each method's figures, and every live client.
+   * methods and declared policies, which of them have a generated reference page to link, each
+   * method's figures, and every live client.
    */
   record Model(String server, Duration uptime, Duration refresh, List<ServiceView> services,
-      List<MethodStats.Row> methods, List<ClientSnapshot> clients) {}
+      Set<String> documented, List<MethodStats.Row> methods, List<ClientSnapshot> clients) {}
 
   static String render(Model m) {
     StringBuilder out = new StringBuilder(8192);
@@ -57,6 +60,7 @@ final class StatusPageHtml {
         .append("<th class=\"num\">calls</th><th class=\"num\">failed</th><th class=\"num\">p50</th>")
         .append("<th class=\"num\">p90</th><th class=\"num\">p99</th></tr></thead><tbody>\n");
     for (ServiceView service : m.services()) {
+      serviceRow(out, service.name(), m.documented().contains(service.name()));
       for (ServiceView.Method method : service.methods()) {
         methodRow(out, method.fullName(), method.type(), String.join(", ", PolicyText.of(method.policy())),
             figures.remove(method.fullName()));
@@ -66,6 +70,16 @@ final class StatusPageHtml {
       methodRow(out, rest.method(), "", "", rest);
     }
     out.append("</tbody></table></div></section>\n");
+  }
+
+  /** The service's name, and a link to its generated reference page when the application ships it. */
+  private static void serviceRow(StringBuilder out, String service, boolean documented) {
+    out.append("<tr class=\"service\" data-service=\"").append(escape(service)).append("\"><th colspan=\"8\">")
+        .append(escape(service));
+    if (documented) {
+      out.append(" · <a class=\"reference\" href=\"docs/").append(escape(service)).append("\">reference</a>");
+    }
+    out.append("</th></tr>\n");
   }
 
   private static void methodRow(StringBuilder out, String method, String type, String policy, MethodStats.Row row) {

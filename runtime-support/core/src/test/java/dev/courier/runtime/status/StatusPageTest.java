@@ -9,8 +9,10 @@ import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.queue.QueueClientRuntime;
 import dev.courier.runtime.queue.memory.InMemoryQueue;
 import dev.courier.runtime.server.CourierServer;
+import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
+import io.grpc.ServerServiceDefinition;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,12 +94,53 @@ class StatusPageTest {
   }
 
   @Test
-  void theLoopbackHostCheckReadsNamesPortsAndBrackets() {
-    assertThat(StatusPage.loopbackHost("127.0.0.1:8080")).isTrue();
-    assertThat(StatusPage.loopbackHost("localhost")).isTrue();
-    assertThat(StatusPage.loopbackHost("[::1]:9")).isTrue();
-    assertThat(StatusPage.loopbackHost("10.0.0.1:8080")).isFalse();
-    assertThat(StatusPage.loopbackHost("localhost.evil.example")).isFalse();
+  void headAnswersTheHeadersOfThePageWithoutItsBody() throws Exception {
+    HttpResponse<String> head = http.send(HttpRequest.newBuilder(server.statusPage().orElseThrow())
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(head.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(head.headers().firstValue("Content-Security-Policy")).isPresent();
+  }
+
+  @Test
+  void configuredAddressesOpenThePageToOtherNames() throws Exception {
+    try (CourierServer open = CourierServer.builder().address("127.0.0.1", 0)
+        .addService(ServerServiceDefinition.builder("test.Echo")
+            .addMethod(ServiceBindings.unary(StatusFixture.ECHO, req -> req)).build())
+        .statusPage(StatusPageConfig.onPort(0).allowing("10.0.0.7"))
+        .start()) {
+      HttpResponse<String> page = get(open.statusPage().orElseThrow(), "status.internal:8081");
+
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("data-method=\"test.Echo/Echo\"");
+    }
+  }
+
+  @Test
+  void aServicesGeneratedReferencePageOnTheClasspathIsLinkedAndServed() throws Exception {
+    URI page = server.statusPage().orElseThrow();
+
+    assertThat(get(page, "127.0.0.1").body())
+        .contains("<tr class=\"service\" data-service=\"test.Echo\"><th colspan=\"8\">test.Echo"
+            + " · <a class=\"reference\" href=\"docs/test.Echo\">reference</a></th></tr>");
+    HttpResponse<String> reference = http.send(HttpRequest.newBuilder(page.resolve("docs/test.Echo")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(reference.statusCode()).isEqualTo(200);
+    assertThat(reference.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(reference.body()).contains("<h1>test.Echo</h1>");
+  }
+
+  @Test
+  void onlyTheReferencePagesOfServedServicesAreServed() throws Exception {
+    URI page = server.statusPage().orElseThrow();
+    // test/Hidden-reference.html is on the test classpath, but the server does not serve test.Hidden.
+    for (String path : List.of("docs/test.Hidden", "docs/test.Missing", "docs/", "docs/test.Echo/../Hidden")) {
+      assertThat(http.send(HttpRequest.newBuilder(page.resolve(path)).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).as(path).isEqualTo(404);
+    }
   }
 
   @Test
