@@ -133,7 +133,7 @@ public final class ClientRuntime implements AutoCloseable {
   public <ReqT, RespT> RespT blockingUnary(RpcMethod<ReqT, RespT> method, ReqT request) {
     UnaryCall<ReqT, RespT> call = new UnaryCall<>(pipeline, method, request, hashKey, deadline, metadata, capture).start();
     try {
-      return call.future().get();
+      return call.await();
     } catch (InterruptedException e) {
       call.cancel("interrupted");
       Thread.currentThread().interrupt();

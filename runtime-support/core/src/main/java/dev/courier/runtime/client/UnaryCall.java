@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * at its deadline on the client's clock and only then cancels the attempts still running (which
  * count against their endpoints as timeouts). It does not wait for gRPC to report each attempt's
  * end, which comes late when the network threads are busy; the future then completes on the
- * scheduler's thread (or the callback executor).
+ * scheduler's thread (or the callback executor). A blocking caller does not wait for that timer:
+ * its own wait ends at the deadline and fails the call on its thread ({@link #await}).
  *
  * <p>Thread-safe: attempts (and hedges) may run at once on different gRPC threads. The call's
  * state is guarded by {@code this}; gRPC and the listener are never called while the lock is held.
@@ -87,6 +89,17 @@ final class UnaryCall<ReqT, RespT> {
     return future;
   }
 
+  /**
+   * Waits for the outcome on the caller's thread (a blocking call): a call with a deadline fails
+   * itself there when its deadline passes, without waiting for its timer ({@link BlockingWait}).
+   */
+  RespT await() throws InterruptedException, ExecutionException {
+    if (deadlineAt == RetryDecider.NO_DEADLINE) {
+      return future.get();
+    }
+    return BlockingWait.await(future, pipeline::now, deadlineAt, this::expire);
+  }
+
   UnaryCall<ReqT, RespT> start() {
     startedAt = pipeline.now();
     pipeline.listener().onCallStart(method.fullName());
@@ -125,12 +138,14 @@ final class UnaryCall<ReqT, RespT> {
 
   /**
    * The call's deadline passed: it fails now, with the attempts still running listed as timed
-   * out, and then they are cancelled.
+   * out, and then they are cancelled. Runs on the call's timer, or on a blocking caller's thread
+   * ({@link #await}), whichever comes first; the other finds the call done.
    */
   private void expire() {
     List<AttemptListener<ReqT, RespT>> running;
     List<CourierException.Attempt> all;
     ScheduledFuture<?> timer;
+    ScheduledFuture<?> deadline;
     synchronized (this) {
       if (done) {
         return;
@@ -147,8 +162,10 @@ final class UnaryCall<ReqT, RespT> {
       }
       all = List.copyOf(attempts);
       timer = hedgeTimer;
+      deadline = deadlineTimer;
     }
     CallPipeline.cancel(timer);
+    CallPipeline.cancel(deadline); // when the caller got here first
     fail(Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed"), null, StopReason.DEADLINE, null,
         all);
     for (AttemptListener<ReqT, RespT> attempt : running) {
