@@ -86,14 +86,17 @@ final class TimedLoad {
         while (System.nanoTime() < end) {
           String id = prefix + next.getAndIncrement();
           long t0 = System.nanoTime();
-          boolean ok = true;
+          Throwable failure = null;
           try {
             call.run(id);
           } catch (Throwable e) {
-            ok = false;
-            failures.merge(kind(e), 1L, Long::sum);
+            failure = e;
           }
-          long took = System.nanoTime() - t0;
+          long took = System.nanoTime() - t0; // when the caller sees the outcome, before anything is made of it
+          boolean ok = failure == null;
+          if (!ok) {
+            failures.merge(kind(failure), 1L, Long::sum);
+          }
           if (n == mine.length) {
             mine = Arrays.copyOf(mine, n * 2);
           }
