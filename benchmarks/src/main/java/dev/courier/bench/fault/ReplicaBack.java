@@ -58,7 +58,7 @@ final class ReplicaBack implements Scenario {
           shares.close();
           firstCall = shares.firstCallAt(restartedAt);
           third = shares.reachedShareAt(restartedAt, 0.30, SHARE_WINDOW_MILLIS);
-          ramp = firstCall < 0 ? List.of() : shares.sharesAfter(firstCall - Shares.STEP_MILLIS * 1_000_000L, 100, 12);
+          ramp = firstCall < 0 ? List.of() : shares.sharesAfter(firstCall - Shares.STEP_MILLIS * 1_000_000L, 100, 15);
         }
         String firstMs = firstCall < 0 ? "never" : String.format("%.0f ms", (firstCall - restartedAt) / 1e6);
         String thirdMs = third < 0 ? "not within 4 s" : String.format("%.0f ms", (third - restartedAt) / 1e6);

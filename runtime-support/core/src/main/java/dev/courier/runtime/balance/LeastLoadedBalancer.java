@@ -16,7 +16,10 @@ import java.util.random.RandomGenerator;
  * latency of either node is unknown (0), only the in-flight counts are compared; a new endpoint
  * gets a known latency with its first sample, seeded from the others' estimates (see the node's
  * implementation). Each draw passes over a node its slow start does not admit ({@link
- * Node#admission()}). Thread-safe, lock-free.
+ * Node#admission()}), and while either node of the pair is in slow start the two are compared on
+ * their calls in flight alone: the ramp sets a recovered or newly joined node's share, and the
+ * latency of its first calls (a cold JVM compiling its code) must not starve it of the calls that
+ * would warm it up, while a node whose calls pile up still loses. Thread-safe, lock-free.
  */
 final class LeastLoadedBalancer implements Balancer {
   private static final long MIN_LATENCY_NANOS = 1_000;
@@ -47,6 +50,9 @@ final class LeastLoadedBalancer implements Balancer {
     N second = Scan.from(nodes, j, eligible, first, random);
     if (second == null) {
       return first;
+    }
+    if (first.admission() < 1.0 || second.admission() < 1.0) {
+      return second.inFlight() < first.inFlight() ? second : first; // a node in slow start: see the class comment
     }
     long firstLatency = first.latencyNanos();
     long secondLatency = second.latencyNanos();

@@ -4,6 +4,7 @@ import dev.courier.runtime.balance.Node;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.Retryability;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
@@ -25,8 +26,12 @@ import java.util.function.ToLongFunction;
  * #WARM_UP_SAMPLES} successful samples count as at most twice the cluster's estimate: a fresh JVM answers
  * its first calls slowly while its code is compiled, and one such call must not make it lose every
  * pick for the seconds its estimate takes to fade (a replica that stays slow still shows after
- * those samples). One hiccup of a fast
- * replica fades within a few calls, while a replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
+ * those samples). After them a successful sample counts as at most {@value #OUTLIER_FACTOR} times
+ * the estimate, so one hiccup of a fast replica (its calls caught in a GC pause) raises its
+ * estimate by three quarters at most, instead of making it lose every pick, while all the
+ * calls pile onto the others, until the estimate fades; a replica that turns slow still shows
+ * within a few calls (the estimate grows by up to three quarters per call), and the stall rule
+ * below covers the calls in flight meanwhile. A replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
  * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
  * and then and can win back its traffic. While unary attempts are in flight and none has finished
  * for longer than the estimate (a replica that hangs), the time since the last one finished is the
@@ -46,9 +51,13 @@ final class EndpointNode implements Node {
   static final long DECAY_START_NANOS = 500_000_000L;
   static final long HALF_LIFE_NANOS = 1_000_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
+  /** A successful sample counts as at most this many times the estimate it moves. */
+  static final long OUTLIER_FACTOR = 4;
   /** Successful samples of a new endpoint that count as at most twice the estimate they start from. */
   static final int WARM_UP_SAMPLES = 8;
   private static final long NO_RAMP = Long.MIN_VALUE;
+  /** How long a node whose ejection ended waits for its channel to connect before that counts as a failed probe. */
+  static final long CONNECT_WAIT_NANOS = 250_000_000L;
 
   private volatile Endpoint endpoint;
   private final ManagedChannel channel;
@@ -77,6 +86,9 @@ final class EndpointNode implements Node {
   private int ejections; // guarded by this
   private volatile long ejectionsTotal; // written under this
   private long probedAfter; // guarded by this: the ejection whose end already reset the connect backoff
+  /** The ejection at whose end the node waits for its connection ({@link #connected}), and since when. */
+  private long connectingFor; // guarded by this
+  private long connectingSince; // guarded by this
 
   /**
    * @param clusterEstimate the latency estimate, in ns, of the endpoints other than the given one
@@ -126,7 +138,19 @@ final class EndpointNode implements Node {
   }
 
   /**
-   * {@link PassiveHealth#SLOW_START_FLOOR} right after a recovery, growing linearly to 1 over
+   * Starts the slow-start ramp at {@code now}, as after a recovery: for an endpoint that joins a
+   * set that already serves, so that a fresh replica (a cold JVM) takes a growing share of the
+   * calls instead of a full one at once, and is not judged on the latency of its first, slow
+   * calls while it ramps (see {@link dev.courier.runtime.balance.Node#admission()}).
+   */
+  void startSlowStart(long now) {
+    if (slowStartNanos > 0) {
+      rampStart.set(now);
+    }
+  }
+
+  /**
+   * {@link PassiveHealth#SLOW_START_FLOOR} right after a recovery or a join, growing linearly to 1 over
    * {@link PassiveHealth#slowStart()}; 1 otherwise. Reads the clock only while it ramps.
    */
   @Override
@@ -154,7 +178,55 @@ final class EndpointNode implements Node {
     if (!ejected) {
       return true;
     }
-    return now - ejectedUntil >= 0 && !probeHeld(now);
+    return now - ejectedUntil >= 0 && !probeHeld(now) && connected(now);
+  }
+
+  /**
+   * Whether the channel can carry the probe (its ejection is over): a probe sent while grpc has no
+   * connection to the endpoint fails at once without reaching it (grpc's channel stays in
+   * TRANSIENT_FAILURE until a reconnect succeeds, and its reconnect backoff keeps growing while
+   * the endpoint is down), so it would prove nothing and eject the endpoint again for a longer
+   * interval, for seconds after the endpoint is back. So when an ejection ends without a
+   * connection, grpc's backoff is reset (it reconnects now) and the endpoint takes no call until
+   * the connection is ready; when it is not ready within {@value #CONNECT_WAIT_NANOS} ns, that
+   * counts as a failed probe and ejects for the next interval. A channel that is idle connects
+   * for its first call, and one that reports no state is taken as connected.
+   */
+  private boolean connected(long now) {
+    ConnectivityState state = channelState();
+    if (state == ConnectivityState.READY || state == ConnectivityState.IDLE) {
+      return true;
+    }
+    boolean reset;
+    synchronized (this) {
+      if (!ejected || now - ejectedUntil < 0 || probeHeld(now)) {
+        return false;
+      }
+      if (connectingFor != ejectedUntil) {
+        connectingFor = ejectedUntil;
+        connectingSince = now;
+        reset = probedAfter != ejectedUntil;
+        probedAfter = ejectedUntil;
+      } else {
+        reset = false;
+        if (now - connectingSince >= CONNECT_WAIT_NANOS) {
+          eject(now);
+          return false;
+        }
+      }
+    }
+    if (reset) {
+      channel.resetConnectBackoff();
+    }
+    return false;
+  }
+
+  private ConnectivityState channelState() {
+    try {
+      return channel.getState(false);
+    } catch (UnsupportedOperationException e) {
+      return ConnectivityState.READY;
+    }
   }
 
   /** {@code "healthy"}, {@code "slow start"}, {@code "ejected"} or {@code "probing"} at {@code now}, for the status page. */
@@ -283,6 +355,8 @@ final class EndpointNode implements Node {
       if (cluster > 0) {
         sample = Math.min(sample, 2 * cluster);
       }
+    } else if (estimate > 0) {
+      sample = Math.min(sample, OUTLIER_FACTOR * estimate);
     }
     latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
     lastSampleAt = now;
@@ -338,19 +412,25 @@ final class EndpointNode implements Node {
       if (!probeFailed && (!enough || inEjection(now))) {
         return 0;
       }
-      long base = health.baseEjection().toNanos();
-      long interval = Math.min(health.maxEjection().toNanos(), base << Math.min(ejections, 30));
-      ejections++;
-      ejectionsTotal++;
-      ejectedUntil = now + interval;
-      ejected = true;
-      probeOut = false;
-      latencyNanos = 0;
-      rampStart.set(NO_RAMP);
-      listener.onEjection(endpoint.authority(), interval);
-      return interval;
+      return eject(now);
     }
   }
+
+  /** Ejects for the next interval from {@code now}; returns it, in ns. Called with the lock held. */
+  private long eject(long now) {
+    long base = health.baseEjection().toNanos();
+    long interval = Math.min(health.maxEjection().toNanos(), base << Math.min(ejections, 30));
+    ejections++;
+    ejectionsTotal++;
+    ejectedUntil = now + interval;
+    ejected = true;
+    probeOut = false;
+    latencyNanos = 0;
+    rampStart.set(NO_RAMP);
+    listener.onEjection(endpoint.authority(), interval);
+    return interval;
+  }
+
 
   /** Ejections since the node was created (the status page shows them). */
   long ejectionsTotal() {

@@ -69,6 +69,7 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
       return;
     }
     Map<String, EndpointNode> next = new LinkedHashMap<>();
+    boolean serving = !byAuthority.isEmpty(); // endpoints of the first set start together, at a full share
     for (Endpoint endpoint : endpoints) {
       String authority = endpoint.authority();
       if (next.containsKey(authority)) {
@@ -77,6 +78,9 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
       EndpointNode node = byAuthority.remove(authority);
       if (node == null) {
         node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener, this::clusterEstimate);
+        if (serving) {
+          node.startSlowStart(nanoClock.getAsLong());
+        }
       } else {
         node.update(endpoint);
       }

@@ -188,6 +188,29 @@ class BalancerTest {
   }
 
   @Test
+  void leastLoadedComparesANodeInSlowStartOnCallsInFlightAlone() {
+    List<FakeNode> nodes = FakeNode.nodes(2);
+    FakeNode joining = nodes.get(0);
+    joining.latencyNanos = 20_000_000; // a fresh JVM's first, slow answers
+    nodes.get(1).latencyNanos = 500_000;
+    nodes.get(1).inFlight = 4;
+    Balancer p2c = Balancer.leastLoaded(random);
+    assertThat(p2c.pick(nodes, n -> true, null)).as("out of slow start its latency loses").isSameAs(nodes.get(1));
+
+    joining.admission = 0.5;
+    int picked = 0;
+    for (int i = 0; i < 1_000; i++) {
+      picked += p2c.pick(nodes, n -> true, null) == joining ? 1 : 0;
+    }
+    assertThat(picked).as("in slow start it wins on fewer calls in flight").isGreaterThan(300);
+
+    joining.inFlight = 8;
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(p2c.pick(nodes, n -> true, null)).as("but not once its calls pile up").isSameAs(nodes.get(1));
+    }
+  }
+
+  @Test
   void zeroVirtualNodesFails() {
     assertThatThrownBy(() -> Balancer.consistentHash(0, random))
         .hasMessage("virtualNodes: 0 (expected: >= 1)");

@@ -156,7 +156,9 @@ class BalancingPipelineTest {
   void addedEndpointStartsTakingCalls() {
     Replicas replicas = replicas(2);
     MutableEndpointSource source = new MutableEndpointSource(List.of(replicas.get(0).endpoint()));
-    ClientRuntime client = builder().endpointSource(source).balancer(BalancerKind.ROUND_ROBIN).build();
+    // Without slow start, which an endpoint joining a set that serves goes through (EndpointNodeHealthTest).
+    ClientRuntime client = builder().endpointSource(source).balancer(BalancerKind.ROUND_ROBIN)
+        .passiveHealth(PassiveHealth.DEFAULT.withSlowStart(java.time.Duration.ZERO)).build();
     client.blockingUnary(ECHO, text("x"));
     source.set(replicas.endpoints());
     for (int i = 0; i < 10; i++) {

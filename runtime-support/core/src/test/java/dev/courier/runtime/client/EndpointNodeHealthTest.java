@@ -5,12 +5,22 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CourierListener;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
+import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -233,8 +243,109 @@ class EndpointNodeHealthTest {
     long warmedUp = cold.latencyNanos();
     assertThat(warmedUp).as("held at most at twice the cluster's 2 ms").isBetween(3 * MS, 4 * MS);
     attempt(cold, Status.Code.OK, 100 * MS);
-    assertThat(cold.latencyNanos()).as("after the warm-up a slow answer counts in full")
-        .isEqualTo(warmedUp + (100 * MS - warmedUp) / 4);
+    assertThat(cold.latencyNanos()).as("after the warm-up a slow answer counts as at most four times the estimate")
+        .isEqualTo(warmedUp + (EndpointNode.OUTLIER_FACTOR * warmedUp - warmedUp) / 4);
+  }
+
+  @Test
+  void oneOutlierRaisesAWarmEstimateByThreeQuartersAtMostAndAReplicaThatTurnsSlowStillShowsWithinAFewCalls() {
+    EndpointNode node = node();
+    for (int i = 0; i < EndpointNode.WARM_UP_SAMPLES; i++) {
+      attempt(node, Status.Code.OK, MS);
+    }
+    assertThat(node.latencyNanos()).isEqualTo(MS);
+    attempt(node, Status.Code.OK, 40 * MS); // caught in a GC pause
+    assertThat(node.latencyNanos()).isEqualTo(MS + 3 * MS / 4);
+    for (int i = 0; i < 10; i++) {
+      attempt(node, Status.Code.OK, 20 * MS); // now 20 ms slow for good
+    }
+    assertThat(node.latencyNanos()).isGreaterThan(15 * MS);
+  }
+
+  @Test
+  void anEndpointThatJoinsASetThatServesStartsInSlowStartAndTheFirstSetDoesNot() {
+    EndpointSet set = new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+    set.onEndpoints(List.of(Endpoint.of("10.0.2.1", 80), Endpoint.of("10.0.2.2", 80)));
+    assertThat(set.nodes()).extracting(EndpointNode::admission).containsExactly(1.0, 1.0);
+
+    set.onEndpoints(List.of(Endpoint.of("10.0.2.1", 80), Endpoint.of("10.0.2.2", 80), Endpoint.of("10.0.2.3", 80)));
+    assertThat(set.nodes()).extracting(EndpointNode::admission)
+        .containsExactly(1.0, 1.0, PassiveHealth.SLOW_START_FLOOR);
+    now.addAndGet(SECOND / 2);
+    assertThat(set.nodes().get(2).admission()).isCloseTo(0.55, within(1e-9));
+    now.addAndGet(SECOND / 2);
+    assertThat(set.nodes().get(2).admission()).isEqualTo(1.0);
+    set.close();
+  }
+
+  /** A channel to a loopback port nothing listens on, once it has failed to connect. */
+  private ManagedChannel disconnected(int port) throws InterruptedException {
+    ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channels.add(channel);
+    awaitState(channel, ConnectivityState.TRANSIENT_FAILURE, true);
+    return channel;
+  }
+
+  private static void awaitState(ManagedChannel channel, ConnectivityState wanted, boolean connect)
+      throws InterruptedException {
+    ConnectivityState state = channel.getState(connect);
+    while (state != wanted) {
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      assertThat(changed.await(10, TimeUnit.SECONDS)).as("%s, waiting for %s", state, wanted).isTrue();
+      state = channel.getState(false);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private EndpointNode ejectedNodeOn(ManagedChannel channel) {
+    EndpointNode node = new EndpointNode(Endpoint.of("127.0.0.1", 1), channel, now::get, HEALTH, listener, self -> 0);
+    for (int i = 0; i < 3; i++) {
+      attempt(node, Status.Code.UNAVAILABLE, 0);
+    }
+    assertThat(ejections).containsExactly(SECOND);
+    return node;
+  }
+
+  @Test
+  void anEjectionThatEndsWithoutAConnectionSendsNoProbeAndEjectsAgainWhenNoneComes() throws Exception {
+    EndpointNode node = ejectedNodeOn(disconnected(freePort()));
+
+    now.addAndGet(SECOND);
+    assertThat(node.healthy(now.get())).as("no connection: a probe would fail at once").isFalse();
+    now.addAndGet(EndpointNode.CONNECT_WAIT_NANOS - 1);
+    assertThat(node.healthy(now.get())).isFalse();
+    assertThat(ejections).containsExactly(SECOND);
+    now.addAndGet(1);
+    assertThat(node.healthy(now.get())).isFalse();
+    assertThat(ejections).as("no connection in time: the next interval").containsExactly(SECOND, 2 * SECOND);
+  }
+
+  @Test
+  void anEjectionThatEndsWithoutAConnectionReconnectsAtOnceAndTakesItsProbeWhenConnected() throws Exception {
+    int port = freePort();
+    ManagedChannel channel = disconnected(port);
+    EndpointNode node = ejectedNodeOn(channel);
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).build().start();
+    try {
+      now.addAndGet(SECOND);
+      assertThat(node.healthy(now.get())).as("not connected yet").isFalse(); // resets grpc's reconnect backoff
+      awaitState(channel, ConnectivityState.READY, false); // well before grpc's own backoff would have retried
+      assertThat(node.healthy(now.get())).isTrue();
+      assertThat(node.beforeAttempt(now.get())).as("the probe").isTrue();
+      assertThat(ejections).containsExactly(SECOND);
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test
