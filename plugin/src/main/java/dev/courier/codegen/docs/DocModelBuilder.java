@@ -1,6 +1,5 @@
 package dev.courier.codegen.docs;
 
-import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
@@ -18,25 +17,37 @@ import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.PolicyModel.RetryModel;
 import dev.courier.codegen.model.PolicyModel;
 import dev.courier.codegen.model.ServiceModel;
+import dev.courier.codegen.model.SourceLocations;
 import dev.courier.codegen.model.TypeRef;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Builds the templates' {@link DocModel} from the validated services and protoc's descriptors.
- * Immutable.
+ * Not thread-safe (it caches per build); one per rendering.
  */
 final class DocModelBuilder {
   private static final int MESSAGE_FIELD = 4;
   private static final int NESTED_FIELD = 3;
   private static final int FIELD_FIELD = 2;
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\n\\s*");
 
   private final Map<String, FileDescriptor> files;
+  /** Each file's locations, indexed once: a message is looked up once per method using it. */
+  private final Map<String, SourceLocations> locations = new HashMap<>();
+  /** Messages already described, by full name: many methods share a request or response type. */
+  private final Map<String, MessageDoc> messages = new HashMap<>();
 
-  /** @param files every file of the descriptor set as a linked descriptor, by path */
+  /**
+   * Not thread-safe: it remembers the files' locations and the messages it described.
+   *
+   * @param files every file of the descriptor set as a linked descriptor, by path
+   */
   DocModelBuilder(Map<String, FileDescriptor> files) {
     this.files = Map.copyOf(files);
   }
@@ -73,8 +84,13 @@ final class DocModelBuilder {
   }
 
   private MessageDoc message(TypeRef type) throws CodegenException {
+    MessageDoc known = messages.get(type.protoName());
+    if (known != null) {
+      return known;
+    }
     Descriptor descriptor = find(type.protoName());
-    SourceCodeInfo info = descriptor.getFile().toProto().getSourceCodeInfo();
+    SourceLocations info = locations.computeIfAbsent(descriptor.getFile().getName(),
+        f -> SourceLocations.of(descriptor.getFile().toProto().getSourceCodeInfo()));
     List<Integer> path = path(descriptor);
     List<FieldDoc> fields = new ArrayList<>();
     for (FieldDescriptor field : descriptor.getFields()) {
@@ -83,7 +99,9 @@ final class DocModelBuilder {
       fieldPath.add(field.getIndex());
       fields.add(new FieldDoc(field.getName(), field.getNumber(), typeName(field), label(field), comment(info, fieldPath)));
     }
-    return new MessageDoc(type.protoName(), type.canonicalName(), comment(info, path), List.copyOf(fields));
+    MessageDoc doc = new MessageDoc(type.protoName(), type.canonicalName(), comment(info, path), List.copyOf(fields));
+    messages.put(type.protoName(), doc);
+    return doc;
   }
 
   private Descriptor find(String fullName) throws CodegenException {
@@ -121,14 +139,9 @@ final class DocModelBuilder {
     return path;
   }
 
-  private static String comment(SourceCodeInfo info, List<Integer> path) {
-    for (SourceCodeInfo.Location location : info.getLocationList()) {
-      if (location.getPathList().equals(path)) {
-        String text = location.hasLeadingComments() ? location.getLeadingComments() : location.getTrailingComments();
-        return text.strip().replaceAll("\\s*\\n\\s*", " ");
-      }
-    }
-    return "";
+  private static String comment(SourceLocations info, List<Integer> path) {
+    String text = info.rawComment(path.stream().mapToInt(Integer::intValue).toArray());
+    return LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
   }
 
   private static String typeName(FieldDescriptor field) {

@@ -4,7 +4,6 @@ import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
-import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
@@ -121,9 +120,9 @@ public final class ModelReader {
       Map<String, String> javaNames, List<String> problems) {
     FileDescriptorProto fileProto = file.toProto();
     ServiceDescriptorProto serviceProto = fileProto.getService(service.getIndex());
-    SourceCodeInfo info = fileProto.getSourceCodeInfo();
+    SourceLocations info = SourceLocations.of(fileProto.getSourceCodeInfo());
     int serviceIndex = service.getIndex();
-    String serviceWhere = file.getName() + ":" + line(info, SERVICE_FIELD, serviceIndex)
+    String serviceWhere = file.getName() + ":" + info.line(SERVICE_FIELD, serviceIndex)
         + ": service " + service.getFullName();
     ServiceOptions serviceOptions = PolicyReader.serviceOptions(serviceProto.getOptions(), serviceWhere, problems::add);
     String given = javaNames.get(service.getFullName());
@@ -137,7 +136,7 @@ public final class ModelReader {
     List<MethodModel> methods = new ArrayList<>();
     for (MethodDescriptor method : service.getMethods()) {
       MethodDescriptorProto methodProto = serviceProto.getMethod(method.getIndex());
-      String where = file.getName() + ":" + line(info, SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex())
+      String where = file.getName() + ":" + info.line(SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex())
           + ": service " + service.getFullName() + ", method " + method.getName();
       MethodOptions options = PolicyReader.methodOptions(methodProto.getOptions(), where, problems::add);
       CallKind kind = CallKind.of(method.isClientStreaming(), method.isServerStreaming());
@@ -225,33 +224,7 @@ public final class ModelReader {
     return name.chars().allMatch(Character::isJavaIdentifierPart);
   }
 
-  private static int line(SourceCodeInfo info, int... path) {
-    SourceCodeInfo.Location location = location(info, path);
-    return location == null || location.getSpanCount() == 0 ? 0 : location.getSpan(0) + 1;
-  }
-
-  private static String comment(SourceCodeInfo info, int... path) {
-    SourceCodeInfo.Location location = location(info, path);
-    if (location == null) {
-      return "";
-    }
-    String text = location.hasLeadingComments() ? location.getLeadingComments() : location.getTrailingComments();
-    return Comments.clean(text);
-  }
-
-  private static SourceCodeInfo.Location location(SourceCodeInfo info, int... path) {
-    outer:
-    for (SourceCodeInfo.Location location : info.getLocationList()) {
-      if (location.getPathCount() != path.length) {
-        continue;
-      }
-      for (int i = 0; i < path.length; i++) {
-        if (location.getPath(i) != path[i]) {
-          continue outer;
-        }
-      }
-      return location;
-    }
-    return null;
+  private static String comment(SourceLocations locations, int... path) {
+    return Comments.clean(locations.rawComment(path));
   }
 }
