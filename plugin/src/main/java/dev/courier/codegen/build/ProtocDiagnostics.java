@@ -36,6 +36,7 @@ final class ProtocDiagnostics {
   private static final Pattern NO_SUCH_FIELD =
       Pattern.compile("^.*Message type \"(courier\\.\\w+)\" has no field named \"(\\w+)\"\\.?$");
   private static final Pattern BARE_IDENTIFIER = Pattern.compile("^.*Expected string, got: ([A-Za-z_]+)$");
+  private static final Pattern QUOTED_ENUM = Pattern.compile("^.*Expected integer or identifier, got: \"([A-Za-z_]+)\"$");
   private static final Pattern IMPORTS_COURIER_OPTIONS =
       Pattern.compile("(?m)^\\s*import\\s+(public\\s+|weak\\s+)?\"courier/options\\.proto\"\\s*;");
   /** courier/options.proto as compiled into the plugin: the option messages and extensions it declares. */
@@ -107,7 +108,12 @@ final class ProtocDiagnostics {
     Matcher bare = BARE_IDENTIFIER.matcher(message);
     if (bare.matches() && StatusCodeNames.ALL.contains(bare.group(1))) {
       return "Courier: retry.retryable_codes takes status code names as strings: write retryable_codes: [\""
-          + bare.group(1) + "\"] (quoted), not the bare name " + bare.group(1);
+          + bare.group(1) + "\"] (quoted), or retry_on: [" + bare.group(1) + "], which takes them unquoted";
+    }
+    Matcher quoted = QUOTED_ENUM.matcher(message);
+    if (quoted.matches() && StatusCodeNames.ALL.contains(quoted.group(1))) {
+      return "Courier: retry.retry_on takes status codes unquoted: write retry_on: [" + quoted.group(1)
+          + "], or retryable_codes: [\"" + quoted.group(1) + "\"], which takes them as quoted strings";
     }
     return null;
   }

@@ -120,9 +120,11 @@ final class PolicyReader {
     if (service == null && method == null) {
       return null;
     }
+    // The method's codes, in either form, replace the service's; mergeFrom would append them.
+    Retry codesFrom = method != null && hasCodes(method) ? method : service;
     Retry merged = service == null ? method : method == null ? service : service.toBuilder().mergeFrom(method)
-        .clearRetryableCodes().addAllRetryableCodes(method.getRetryableCodesCount() > 0
-            ? method.getRetryableCodesList() : service.getRetryableCodesList()).build();
+        .clearRetryableCodes().addAllRetryableCodes(codesFrom.getRetryableCodesList())
+        .clearRetryOn().addAllRetryOnValue(codesFrom.getRetryOnValueList()).build();
     Integer maxAttempts = merged.hasMaxAttempts() ? merged.getMaxAttempts() : null;
     if (maxAttempts != null && maxAttempts < 1) {
       problems.accept(where + ": retry.max_attempts " + maxAttempts
@@ -154,13 +156,28 @@ final class PolicyReader {
         codes.add(name);
       }
     }
+    for (int number : merged.getRetryOnValueList()) {
+      Retry.Code code = Retry.Code.forNumber(number);
+      if (code == null || code == Retry.Code.OK) {
+        problems.accept(where + ": retry.retry_on " + (code == null ? number : code.name()) + " is not a gRPC"
+            + " failure status (expected one of " + new java.util.TreeSet<>(STATUS_CODES) + ")");
+      } else if (!codes.contains(code.name())) {
+        codes.add(code.name());
+      }
+    }
     if (!codes.isEmpty() && !idempotent) {
-      problems.accept(where + ": retry.retryable_codes " + codes + " on a method that is not idempotent: with these"
+      String field = merged.getRetryOnCount() == 0 ? "retryable_codes"
+          : merged.getRetryableCodesCount() == 0 ? "retry_on" : "retryable_codes and retry_on";
+      problems.accept(where + ": retry." + field + " " + codes + " on a method that is not idempotent: with these"
           + " statuses the request may already have been processed, so a retry could run it twice."
-          + " Add idempotent: true if running it twice is safe, or remove retryable_codes (a non-idempotent"
+          + " Add idempotent: true if running it twice is safe, or remove " + field + " (a non-idempotent"
           + " call is still retried when the request surely never reached a server)");
     }
     return new RetryModel(maxAttempts, initial, max, multiplier, jitter, codes);
+  }
+
+  private static boolean hasCodes(Retry retry) {
+    return retry.getRetryableCodesCount() > 0 || retry.getRetryOnCount() > 0;
   }
 
   private static HedgeModel hedge(Hedge hedge, boolean idempotent, String where, Consumer<String> problems) {

@@ -254,6 +254,24 @@ class CodegenPipelineTest {
   }
 
   @Test
+  void bareStatusCodesInRetryableCodesPointToTheQuotedFormAndToRetryOn() throws Exception {
+    proto("shop/s.proto", SHOP.replace("{ idempotent: true }", "{ idempotent: true, retry: { retryable_codes: [UNAVAILABLE] } }"));
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(BuildException.class, e -> assertThat(String.join("\n", e.details()))
+            .contains("write retryable_codes: [\"UNAVAILABLE\"] (quoted), or retry_on: [UNAVAILABLE]"));
+  }
+
+  @Test
+  void quotedStatusCodesInRetryOnPointToTheUnquotedForm() throws Exception {
+    proto("shop/s.proto", SHOP.replace("{ idempotent: true }", "{ idempotent: true, retry: { retry_on: [\"UNAVAILABLE\"] } }"));
+
+    assertThatThrownBy(this::run)
+        .isInstanceOfSatisfying(BuildException.class, e -> assertThat(String.join("\n", e.details()))
+            .contains("retry.retry_on takes status codes unquoted: write retry_on: [UNAVAILABLE]"));
+  }
+
+  @Test
   void modelProblemsBecomeDetailLinesAndASummaryAndNothingIsGenerated() throws Exception {
     proto("shop/inventory.proto", """
         syntax = "proto3";

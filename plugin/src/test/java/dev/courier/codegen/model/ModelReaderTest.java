@@ -173,6 +173,55 @@ class ModelReaderTest {
   }
 
   @Test
+  void retryOnTakesStatusCodesUnquotedAndAddsToRetryableCodes() throws Exception {
+    Path fixture = Files.createTempDirectory(work, "codes");
+    Files.writeString(fixture.resolve("r.proto"), """
+        syntax = "proto3";
+        package r;
+        import "courier/options.proto";
+        message M {}
+        service Jobs {
+          option (courier.service) = { idempotent: true, retry: { retry_on: [ABORTED] } };
+          rpc Enum (M) returns (M) { option (courier.method) = { retry: { retry_on: [UNAVAILABLE, RESOURCE_EXHAUSTED] } }; }
+          rpc Both (M) returns (M) {
+            option (courier.method) = { retry: { retryable_codes: ["UNAVAILABLE"], retry_on: [UNAVAILABLE, DATA_LOSS] } };
+          }
+          rpc Inherited (M) returns (M);
+          rpc Strings (M) returns (M) { option (courier.method) = { retry: { retryable_codes: ["INTERNAL"] } }; }
+        }
+        """);
+    TestProtoc.Output out = TestProtoc.run(fixture, Files.createTempDirectory(work, "out"), "r.proto");
+
+    List<MethodModel> methods = ModelReader.read(out.descriptorSet(), out.files()).services().get(0).methods();
+
+    assertThat(methods).extracting(m -> m.policy().retry().retryableCodes()).containsExactly(
+        List.of("UNAVAILABLE", "RESOURCE_EXHAUSTED"),
+        List.of("UNAVAILABLE", "DATA_LOSS"),
+        List.of("ABORTED"),
+        List.of("INTERNAL"));
+  }
+
+  @Test
+  void retryOnOkIsRefusedAndRetryOnANonIdempotentMethodNamesTheField() throws Exception {
+    Path fixture = Files.createTempDirectory(work, "codes");
+    Files.writeString(fixture.resolve("r.proto"), """
+        syntax = "proto3";
+        package r;
+        import "courier/options.proto";
+        message M {}
+        service Jobs {
+          rpc Ok (M) returns (M) { option (courier.method) = { idempotent: true, retry: { retry_on: [OK] } }; }
+          rpc Unsafe (M) returns (M) { option (courier.method) = { retry: { retry_on: [DEADLINE_EXCEEDED] } }; }
+        }
+        """);
+
+    assertThat(problems(fixture, "r.proto")).satisfiesExactlyInAnyOrder(
+        p -> assertThat(p).startsWith("r.proto:6: service r.Jobs, method Ok: retry.retry_on OK is not a gRPC failure status"),
+        p -> assertThat(p).startsWith("r.proto:7: service r.Jobs, method Unsafe: retry.retry_on [DEADLINE_EXCEEDED] on a"
+            + " method that is not idempotent").contains("or remove retry_on"));
+  }
+
+  @Test
   void queueOnTheServiceAndAStreamingMethodSaysToPutQueueFalseOnTheMethod() throws Exception {
     Path fixture = Files.createTempDirectory(work, "queue");
     Files.writeString(fixture.resolve("q.proto"), """
