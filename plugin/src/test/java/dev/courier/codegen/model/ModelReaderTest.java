@@ -174,13 +174,7 @@ class ModelReaderTest {
 
   @Test
   void retryOnTakesStatusCodesUnquotedAndAddsToRetryableCodes() throws Exception {
-    Path fixture = Files.createTempDirectory(work, "codes");
-    Files.writeString(fixture.resolve("r.proto"), """
-        syntax = "proto3";
-        package r;
-        import "courier/options.proto";
-        message M {}
-        service Jobs {
+    Path fixture = jobs("""
           option (courier.service) = { idempotent: true, retry: { retry_on: [ABORTED] } };
           rpc Enum (M) returns (M) { option (courier.method) = { retry: { retry_on: [UNAVAILABLE, RESOURCE_EXHAUSTED] } }; }
           rpc Both (M) returns (M) {
@@ -188,7 +182,6 @@ class ModelReaderTest {
           }
           rpc Inherited (M) returns (M);
           rpc Strings (M) returns (M) { option (courier.method) = { retry: { retryable_codes: ["INTERNAL"] } }; }
-        }
         """);
     TestProtoc.Output out = TestProtoc.run(fixture, Files.createTempDirectory(work, "out"), "r.proto");
 
@@ -203,16 +196,9 @@ class ModelReaderTest {
 
   @Test
   void retryOnOkIsRefusedAndRetryOnANonIdempotentMethodNamesTheField() throws Exception {
-    Path fixture = Files.createTempDirectory(work, "codes");
-    Files.writeString(fixture.resolve("r.proto"), """
-        syntax = "proto3";
-        package r;
-        import "courier/options.proto";
-        message M {}
-        service Jobs {
+    Path fixture = jobs("""
           rpc Ok (M) returns (M) { option (courier.method) = { idempotent: true, retry: { retry_on: [OK] } }; }
           rpc Unsafe (M) returns (M) { option (courier.method) = { retry: { retry_on: [DEADLINE_EXCEEDED] } }; }
-        }
         """);
 
     assertThat(problems(fixture, "r.proto")).satisfiesExactlyInAnyOrder(
@@ -264,6 +250,19 @@ class ModelReaderTest {
             + " authenticated, role:<name>, principal:<name>; a call passes when any rule of the list admits it)",
         "bad_allow.proto:24: service bad.BadDefault, method Call: allow \"everyone\" (expected one of anyone,"
             + " authenticated, role:<name>, principal:<name>; a call passes when any rule of the list admits it)");
+  }
+
+  /** A folder with r.proto: package r, message M, and service Jobs of {@code body}, which starts at line 6. */
+  private Path jobs(String body) throws Exception {
+    Path fixture = Files.createTempDirectory(work, "codes");
+    Files.writeString(fixture.resolve("r.proto"), """
+        syntax = "proto3";
+        package r;
+        import "courier/options.proto";
+        message M {}
+        service Jobs {
+        """ + body + "}\n");
+    return fixture;
   }
 
   private List<String> problems(String file) throws Exception {
