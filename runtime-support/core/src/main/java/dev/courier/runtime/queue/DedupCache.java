@@ -16,7 +16,7 @@ final class DedupCache {
   /** What a request ended in: the reply to send again, or none (fire-and-forget). */
   record Outcome(QueueMessage reply) {}
 
-  private final Map<String, Outcome> entries;
+  private final Map<CallId, Outcome> entries;
 
   DedupCache(int capacity) {
     atLeastOne("dedupCapacity", capacity);
@@ -24,17 +24,17 @@ final class DedupCache {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Outcome> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<CallId, Outcome> eldest) {
         return size() > capacity;
       }
     };
   }
 
-  synchronized Optional<Outcome> get(String requestId) {
+  synchronized Optional<Outcome> get(CallId requestId) {
     return Optional.ofNullable(entries.get(requestId));
   }
 
-  synchronized void put(String requestId, Outcome outcome) {
+  synchronized void put(CallId requestId, Outcome outcome) {
     entries.put(requestId, outcome);
   }
 }

@@ -44,7 +44,7 @@ final class PendingCall {
     result.completeExceptionally(error);
   }
 
-  /** Completes the call from {@code reply}: a status header means the worker failed it. */
+  /** Completes the call from {@code reply}: a status other than OK means the worker failed it. */
   @SuppressWarnings("unchecked")
   void complete(QueueMessage reply) {
     complete((RpcMethod<Object, Object>) method, (CompletableFuture<Object>) result, reply);
@@ -52,11 +52,9 @@ final class PendingCall {
 
   private static <RespT> void complete(
       RpcMethod<?, RespT> method, CompletableFuture<RespT> result, QueueMessage reply) {
-    int code = parseStatus(reply.header(QueueHeaders.STATUS));
-    if (code != Status.Code.OK.value()) {
+    if (reply.status() != Status.Code.OK.value()) {
       result.completeExceptionally(CourierException.of(
-          Status.fromCodeValue(code).withDescription(reply.header(QueueHeaders.STATUS_MESSAGE)),
-          null));
+          Status.fromCodeValue(reply.status()).withDescription(reply.statusMessage()), null));
       return;
     }
     try {
@@ -65,18 +63,6 @@ final class PendingCall {
       result.completeExceptionally(CourierException.of(Status.INTERNAL
           .withDescription("reply for " + method.fullName() + " could not be decoded: " + e.getMessage())
           .withCause(e), null));
-    }
-  }
-
-  /** The reply's status code: none means OK; one that does not parse, INTERNAL. */
-  private static int parseStatus(String value) {
-    if (value == null) {
-      return Status.Code.OK.value();
-    }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      return Status.Code.INTERNAL.value();
     }
   }
 }

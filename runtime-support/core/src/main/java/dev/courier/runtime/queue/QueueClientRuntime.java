@@ -12,7 +12,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -115,16 +114,15 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final QueueTransport publisher;
     private final ReplyQueue replies;
     private final TimeoutWheel timer;
-    private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
+    /** The calls waiting for their replies, by {@link CallId#low()}. */
+    private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
     /**
-     * A random 96-bit id of this client (16 characters): with a counter it makes every request id
-     * unique across clients without a SecureRandom call (and its lock) per call. Ids are short
-     * because they travel as headers on every request and reply, and Kafka pays for header bytes
-     * in the producer, the broker and the consumer.
+     * This client's random tag, {@link CallId#high()} of each of its calls: with the counter it makes
+     * every call id unique across clients without a SecureRandom call (and its lock) per call.
      */
-    private final String clientTag = randomTag();
+    private final long clientTag = new SecureRandom().nextLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** This client on the status page's list; removed by {@link #close}. */
     private final AutoCloseable live;
@@ -147,26 +145,25 @@ public final class QueueClientRuntime implements AutoCloseable {
         result.completeExceptionally(closedError());
         return result;
       }
-      String correlationId = nextId();
-      Map<String, String> headers = headers(correlationId, metadata);
-      headers.put(QueueHeaders.REPLY_TO, replies.address());
-      headers.put(QueueHeaders.DEADLINE,
-          Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+      long number = nextCorrelation.incrementAndGet();
+      CallId id = new CallId(clientTag, number);
+      long deadline = System.currentTimeMillis() + timeout.toMillis();
       QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), true);
+      Map<String, String> headers = metadata;
       if (trace != QueueCallTrace.NONE) {
         result.whenComplete((response, error) -> trace.end(error == null ? Status.OK : Status.fromThrowable(error)));
-        trace.publishing(headers, correlationId);
+        headers = traced(trace, metadata, id);
       }
       PendingCall p = new PendingCall(method, result, timeout);
-      pending.put(correlationId, p);
-      p.timer(timer.schedule(() -> onTimeout(correlationId), timeout.toNanos(), TimeUnit.NANOSECONDS));
+      pending.put(number, p);
+      p.timer(timer.schedule(() -> onTimeout(number), timeout.toNanos(), TimeUnit.NANOSECONDS));
       QueueMessage message;
       try {
-        message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null), Collections.unmodifiableMap(headers),
-            MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+        message = QueueMessage.request(method.hashKeyOf(request).orElse(null), id, deadline, replies.address(),
+            headers, MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       } catch (RuntimeException e) {
         trace.published(e);
-        fail(correlationId, CourierException.from(e));
+        fail(number, CourierException.from(e));
         return result;
       }
       // Counting (and the listener, which must be fast) may run on the transport's I/O thread; a
@@ -176,7 +173,7 @@ public final class QueueClientRuntime implements AutoCloseable {
         counters.record(QueueEvent.SENT, method.fullName());
       }, error -> {
         trace.published(error);
-        fail(correlationId, CourierException.from(unwrap(error)));
+        fail(number, CourierException.from(unwrap(error)));
       });
       return result;
     }
@@ -185,12 +182,11 @@ public final class QueueClientRuntime implements AutoCloseable {
       if (closed.get()) {
         return CompletableFuture.failedFuture(closedError());
       }
-      String correlationId = nextId();
-      Map<String, String> headers = headers(correlationId, metadata);
+      CallId id = new CallId(clientTag, nextCorrelation.incrementAndGet());
       QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), false);
-      trace.publishing(headers, correlationId);
-      QueueMessage message = QueueMessage.wrap(method.hashKeyOf(request).orElse(null),
-          Collections.unmodifiableMap(headers),
+      Map<String, String> headers = trace == QueueCallTrace.NONE ? metadata : traced(trace, metadata, id);
+      QueueMessage message = QueueMessage.request(method.hashKeyOf(request).orElse(null), id,
+          QueueMessage.NO_DEADLINE, null, headers,
           MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       CompletableFuture<Void> result = new CompletableFuture<>();
       transport.publishRequest(method.fullName(), message).whenComplete((ok, error) -> {
@@ -205,37 +201,26 @@ public final class QueueClientRuntime implements AutoCloseable {
       return result;
     }
 
-    private static String randomTag() {
-      byte[] bytes = new byte[12];
-      new SecureRandom().nextBytes(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** This client's tag, a dot and the call's number in base 36: {@code "q7Xb0dM2kQ9vT1aZ.2f9"}. */
-    private String nextId() {
-      return clientTag + '.' + Long.toString(nextCorrelation.incrementAndGet(), Character.MAX_RADIX);
-    }
-
-    private static Map<String, String> headers(String correlationId, Map<String, String> metadata) {
-      Map<String, String> headers = new HashMap<>(8 + metadata.size() * 2);
-      headers.putAll(metadata);
-      // The correlation id is already unique (client id + counter); the request id can share it.
-      headers.put(QueueHeaders.REQUEST_ID, correlationId);
-      headers.put(QueueHeaders.CORRELATION_ID, correlationId);
-      return headers;
+    /** The request's headers: the caller's metadata plus the trace context {@code trace} adds. */
+    private static Map<String, String> traced(QueueCallTrace trace, Map<String, String> metadata, CallId id) {
+      Map<String, String> headers = new HashMap<>(metadata);
+      trace.publishing(headers, id.toString());
+      return Collections.unmodifiableMap(headers);
     }
 
     private void onReply(QueueMessage reply) {
-      String correlationId = reply.header(QueueHeaders.CORRELATION_ID);
-      PendingCall p = correlationId == null ? null : pending.remove(correlationId);
+      CallId id = reply.id();
+      if (id == null) {
+        return; // not a Courier reply: nothing to route it by
+      }
+      if (id.high() != clientTag) {
+        // Another client's reply, on a reply queue shared by several clients (such as every
+        // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
+        return;
+      }
+      PendingCall p = pending.remove(id.low());
       if (p == null) {
-        if (correlationId != null && !ownCall(correlationId)) {
-          // Another client's reply, on a reply queue shared by several clients (such as every
-          // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
-          // Checked only on a miss: the common reply finds its call at once.
-          return;
-        }
-        // The call is gone, and with it its method: a reply carries only the correlation id.
+        // The call is gone, and with it its method: a reply carries only the call's id.
         counters.record(QueueEvent.LATE_REPLY, "");
         return;
       }
@@ -244,24 +229,18 @@ public final class QueueClientRuntime implements AutoCloseable {
       p.complete(reply);
     }
 
-    /** Whether {@code correlationId} is one this client made: {@code <clientTag>.<counter>}. */
-    private boolean ownCall(String correlationId) {
-      return correlationId.length() > clientTag.length() && correlationId.charAt(clientTag.length()) == '.'
-          && correlationId.startsWith(clientTag);
-    }
-
-    private void onTimeout(String correlationId) {
-      PendingCall p = pending.remove(correlationId);
+    private void onTimeout(long number) {
+      PendingCall p = pending.remove(number);
       if (p != null) {
         counters.record(QueueEvent.TIMED_OUT, p.method().fullName());
         p.fail(CourierException.of(Status.Code.DEADLINE_EXCEEDED,
             "no reply from the queue worker for " + p.method().fullName() + " within "
-                + p.timeout().toMillis() + " ms (correlation id " + correlationId + ")"));
+                + p.timeout().toMillis() + " ms (call id " + new CallId(clientTag, number) + ")"));
       }
     }
 
-    private void fail(String correlationId, CourierException error) {
-      PendingCall p = pending.remove(correlationId);
+    private void fail(long number, CourierException error) {
+      PendingCall p = pending.remove(number);
       if (p != null) {
         p.cancelTimer();
         p.fail(error);
@@ -281,8 +260,8 @@ public final class QueueClientRuntime implements AutoCloseable {
         replies.close();
       } finally {
         timer.close();
-        for (String id : pending.keySet()) {
-          fail(id, closedError());
+        for (Long number : pending.keySet()) {
+          fail(number, closedError());
         }
       }
     }

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * Carries what a caller sends with a queue call to the worker's {@link CallContext}: each metadata
  * entry as a header {@link QueueHeaders#METADATA_PREFIX}{@code <name>} (a {@code -bin} value in
  * base64, as gRPC writes it on HTTP/2; one value per name, the last), and the caller's deadline
- * from {@link QueueHeaders#DEADLINE}. Pure functions, no state.
+ * from the request's envelope. Pure functions, no state.
  */
 final class QueueMetadata {
   private QueueMetadata() {}
@@ -46,21 +46,18 @@ final class QueueMetadata {
     CallContext.Builder context = CallContext.builder(method).queue();
     Metadata metadata = new Metadata();
     int prefix = QueueHeaders.METADATA_PREFIX.length();
-    for (Map.Entry<String, String> header : request.headers().entrySet()) {
-      String name = header.getKey();
-      if (name.startsWith(QueueHeaders.METADATA_PREFIX) && name.length() > prefix) {
-        put(metadata, name.substring(prefix), header.getValue());
+    if (!request.headers().isEmpty()) {
+      for (Map.Entry<String, String> header : request.headers().entrySet()) {
+        String name = header.getKey();
+        if (name.startsWith(QueueHeaders.METADATA_PREFIX) && name.length() > prefix) {
+          put(metadata, name.substring(prefix), header.getValue());
+        }
       }
     }
     context.metadata(metadata);
-    String deadline = request.header(QueueHeaders.DEADLINE);
-    if (deadline != null) {
-      try {
-        long remaining = Long.parseLong(deadline) - wallClockMillis.getAsLong();
-        context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));
-      } catch (NumberFormatException e) {
-        // Not a deadline Courier wrote: the call runs without one.
-      }
+    if (request.hasDeadline()) {
+      long remaining = request.deadlineMillis() - wallClockMillis.getAsLong();
+      context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));
     }
     return context.build();
   }

@@ -75,16 +75,22 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     }
     this.live = LiveClients.register(() -> counters.live(true, b.transport));
     this.subscription = b.transport.subscribe(b.bindings.keySet(), b.maxInFlight, delivery -> {
-      String key = delivery.message().key();
-      if (key == null) {
-        key = Objects.requireNonNullElse(delivery.message().header(QueueHeaders.REQUEST_ID), "");
-      }
       try {
-        lanes[Math.floorMod(key.hashCode(), lanes.length)].execute(() -> processor.process(delivery));
+        lanes[lane(delivery.message(), lanes.length)].execute(() -> processor.process(delivery));
       } catch (RejectedExecutionException e) {
         // Aborted: the delivery stays unacknowledged and is delivered again.
       }
     });
+  }
+
+  /** The lane of {@code message}: by its key, or without one by its id, so duplicates share a lane. */
+  private static int lane(QueueMessage message, int lanes) {
+    String key = message.key();
+    if (key != null) {
+      return Math.floorMod(key.hashCode(), lanes);
+    }
+    CallId id = message.id();
+    return id == null ? 0 : Math.floorMod(Long.hashCode(id.high() ^ id.low()), lanes);
   }
 
   /** A builder for a worker on {@code transport}. */

@@ -2,6 +2,7 @@ package dev.courier.runtime.queue;
 
 import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.context.CallContext;
+import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.observe.QueueWorkTrace;
 import dev.courier.runtime.observe.TraceLog;
@@ -13,7 +14,6 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +46,8 @@ final class WorkerProcessor {
 
   /** A method's handler with its types bound. */
   record Binding<ReqT, RespT>(RpcMethod<ReqT, RespT> method, ServiceBindings.UnaryHandler<ReqT, RespT> handler) {}
+
+  private static final byte[] EMPTY = new byte[0];
 
   private final QueueTransport transport;
   private final QueueTransport publisher;
@@ -87,8 +89,9 @@ final class WorkerProcessor {
    * the handler's own calls and this class's log lines join the caller's trace.
    */
   void process(QueueDelivery delivery) {
-    QueueWorkTrace trace = counters.listener().traceQueueWork(delivery.method(), transport.system(),
-        delivery.message().headers());
+    CourierListener listener = counters.listener();
+    QueueWorkTrace trace = listener == CourierListener.NONE ? QueueWorkTrace.NONE
+        : listener.traceQueueWork(delivery.method(), transport.system(), traceHeaders(delivery.message()));
     if (trace == QueueWorkTrace.NONE) {
       processTraced(delivery, trace);
       return;
@@ -98,13 +101,25 @@ final class WorkerProcessor {
     }
   }
 
+  /**
+   * What a tracing listener reads the caller's trace context from: the request's headers, plus its
+   * id under {@link QueueHeaders#REQUEST_ID} (on the wire it is in the envelope).
+   */
+  private static Map<String, String> traceHeaders(QueueMessage message) {
+    if (message.id() == null) {
+      return message.headers();
+    }
+    Map<String, String> headers = new HashMap<>(message.headers());
+    headers.put(QueueHeaders.REQUEST_ID, message.id().toString());
+    return headers;
+  }
+
   private void processTraced(QueueDelivery delivery, QueueWorkTrace trace) {
     QueueMessage message = delivery.message();
-    String requestId = message.header(QueueHeaders.REQUEST_ID);
+    CallId requestId = message.id();
     Binding<?, ?> binding = bindings.get(delivery.method());
     if (requestId == null || binding == null) {
-      deadLetter(delivery, requestId == null ? "missing header " + QueueHeaders.REQUEST_ID
-          : "no handler for " + delivery.method(), 0, null);
+      deadLetter(delivery, requestId == null ? noId(message) : "no handler for " + delivery.method(), 0, null);
       trace.end(QueueEvent.DEAD_LETTERED, Status.INTERNAL);
       return;
     }
@@ -186,7 +201,7 @@ final class WorkerProcessor {
         continue;
       }
       counters.record(QueueEvent.EXECUTED, delivery.method());
-      dedup.put(message.header(QueueHeaders.REQUEST_ID), new DedupCache.Outcome(reply));
+      dedup.put(message.id(), new DedupCache.Outcome(reply));
       finish(delivery, reply);
       trace.end(QueueEvent.EXECUTED, status);
       return;
@@ -199,7 +214,7 @@ final class WorkerProcessor {
 
   /** Publishes {@code reply} (when the request wants one) and then completes the delivery. */
   private void finish(QueueDelivery delivery, QueueMessage reply) {
-    String replyTo = delivery.message().header(QueueHeaders.REPLY_TO);
+    String replyTo = delivery.message().replyTo();
     if (reply == null || replyTo == null) {
       delivery.complete();
       return;
@@ -257,7 +272,7 @@ final class WorkerProcessor {
     counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
     LOG.log(Level.WARNING, TraceLog.line("dead-lettered a request to " + delivery.method() + ": " + error));
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
-    String requestId = delivery.message().header(QueueHeaders.REQUEST_ID);
+    CallId requestId = delivery.message().id();
     if (requestId != null) {
       dedup.put(requestId, new DedupCache.Outcome(reply));
     }
@@ -265,33 +280,23 @@ final class WorkerProcessor {
   }
 
   private static boolean expired(QueueMessage message) {
-    String deadline = message.header(QueueHeaders.DEADLINE);
-    if (deadline == null) {
-      return false;
-    }
-    try {
-      return System.currentTimeMillis() > Long.parseLong(deadline);
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return message.hasDeadline() && System.currentTimeMillis() > message.deadlineMillis();
   }
 
+  /** Why a message without an id is dead-lettered. */
+  private static String noId(QueueMessage message) {
+    String why = message.header(QueueHeaders.ERROR);
+    return "no call id: the message has no readable Courier envelope (header " + QueueHeaders.ENVELOPE
+        + (why == null ? ")" : ": " + why + ")");
+  }
+
+  /**
+   * The reply to {@code request}: its id, the status (a success, by far the common reply, carries
+   * only the id) and the body. Nothing else of the request: the client routes replies by id alone.
+   */
   private static QueueMessage reply(QueueMessage request, Status status, byte[] body) {
-    Map<String, String> headers = new HashMap<>(8);
-    String correlationId = request.header(QueueHeaders.CORRELATION_ID);
-    if (correlationId != null) {
-      headers.put(QueueHeaders.CORRELATION_ID, correlationId);
-    }
-    // Nothing else of the request: the client routes replies by correlation id alone, and every
-    // header byte is paid for on every reply.
-    if (!status.isOk()) {
-      // A success, by far the common reply, goes without: one header less on every call.
-      headers.put(QueueHeaders.STATUS, Integer.toString(status.getCode().value()));
-    }
-    if (status.getDescription() != null) {
-      headers.put(QueueHeaders.STATUS_MESSAGE, status.getDescription());
-    }
-    return QueueMessage.wrap(null, Collections.unmodifiableMap(headers), body == null ? new byte[0] : body);
+    return QueueMessage.reply(request.id(), status.getCode().value(), status.getDescription(),
+        body == null ? EMPTY : body);
   }
 
   private static Throwable rootCause(Throwable t) {

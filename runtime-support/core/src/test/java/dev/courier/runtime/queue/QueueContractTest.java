@@ -137,10 +137,8 @@ public abstract class QueueContractTest {
     }).start());
     List<QueueMessage> replies = new CopyOnWriteArrayList<>();
     ReplyQueue replyQueue = track(transport.openReplyQueue(replies::add));
-    QueueMessage request = QueueMessage.of("k", Map.of(
-        QueueHeaders.REQUEST_ID, UUID.randomUUID().toString(),
-        QueueHeaders.CORRELATION_ID, "c1",
-        QueueHeaders.REPLY_TO, replyQueue.address()), text("k:once").toByteArray());
+    QueueMessage request = QueueMessage.builder(text("k:once").toByteArray()).key("k")
+        .id(new CallId(UUID.randomUUID().getMostSignificantBits(), 1)).replyTo(replyQueue.address()).build();
 
     get(transport.publishRequest(ECHO.fullName(), request));
     get(transport.publishRequest(ECHO.fullName(), request));
@@ -149,7 +147,8 @@ public abstract class QueueContractTest {
     assertThat(runs).hasValue(1);
     assertThat(worker.stats().deduplicated()).isEqualTo(1);
     for (QueueMessage reply : replies) {
-      assertThat(reply.header(QueueHeaders.STATUS)).as("a success carries no status header").isNull();
+      assertThat(reply.status()).as("a success").isZero();
+      assertThat(reply.id()).isEqualTo(request.id());
       assertThat(StringValue.parseFrom(reply.body()).getValue()).isEqualTo("ran k:once");
     }
   }
@@ -205,22 +204,19 @@ public abstract class QueueContractTest {
     QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> req).start());
     List<QueueMessage> replies = new CopyOnWriteArrayList<>();
     ReplyQueue replyQueue = track(transport.openReplyQueue(replies::add));
-    QueueMessage garbage = QueueMessage.of(null, Map.of(
-        QueueHeaders.REQUEST_ID, "bad-1",
-        QueueHeaders.CORRELATION_ID, "c-bad",
-        QueueHeaders.REPLY_TO, replyQueue.address()), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+    QueueMessage garbage = QueueMessage.builder(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})
+        .id(new CallId(7, 1)).replyTo(replyQueue.address()).build();
 
     get(transport.publishRequest(ECHO.fullName(), garbage));
 
     List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
     assertThat(dead.get(0).header(QueueHeaders.ERROR))
         .startsWith("request could not be decoded: com.google.protobuf.InvalidProtocolBufferException: ");
-    assertThat(dead.get(0).header(QueueHeaders.REQUEST_ID)).isEqualTo("bad-1");
+    assertThat(dead.get(0).id()).isEqualTo(new CallId(7, 1));
     assertThat(dead.get(0).header(QueueHeaders.METHOD)).isEqualTo(ECHO.fullName());
     assertThat(dead.get(0).body()).containsExactly(0xff, 0xff, 0xff);
     await("the caller's answer", WAIT, () -> replies.size() == 1);
-    assertThat(replies.get(0).header(QueueHeaders.STATUS))
-        .isEqualTo(Integer.toString(Status.Code.INVALID_ARGUMENT.value()));
+    assertThat(replies.get(0).status()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
     assertThat(worker.stats().deadLettered()).isEqualTo(1);
   }
 

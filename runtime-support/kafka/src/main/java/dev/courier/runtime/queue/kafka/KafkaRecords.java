@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue.kafka;
 
+import dev.courier.runtime.queue.QueueEnvelope;
+import dev.courier.runtime.queue.QueueHeaders;
 import dev.courier.runtime.queue.QueueMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -10,7 +12,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Converts between {@link QueueMessage}s and Kafka records (headers as UTF-8 strings). */
+/**
+ * Converts between {@link QueueMessage}s and Kafka records: the envelope as the one binary header
+ * {@link QueueHeaders#ENVELOPE} ({@link QueueEnvelope}), other headers as UTF-8 strings. A record
+ * without a readable envelope becomes a message without an id, with the reason in {@link
+ * QueueHeaders#ERROR} (a worker dead-letters it, a client ignores it). Writing is stateless; a
+ * {@link Reader} is one per consumer thread.
+ */
 final class KafkaRecords {
   private static final byte[] EMPTY = new byte[0];
 
@@ -19,19 +27,54 @@ final class KafkaRecords {
   /** @param partition {@code null} to let the key (or the partitioner) choose */
   static ProducerRecord<String, byte[]> toRecord(String topic, Integer partition, QueueMessage message) {
     RecordHeaders headers = new RecordHeaders();
-    message.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+    headers.add(QueueHeaders.ENVELOPE, QueueEnvelope.encode(message));
+    if (!message.headers().isEmpty()) {
+      for (Map.Entry<String, String> h : message.headers().entrySet()) {
+        headers.add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+    }
     return new ProducerRecord<>(topic, partition, message.key(), message.body(), headers);
   }
 
-  static QueueMessage toMessage(ConsumerRecord<String, byte[]> record) {
-    Map<String, String> headers = new HashMap<>(8);
-    for (Header h : record.headers()) {
-      if (h.value() != null) {
-        headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+  /** Reads records into messages on one consumer thread; not thread-safe. */
+  static final class Reader {
+    private final QueueEnvelope.Reader envelopes = new QueueEnvelope.Reader();
+
+    QueueMessage toMessage(ConsumerRecord<String, byte[]> record) {
+      byte[] envelope = null;
+      Map<String, String> others = null;
+      for (Header h : record.headers()) {
+        String name = h.key();
+        if (envelope == null && name.equals(QueueHeaders.ENVELOPE)) {
+          envelope = h.value() == null ? EMPTY : h.value();
+        } else if (h.value() != null) {
+          if (others == null) {
+            others = new HashMap<>(8);
+          }
+          others.put(name, new String(h.value(), StandardCharsets.UTF_8));
+        }
       }
+      // Built here and never changed: wrapped as they are rather than copied (one message per call).
+      Map<String, String> headers = others == null ? Map.of() : Collections.unmodifiableMap(others);
+      byte[] body = record.value() == null ? EMPTY : record.value();
+      if (envelope != null) {
+        try {
+          return envelopes.decode(envelope, record.key(), headers, body);
+        } catch (IllegalArgumentException e) {
+          return withoutId(record, headers, body, e.getMessage());
+        }
+      }
+      return withoutId(record, headers, body, "no header " + QueueHeaders.ENVELOPE + " on " + record.topic() + "-"
+          + record.partition() + " at offset " + record.offset() + " (not from a Courier client, or from one"
+          + " before wire format 2)");
     }
-    byte[] body = record.value() == null ? EMPTY : record.value();
-    // Built here and never changed: wrapped as it is rather than copied (one message per call).
-    return QueueMessage.wrap(record.key(), Collections.unmodifiableMap(headers), body);
+
+    private static QueueMessage withoutId(ConsumerRecord<String, byte[]> record, Map<String, String> headers,
+        byte[] body, String why) {
+      Map<String, String> withError = new HashMap<>(headers);
+      withError.put(QueueHeaders.ERROR, why);
+      return QueueMessage.of(record.key(), null, QueueMessage.NO_DEADLINE, null, 0, null,
+          Collections.unmodifiableMap(withError), body);
+    }
   }
 }

@@ -32,6 +32,8 @@ final class KafkaReplyQueue implements ReplyQueue {
   private final Runnable onClose;
   private final Thread thread;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Turns records into messages; the consumer thread's own. */
+  private final KafkaRecords.Reader reader = new KafkaRecords.Reader();
 
   /**
    * @param partitions the partitions of the topic to read
@@ -66,7 +68,7 @@ final class KafkaReplyQueue implements ReplyQueue {
       while (!closed.get()) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           try {
-            listener.accept(KafkaRecords.toMessage(record));
+            listener.accept(reader.toMessage(record));
           } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "reply listener failed on " + address, e);
           }

@@ -42,6 +42,8 @@ final class KafkaSubscription implements QueueSubscription {
   private final long commitIntervalMs;
   private final Consumer<QueueDelivery> handler;
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
+  /** Turns records into messages; the consumer thread's own. */
+  private final KafkaRecords.Reader reader = new KafkaRecords.Reader();
   private final ConcurrentLinkedQueue<Delivery> finished = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -103,7 +105,7 @@ final class KafkaSubscription implements QueueSubscription {
       for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
         p.dispatched(record.offset());
         inFlight.incrementAndGet();
-        Delivery delivery = new Delivery(p, record.offset(), method, KafkaRecords.toMessage(record));
+        Delivery delivery = new Delivery(p, record.offset(), method, reader.toMessage(record));
         try {
           handler.accept(delivery);
         } catch (RuntimeException e) {
