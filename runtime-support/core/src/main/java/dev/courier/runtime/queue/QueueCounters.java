@@ -10,14 +10,28 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link QueueStats}. Thread-safe. */
 final class QueueCounters {
-  final LongAdder sent = new LongAdder();
-  final LongAdder replied = new LongAdder();
-  final LongAdder timedOut = new LongAdder();
-  final LongAdder lateReplies = new LongAdder();
-  final LongAdder executed = new LongAdder();
-  final LongAdder deduplicated = new LongAdder();
-  final LongAdder expired = new LongAdder();
-  final LongAdder deadLettered = new LongAdder();
+  final LongAdder sent = new Counter();
+  final LongAdder replied = new Counter();
+  final LongAdder timedOut = new Counter();
+  final LongAdder lateReplies = new Counter();
+  final LongAdder executed = new Counter();
+  final LongAdder deduplicated = new Counter();
+  final LongAdder expired = new Counter();
+  final LongAdder deadLettered = new Counter();
+
+  /**
+   * A {@link LongAdder} on cache lines of its own. Each counter is written once per call by another
+   * thread (sent by the transport's I/O thread, replied by the reply thread, executed by the
+   * lanes); side by side, as eight plain adders allocated together are, every increment took the
+   * line from the core that wrote a neighbour: 10% of the client's I/O thread and 4% of the reply
+   * thread in the Kafka benchmark's profile. The padding keeps other objects' fields 128 bytes
+   * from this one's.
+   */
+  @SuppressWarnings("unused") // the padding is never read
+  private static final class Counter extends LongAdder {
+    private static final long serialVersionUID = 1L;
+    long p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14, p15;
+  }
 
   private final CourierListener listener;
 

@@ -44,17 +44,17 @@ final class QueueMetadata {
    */
   static CallContext context(String method, QueueMessage request, LongSupplier wallClockMillis) {
     CallContext.Builder context = CallContext.builder(method).queue();
-    Metadata metadata = new Metadata();
-    int prefix = QueueHeaders.METADATA_PREFIX.length();
     if (!request.headers().isEmpty()) {
+      Metadata metadata = new Metadata();
+      int prefix = QueueHeaders.METADATA_PREFIX.length();
       for (Map.Entry<String, String> header : request.headers().entrySet()) {
         String name = header.getKey();
         if (name.startsWith(QueueHeaders.METADATA_PREFIX) && name.length() > prefix) {
           put(metadata, name.substring(prefix), header.getValue());
         }
       }
+      context.metadata(metadata);
     }
-    context.metadata(metadata);
     if (request.hasDeadline()) {
       long remaining = request.deadlineMillis() - wallClockMillis.getAsLong();
       context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));

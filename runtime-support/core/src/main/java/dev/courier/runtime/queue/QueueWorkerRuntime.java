@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,7 +40,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class QueueWorkerRuntime implements AutoCloseable {
   private final QueueSubscription subscription;
-  private final ExecutorService[] lanes;
+  private final WorkerLane[] lanes;
   private final QueueCounters counters;
   private final Duration shutdownTimeout;
   /** Publishes replies again after a failed publish; one thread, idle unless the transport fails. */
@@ -62,24 +60,19 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     this.counters = new QueueCounters(b.listener);
     this.shutdownTimeout = b.shutdownTimeout;
     int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
-    WorkerProcessor processor = new WorkerProcessor(b.transport, b.bindings, attempts,
-        new DedupCache(b.dedupCapacity), counters, b.redeliveryBackoff, b.sleeper, retries, new WheelScheduler(deadlines));
-    this.lanes = new ExecutorService[b.concurrency];
+    WheelScheduler scheduler = new WheelScheduler(deadlines);
+    // A dedupe cache per lane, each a share of the capacity: a duplicate comes to its original's lane.
+    DedupCache[] caches = new DedupCache[b.concurrency];
+    this.lanes = new WorkerLane[b.concurrency];
     for (int i = 0; i < lanes.length; i++) {
-      String name = "courier-queue-worker-" + i;
-      lanes[i] = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-      });
+      WorkerProcessor processor = new WorkerProcessor(b.transport, b.bindings, attempts,
+          new DedupCache(Math.max(1, (b.dedupCapacity + lanes.length - 1) / lanes.length)), counters,
+          b.redeliveryBackoff, b.sleeper, retries, scheduler);
+      lanes[i] = new WorkerLane("courier-queue-worker-" + i, processor);
     }
     this.live = LiveClients.register(() -> counters.live(true, b.transport));
     this.subscription = b.transport.subscribe(b.bindings.keySet(), b.maxInFlight, delivery -> {
-      try {
-        lanes[lane(delivery.message(), lanes.length)].execute(() -> processor.process(delivery));
-      } catch (RejectedExecutionException e) {
-        // Aborted: the delivery stays unacknowledged and is delivered again.
-      }
+      lanes[lane(delivery.message(), lanes.length)].add(delivery);
     });
   }
 
@@ -131,8 +124,8 @@ public final class QueueWorkerRuntime implements AutoCloseable {
       return;
     }
     leave();
-    for (ExecutorService lane : lanes) {
-      lane.shutdownNow();
+    for (WorkerLane lane : lanes) {
+      lane.abort();
     }
     retries.shutdownNow();
     subscription.abort();
@@ -148,14 +141,9 @@ public final class QueueWorkerRuntime implements AutoCloseable {
   }
 
   private void stopLanes() {
-    for (ExecutorService lane : lanes) {
-      lane.shutdown();
-    }
     try {
-      for (ExecutorService lane : lanes) {
-        if (!lane.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          lane.shutdownNow();
-        }
+      for (WorkerLane lane : lanes) {
+        lane.stop(shutdownTimeout.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -16,7 +16,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -123,10 +122,10 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEAD_LETTERED, Status.INTERNAL);
       return;
     }
-    Optional<DedupCache.Outcome> done = dedup.get(requestId);
-    if (done.isPresent()) {
+    DedupCache.Outcome done = dedup.get(requestId);
+    if (done != null) {
       counters.record(QueueEvent.DEDUPLICATED, delivery.method());
-      finish(delivery, done.get().reply());
+      finish(delivery, done.reply());
       trace.end(QueueEvent.DEDUPLICATED, Status.OK);
       return;
     }

@@ -66,6 +66,11 @@ public final class KafkaQueue implements QueueTransport {
   private final TopicNames names;
   private final KafkaTopics topics;
   private final KafkaPublisher publisher;
+  /** The reply address parsed last, by any thread (each pair is right for its own string). */
+  private volatile ParsedReplyAddress lastReplyAddress;
+
+  /** A reply address as it came, and parsed. */
+  private record ParsedReplyAddress(String address, ReplyAddress parsed) {}
 
   private KafkaQueue(KafkaQueueConfig config) {
     this.config = config;
@@ -149,7 +154,7 @@ public final class KafkaQueue implements QueueTransport {
   public CompletableFuture<Void> publishDeadLetter(String method, QueueMessage message) {
     try {
       String topic = deadLetterTopic(method);
-      topics.ensure(topic, config.partitions(), "the dead-letter topic of " + method);
+      topics.ensure(topic, config.partitions(), "the dead-letter topic of ", method);
       return publisher.publish(topic, null, message);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -192,14 +197,22 @@ public final class KafkaQueue implements QueueTransport {
   private String requestTopic(String method, boolean ensure) {
     String topic = names.request(method);
     if (ensure) {
-      topics.ensure(topic, config.partitions(), "the request topic of " + method);
+      topics.ensure(topic, config.partitions(), "the request topic of ", method);
     }
     return topic;
   }
 
   /** Where a reply goes; a client's own topic is created if it is not there (Courier never creates the shared one). */
   private ReplyAddress replyTopic(String address) {
-    ReplyAddress to = ReplyAddress.parse(address);
+    // Parsed once per run of requests from one client: the envelope reader hands out the same string.
+    ParsedReplyAddress last = lastReplyAddress;
+    ReplyAddress to;
+    if (last != null && last.address() == address) {
+      to = last.parsed();
+    } else {
+      to = ReplyAddress.parse(address);
+      lastReplyAddress = new ParsedReplyAddress(address, to);
+    }
     if (!to.shared()) {
       topics.ensure(to.topic(), 1, "the reply topic of a client");
     }

@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -236,13 +237,17 @@ final class KafkaSubscription implements QueueSubscription {
     }
   }
 
+  private static final AtomicIntegerFieldUpdater<Delivery> DONE =
+      AtomicIntegerFieldUpdater.newUpdater(Delivery.class, "done");
+
   /** One record handed to the worker. */
   private final class Delivery implements QueueDelivery {
     final PartitionProgress progress;
     final long offset;
     private final String method;
     private final QueueMessage message;
-    private final AtomicBoolean done = new AtomicBoolean();
+    /** 1 once completed; a field with an updater rather than an AtomicBoolean per record. */
+    private volatile int done;
 
     Delivery(PartitionProgress progress, long offset, String method, QueueMessage message) {
       this.progress = progress;
@@ -263,7 +268,7 @@ final class KafkaSubscription implements QueueSubscription {
 
     @Override
     public void complete() {
-      if (!aborted && done.compareAndSet(false, true)) {
+      if (!aborted && DONE.compareAndSet(this, 0, 1)) {
         finished.add(this);
         inFlight.decrementAndGet();
       }

@@ -53,9 +53,21 @@ final class KafkaTopics implements AutoCloseable {
    * @throws dev.courier.runtime.CourierException {@code UNAVAILABLE} when it cannot be created
    */
   void ensure(String topic, int partitions, String purpose) {
+    ensure(topic, partitions, purpose, "");
+  }
+
+  /**
+   * {@link #ensure(String, int, String)} with the purpose in two parts, {@code purpose + subject},
+   * joined only when the topic is new: the check runs once per published record.
+   */
+  void ensure(String topic, int partitions, String purpose, String subject) {
     if (knownTopics.contains(topic)) {
       return;
     }
+    create(topic, partitions, purpose + subject);
+  }
+
+  private void create(String topic, int partitions, String purpose) {
     String what = "could not create topic " + topic + " (" + purpose + ")";
     TopicReplication replication = TopicReplication.of(config.replicationFactor(), config.minInSyncReplicas(),
         config.replicationFactor() == 0 ? () -> brokers(what) : () -> 0);

@@ -32,7 +32,9 @@ final class TopicNames {
   /** The request topic of {@code method} (a full gRPC method name). */
   String request(String method) {
     // Remembered: it is needed for every request, and building it walks the name char by char.
-    return requestTopics.computeIfAbsent(method, m -> legal(prefix + m.replace('/', '-')));
+    // Looked up before computeIfAbsent, whose lambda captures this and would be made anew per call.
+    String topic = requestTopics.get(method);
+    return topic != null ? topic : requestTopics.computeIfAbsent(method, m -> legal(prefix + m.replace('/', '-')));
   }
 
   /** The dead-letter topic of {@code method}. */
