@@ -359,6 +359,34 @@ public abstract class QueueContractTest {
    */
   protected void awaitCommitted(int count) {}
 
+  /**
+   * A transport may keep a request past its call's deadline (Kafka's producer retries a record for
+   * its delivery timeout, one per producer, not per call): the call still ends at its deadline, and
+   * the request, delivered late, does not run.
+   */
+  @Test
+  void requestKeptPastItsDeadlineFailsTheCallThenAndDoesNotRunWhenDelivered() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> {
+      runs.incrementAndGet();
+      return req;
+    }).start());
+    FailingReplies keeping = new FailingReplies(transport);
+    QueueClientRuntime calls = track(QueueClientRuntime.create(keeping)).withTimeout(Duration.ofMillis(300));
+    keeping.holdRequests(true);
+    long start = System.nanoTime();
+
+    CourierException e = failure(calls.call(ECHO, text("k:kept")));
+
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(elapsedMs).as("ended at its deadline, its request still kept").isBetween(300L, 3_000L);
+    assertThat(keeping.heldRequests()).isEqualTo(1);
+    keeping.holdRequests(false);
+    await("the late request refused", WAIT, () -> worker.stats().expired() == 1);
+    assertThat(runs).as("a request delivered after its deadline does not run").hasValue(0);
+  }
+
   @Test
   void replyThatCannotBePublishedForAWhileIsPublishedAgainAndAnswersTheCall() throws Exception {
     FailingReplies replies = new FailingReplies(transport);

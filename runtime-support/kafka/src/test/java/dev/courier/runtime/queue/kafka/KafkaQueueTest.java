@@ -23,14 +23,10 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -114,40 +110,6 @@ class KafkaQueueTest extends QueueContractTest {
     assertThat(committedOffsets(group)).as("committed with a 10 min interval").isZero();
     worker.close();
     assertThat(committedOffsets(group)).as("committed at close").isEqualTo(5);
-  }
-
-  /**
-   * Kafka's delivery timeout is one per producer, so a record can be written long after its call's
-   * deadline. The call must still end at its deadline, and the late request must not run. The
-   * broker holds the request here: its topic wants two in-sync replicas of one, so the producer
-   * retries until the test lowers that to one, after the deadline.
-   */
-  @Test
-  void requestTheProducerHoldsPastItsDeadlineFailsTheCallThenAndDoesNotRunWhenWritten() throws Exception {
-    String topic = queue.requestTopic(ECHO.fullName());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
-          .configs(Map.of("min.insync.replicas", "2")))).all().get();
-      AtomicInteger runs = new AtomicInteger();
-      QueueWorkerRuntime worker = track(worker().handle(ECHO, req -> {
-        runs.incrementAndGet();
-        return req;
-      }).start());
-      long start = System.nanoTime();
-      CompletableFuture<StringValue> call = client.withTimeout(Duration.ofMillis(500)).call(ECHO, text("k:held"));
-
-      CourierException e = failure(call);
-      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-      assertThat(e.code()).isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED);
-      assertThat(elapsedMs).as("ended at its deadline, while the producer still retries").isBetween(500L, 3_000L);
-      assertThat(worker.stats().expired() + worker.stats().executed()).as("nothing written yet").isZero();
-
-      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-          new AlterConfigOp(new ConfigEntry("min.insync.replicas", "1"), AlterConfigOp.OpType.SET)))).all().get();
-
-      await("the late request refused", WAIT, () -> worker.stats().expired() == 1);
-      assertThat(runs).as("a request written after its deadline does not run").hasValue(0);
-    }
   }
 
   private static long committedOffsetsUnchecked(String group) {
