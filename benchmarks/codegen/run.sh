@@ -71,7 +71,7 @@ if [[ "${BENCH_COMPILE:-0}" == "1" ]]; then
 fi
 
 echo
-echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1), $(mvn -v | head -1 | sed 's/ (.*//')"
+echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $(mvn -B -v 2>/dev/null | sed -n 1p | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//')"
 echo "median wall seconds of $runs alternating runs each, Pub/Sub protos (proto-google-cloud-pubsub-v1 $pubsub_version)"
 echo
 printf '| %-34s | %8s | %8s | %6s |\n' "command (mvn -o -q ...)" "Courier" "ascopes" "ratio"
