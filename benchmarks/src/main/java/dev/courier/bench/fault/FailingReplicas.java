@@ -2,7 +2,6 @@ package dev.courier.bench.fault;
 
 import dev.courier.bench.fault.FaultClients.Client;
 import dev.courier.runtime.fault.FaultReplica;
-import dev.courier.runtime.observe.CourierListener;
 
 /** Two replicas of three answer every call with {@code UNAVAILABLE}. */
 final class FailingReplicas implements Scenario {
@@ -15,8 +14,7 @@ final class FailingReplicas implements Scenario {
   public void run(FaultSettings settings, FaultReport report) throws Exception {
     for (int side = 0; side < 2; side++) {
       try (Replicas replicas = Replicas.start();
-           Client client = side == 0 ? FaultClients.courier(replicas.ports(), FaultClients.IDEMPOTENT,
-               CourierListener.NONE) : FaultClients.grpc(replicas.ports())) {
+           Client client = FaultClients.either(side == 0, replicas.ports())) {
         TimedLoad.Call call = id -> client.call(FaultReplica.IDEMPOTENT, id, false);
         settings.warmUp(call);
         replicas.reset();

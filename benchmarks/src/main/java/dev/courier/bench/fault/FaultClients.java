@@ -81,6 +81,11 @@ final class FaultClients {
     }
   }
 
+  /** Courier's client with its defaults ({@code courier}) or grpc-java's, over the same replicas. */
+  static Client either(boolean courier, List<Integer> ports) {
+    return courier ? courier(ports, IDEMPOTENT, CourierListener.NONE) : grpc(ports);
+  }
+
   static Client courier(List<Integer> ports, RpcMethod<StringValue, StringValue> idempotent, CourierListener listener) {
     return courier(EndpointSource.of(ports.stream().map(p -> Endpoint.of("127.0.0.1", p)).toList()), idempotent,
         listener);

@@ -2,7 +2,6 @@ package dev.courier.bench.fault;
 
 import dev.courier.bench.fault.FaultClients.Client;
 import dev.courier.runtime.fault.FaultReplica;
-import dev.courier.runtime.observe.CourierListener;
 import java.time.Duration;
 
 /**
@@ -22,8 +21,7 @@ final class JvmWarmUp {
     Duration part = settings.jvmWarmUp().dividedBy(3);
     for (int side = 0; side < 2; side++) {
       try (Replicas replicas = Replicas.start();
-           Client client = side == 0 ? FaultClients.courier(replicas.ports(), FaultClients.IDEMPOTENT,
-               CourierListener.NONE) : FaultClients.grpc(replicas.ports())) {
+           Client client = FaultClients.either(side == 0, replicas.ports())) {
         String name = side == 0 ? "Courier" : "grpc-java";
         print(name, "healthy", TimedLoad.run(settings.threads(), part, "jvm-warm-",
             id -> client.call(FaultReplica.IDEMPOTENT, id, false)));

@@ -74,7 +74,8 @@ final class ReplicaBack implements Scenario {
           double window = health.slowStart().toMillis() + SHARE_WINDOW_MILLIS + Shares.STEP_MILLIS;
           report.check("a replica back after an outage, Courier: first call (the probe) when the ejection in force ends"
                   + " (within 100 ms of it, at 50 ms sampling) and a third of the calls within slowStart + the 200 ms window",
-              firstCall < 0 || third < 0 ? "first call " + firstMs + ", a third " + thirdMs
+              firstCall < 0 ? "no call within 4 s" : third < 0
+                  ? String.format("probe %.0f ms after the ejection ended, a third not within 4 s", probeLate)
                   : String.format("probe %.0f ms after the ejection ended, a third %.0f ms after the probe (window %.0f ms)",
                       probeLate, rampMs, window),
               firstCall >= 0 && third >= 0 && probeLate <= 100 && rampMs <= window);

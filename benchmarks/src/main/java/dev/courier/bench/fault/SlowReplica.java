@@ -2,7 +2,6 @@ package dev.courier.bench.fault;
 
 import dev.courier.bench.fault.FaultClients.Client;
 import dev.courier.runtime.fault.FaultReplica;
-import dev.courier.runtime.observe.CourierListener;
 
 /** One replica of three answers 20 ms late. */
 final class SlowReplica implements Scenario {
@@ -16,8 +15,7 @@ final class SlowReplica implements Scenario {
     TimedLoad.Result[] results = new TimedLoad.Result[2];
     for (int side = 0; side < 2; side++) {
       try (Replicas replicas = Replicas.start();
-           Client client = side == 0 ? FaultClients.courier(replicas.ports(), FaultClients.IDEMPOTENT,
-               CourierListener.NONE) : FaultClients.grpc(replicas.ports())) {
+           Client client = FaultClients.either(side == 0, replicas.ports())) {
         TimedLoad.Call call = id -> client.call(FaultReplica.IDEMPOTENT, id, false);
         settings.warmUp(call);
         replicas.sick.slow(20);
