@@ -62,6 +62,11 @@ public final class CallExecutor {
     return new CallExecutor(false, maxCalls);
   }
 
+  /** The same kind of threads, at most {@code maxCalls} calls at once. */
+  public CallExecutor withMaxCalls(int maxCalls) {
+    return new CallExecutor(virtual, maxCalls);
+  }
+
   /** Whether methods run on virtual threads. */
   public boolean virtual() {
     return virtual;

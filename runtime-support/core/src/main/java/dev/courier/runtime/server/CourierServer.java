@@ -5,6 +5,8 @@ import static dev.courier.runtime.internal.Checks.between;
 import static dev.courier.runtime.internal.Checks.notBlank;
 import static dev.courier.runtime.internal.Checks.notNegative;
 
+import dev.courier.runtime.config.ConfigException;
+import dev.courier.runtime.config.ConfigProblem;
 import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.context.AccessRule;
 import dev.courier.runtime.context.Authenticator;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Executor;
 
 /**
@@ -165,6 +168,7 @@ public final class CourierServer implements AutoCloseable {
     private Executor executor;
     private CallExecutor callExecutor = CallExecutor.defaults();
     private ServerLimits limits = ServerLimits.DEFAULT;
+    private boolean condenseTransportLogs = true;
     private final List<ServerInterceptor> interceptors = new ArrayList<>();
     private final Map<String, List<ServerInterceptor>> serviceInterceptors = new LinkedHashMap<>();
     private Authenticator authenticator;
@@ -421,6 +425,52 @@ public final class CourierServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Applies the server settings of {@code properties}, in the format of the {@code
+     * <Service>-config.properties} skeleton the plugin writes: {@code courier.server.<setting>}, one
+     * key per {@link ServerLimits} component (by its name), {@code maxInboundMessageSize}, and
+     * {@code maxCalls} (the {@link #callExecutor}'s bound, on the same kind of threads). They apply
+     * over what was set before; what is set afterwards wins. Empty values and keys outside {@code
+     * courier.server.} (the clients' keys) are ignored. Read now, not followed live: these are
+     * transport settings, fixed while the server runs.
+     *
+     * @throws IllegalArgumentException naming the key, when a setting is unknown, a value does not
+     *     parse or is out of range, or {@code maxCalls} is given to a server whose methods run on an
+     *     {@link #executor} (which has no bound of Courier's); nothing is applied then
+     */
+    public Builder configure(Properties properties) {
+      ServerProperties read = ServerProperties.read(Objects.requireNonNull(properties, "properties"), limits);
+      if (read.maxCalls() != null && executor != null) {
+        throw new ConfigException(new ConfigProblem(ServerProperties.PREFIX + "maxCalls",
+            String.valueOf(read.maxCalls()), "this server runs its methods on executor(...), which has no bound of"
+            + " Courier's (expected: callExecutor(...) instead of executor(...), or no maxCalls key)"));
+      }
+      this.limits = read.limits();
+      if (read.maxInboundMessageSize() != null) {
+        this.maxInboundMessageSize = read.maxInboundMessageSize();
+      }
+      if (read.maxCalls() != null) {
+        this.callExecutor = callExecutor.withMaxCalls(read.maxCalls());
+      }
+      return this;
+    }
+
+    /**
+     * Whether grpc-java's transport log gets at most one line per bad input from a client; default
+     * {@code true}. grpc-java logs a stack trace for every bad frame a client sends (a refused
+     * stream, a bad gRPC frame header, oversized metadata, a malformed timeout), so one client can
+     * fill the log. On, the records of grpc-netty-shaded's {@code NettyServerHandler}, {@code
+     * NettyServerStream} and {@code NettyServerTransport.connections} loggers whose exceptions all
+     * come from the client's input become one line each, at the same level, without the stack
+     * trace; a record with any other exception (a possible bug) keeps it. This is a {@code
+     * java.util.logging} filter on those loggers, for the whole JVM, put there by the first server
+     * that starts with it on; {@code false} on every server leaves grpc-java's logging as it is.
+     */
+    public Builder condenseTransportLogs(boolean enabled) {
+      this.condenseTransportLogs = enabled;
+      return this;
+    }
+
     /** Serves TLS (or mutual TLS, see {@link ServerTls#requireClientCertificates}); default plaintext. */
     public Builder tls(ServerTls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
@@ -463,7 +513,7 @@ public final class CourierServer implements AutoCloseable {
           new ServerConfig(host, port, gracePeriod, services, registry, advertisedHost, maxConcurrency,
               maxInboundMessageSize, tls, standardServices, executor, callExecutor, limits, all, serviceInterceptors,
               drainOnShutdown, new ServerAccess(authenticator, allow, defaultAllow, listener), liveConfig,
-              inProcessName)));
+              inProcessName, condenseTransportLogs)));
     }
   }
 }

@@ -35,6 +35,8 @@ import java.util.concurrent.Executor;
  * @param drainOnShutdown whether a JVM shutdown hook closes the server gracefully
  * @param access the authenticator and the access rules
  * @param liveConfig the live configuration whose {@code maxConcurrency} the server follows, {@code null} for none
+ * @param inProcessName the in-process server's name, {@code null} for a socket
+ * @param condenseTransportLogs whether grpc-java's transport log gets one line per bad input ({@link TransportLogFilter})
  */
 record ServerConfig(
     String host,
@@ -55,7 +57,8 @@ record ServerConfig(
     boolean drainOnShutdown,
     ServerAccess access,
     LiveConfig liveConfig,
-    String inProcessName) {
+    String inProcessName,
+    boolean condenseTransportLogs) {
 
   ServerConfig {
     services = List.copyOf(services);

@@ -46,6 +46,9 @@ final class ServerLauncher {
     builder.maxInboundMessageSize(config.maxInboundMessageSize());
     if (builder instanceof NettyServerBuilder netty) {
       config.limits().applyTo(netty); // connection limits: only a socket has connections to limit
+      if (config.condenseTransportLogs()) {
+        TransportLogFilter.install();
+      }
     }
     BoundedCalls bounded = null;
     if (config.executor() != null) {

@@ -1,6 +1,8 @@
 package dev.courier.runtime.server;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -46,6 +48,29 @@ final class LogCapture implements AutoCloseable {
     return records.stream()
         .filter(r -> COURIER.equals(r.getLoggerName()) && String.valueOf(r.getMessage()).contains(text))
         .toList();
+  }
+
+  /**
+   * The records a default {@code java.util.logging} set-up prints ({@code INFO} and above, the
+   * console handler's level), with Courier's {@code FINE} refusal lines, which are what this
+   * capture turned on.
+   */
+  List<LogRecord> lines() {
+    return records.stream()
+        .filter(r -> r.getLevel().intValue() >= Level.INFO.intValue() || COURIER.equals(r.getLoggerName()))
+        .toList();
+  }
+
+  /** The records' levels, loggers and messages, counted: {@code [800 × WARNING NettyServerHandler: Stream Error: ...]}. */
+  static String summary(List<LogRecord> records) {
+    Map<String, Long> counted = new TreeMap<>();
+    for (LogRecord r : records) {
+      String logger = r.getLoggerName() == null ? "" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
+      String message = String.valueOf(r.getMessage()).replaceAll("\\d+", "N");
+      counted.merge(r.getLevel() + " " + logger + ": " + (message.length() > 90 ? message.substring(0, 90) + "..." : message),
+          1L, Long::sum);
+    }
+    return counted.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).toList().toString();
   }
 
   /** The records that carry a stack trace. */

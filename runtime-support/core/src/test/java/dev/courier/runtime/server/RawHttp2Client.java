@@ -1,5 +1,6 @@
 package dev.courier.runtime.server;
 
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.netty.bootstrap.Bootstrap;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
 import io.grpc.netty.shaded.io.netty.buffer.Unpooled;
@@ -45,6 +46,12 @@ final class RawHttp2Client implements AutoCloseable {
       return status == null ? -1 : Integer.parseInt(status.toString());
     }
 
+    /** The grpc-status as its code's name ({@code INTERNAL}), {@code null} when there is none. */
+    String grpcStatusName() {
+      int status = grpcStatus();
+      return status < 0 ? null : Status.fromCodeValue(status).getCode().name();
+    }
+
     String grpcMessage() {
       Http2Headers last = trailers != null ? trailers : headers;
       CharSequence message = last == null ? null : last.get("grpc-message");
@@ -72,6 +79,7 @@ final class RawHttp2Client implements AutoCloseable {
   private final boolean preface;
   private final Channel channel;
   private volatile ChannelHandlerContext ctx;
+  private volatile Throwable failure;
   private int nextStreamId = 1;
 
   private RawHttp2Client(int port, boolean preface, boolean ackSettings) throws InterruptedException {
@@ -187,6 +195,17 @@ final class RawHttp2Client implements AutoCloseable {
     return channel.isActive();
   }
 
+  /** What made the connection fail on reading (a reset by the server, say), {@code null} for nothing. */
+  Throwable failure() {
+    return failure;
+  }
+
+  /** The connection's state, for a failing test's message: open or closed, GOAWAY, and what closed it. */
+  String state() {
+    return (channel.isActive() ? "open" : "closed") + ", GOAWAY " + (goAway.isDone() ? goAway.join() : "none")
+        + ", streams opened " + streams.size() + (failure == null ? "" : ", read failed: " + failure);
+  }
+
   private void onLoop(Consumer<ChannelHandlerContext> action) {
     try {
       channel.eventLoop().submit(() -> action.accept(ctx)).get(10, TimeUnit.SECONDS);
@@ -245,6 +264,7 @@ final class RawHttp2Client implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+      failure = cause;
       context.close();
     }
 
