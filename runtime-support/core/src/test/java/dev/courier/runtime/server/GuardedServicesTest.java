@@ -47,6 +47,14 @@ class GuardedServicesTest {
           .build(),
       MethodPolicy.DEFAULT);
 
+  /** Ordinary calls after a case. */
+  private static final int SUSTAINED = 1000;
+  /**
+   * Threads a case may leave: this server's call executor (platform threads on Java 17-20, at
+   * most 20 here), grpc's event loops and client executor for the 8 callers.
+   */
+  private static final int THREADS_LEFT = 20 + 30;
+
   private final List<String> uploaded = new CopyOnWriteArrayList<>();
   private final CountDownLatch firstUploaded = new CountDownLatch(1);
   private final CompletableFuture<Throwable> uploadError = new CompletableFuture<>();
@@ -58,6 +66,7 @@ class GuardedServicesTest {
     server = CourierServer.builder()
         .address("127.0.0.1", 0)
         .gracePeriod(Duration.ZERO)
+        .callExecutor(CallExecutor.platformThreads(20))
         .addService(TestServices.service(TestServices.call(0), request -> request))
         .addService(ServerServiceDefinition.builder("test.Upload")
             .addMethod(ServiceBindings.clientStreaming(UPLOAD, this::upload))
@@ -102,7 +111,9 @@ class GuardedServicesTest {
       "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
       "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
       "test.Svc/Call"})
-  void garbageToAnyServiceGetsInvalidArgumentWithOneLogLineAndNoStackTrace(String fullMethodName) {
+  void garbageToAnyServiceGetsInvalidArgumentWithOneLogLineAndNoStackTrace(String fullMethodName) throws Exception {
+    ResourceUsage before = ResourceUsage.resetPeakAndMeasure();
+    int lines;
     try (LogCapture log = new LogCapture()) {
       Status status = RawBytes.send(channel, fullMethodName, GARBAGE);
 
@@ -111,8 +122,11 @@ class GuardedServicesTest {
           .contains("invalid wire type");
       assertStillServing();
       assertThat(log.courierLines("refused a call: INVALID_ARGUMENT the request to " + fullMethodName)).hasSize(1);
+      assertThat(log.lines()).hasSize(1);
       assertThat(log.withStackTraces()).isEmpty();
+      lines = log.lines().size();
     }
+    assertSustainedLoadAfter("garbage to " + fullMethodName, before, lines);
   }
 
   @Test
@@ -126,6 +140,8 @@ class GuardedServicesTest {
 
   @Test
   void clientStreamingMethodHearsTheRefusalsStatusNotClientCancelled() throws Exception {
+    ResourceUsage before = ResourceUsage.resetPeakAndMeasure();
+    int lines;
     try (LogCapture log = new LogCapture()) {
       ClientCall<byte[], byte[]> call = channel.newCall(
           RawBytes.method("test.Upload/Send", MethodDescriptor.MethodType.CLIENT_STREAMING),
@@ -152,8 +168,24 @@ class GuardedServicesTest {
       assertThat(heard.getDescription()).isEqualTo(status.getDescription());
       assertStillServing();
       assertThat(log.courierLines("refused a call: INVALID_ARGUMENT the request to test.Upload/Send")).hasSize(1);
+      assertThat(log.lines()).hasSize(1);
       assertThat(log.withStackTraces()).isEmpty(); // the method's responses.onError(t) met no "call already closed"
+      lines = log.lines().size();
     }
+    assertSustainedLoadAfter("a refused message on a client-streaming call", before, lines);
+  }
+
+  /**
+   * {@value #SUSTAINED} ordinary calls after a case all succeed; prints the case's {@code
+   * SERVER-UNDER-ATTACK} line with the threads and RSS before it and after them, and checks the
+   * threads are back within the bound of the server's pool.
+   */
+  private void assertSustainedLoadAfter(String name, ResourceUsage before, int lines) throws Exception {
+    int sustained = TestServices.assertAllSucceed(server, SUSTAINED);
+    ResourceUsage after = ResourceUsage.now();
+    ResourceUsage.print(name, before, after, lines + " log line, no stack trace; " + sustained
+        + " calls afterwards, all OK");
+    assertThat(after.threads() - before.threads()).as("threads left").isLessThanOrEqualTo(THREADS_LEFT);
   }
 
   @Test
