@@ -1,9 +1,12 @@
 package dev.courier.runtime.server;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -24,6 +27,9 @@ final class LogCapture implements AutoCloseable {
     @Override
     public void publish(LogRecord record) {
       records.add(record);
+      synchronized (records) {
+        records.notifyAll();
+      }
     }
 
     @Override
@@ -71,6 +77,25 @@ final class LogCapture implements AutoCloseable {
           1L, Long::sum);
     }
     return counted.entrySet().stream().map(e -> e.getValue() + " x " + e.getKey()).toList().toString();
+  }
+
+  /**
+   * Waits until a record {@code matching} has been logged, at most {@code timeout}: for what grpc
+   * logs on its own thread after the client has seen its answer (a connection's close, say).
+   */
+  boolean await(Predicate<LogRecord> matching, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (records) {
+      while (records.stream().noneMatch(matching)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(records, left);
+      }
+    }
+    return true;
   }
 
   /** The records that carry a stack trace. */

@@ -230,6 +230,9 @@ class WireBadInputTest {
       assertThat(goAway.debugData()).isEqualTo("Header size exceeded max allowed size (10240)");
       client.closed().get(10, TimeUnit.SECONDS);
       assertThat(executions).hasValue(0);
+      // grpc logs the transport's failure once its side of the connection has closed
+      assertThat(log.await(r -> String.valueOf(r.getMessage()).startsWith("Transport failed"), Duration.ofSeconds(10)))
+          .isTrue();
       assertThat(log.lines()).singleElement().satisfies(r -> {
         assertThat(r.getLevel()).isEqualTo(Level.INFO);
         assertThat(r.getMessage()).startsWith("Transport failed: Http2Exception: Header size exceeded");
