@@ -421,7 +421,7 @@ public final class KafkaQueue implements QueueTransport {
      * production, since no client then needs the CreateTopics and DeleteTopics ACLs, and a crashed
      * client leaves nothing behind. Each instance reads {@link #replyPartition its own partition},
      * or, without one, every partition, keeping the replies to its own calls (matched by
-     * correlation id) and skipping the others'. Default: none, each client instance creates its
+     * call id) and skipping the others'. Default: none, each client instance creates its
      * own topic, {@code <prefix>reply.<clientId>.<random>}, and deletes it when it closes (zero
      * configuration, for development and tests).
      */

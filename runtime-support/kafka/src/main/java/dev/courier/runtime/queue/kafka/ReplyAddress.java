@@ -1,13 +1,13 @@
 package dev.courier.runtime.queue.kafka;
 
 /**
- * Where a worker publishes a reply, as it travels in a request's {@code c-reply} header: a
+ * Where a worker publishes a reply, as it travels in a request's envelope (its reply address): a
  * client's own reply topic is its bare name ({@code courier.reply.shop.1f3a...}); the shared reply
  * topic is {@code <topic>:<partition>} for a client that reads one partition of it, or {@code
- * <topic>:*} for one that reads all of them and picks its replies by correlation id. Kafka topic
+ * <topic>:*} for one that reads all of them and picks its replies by call id. Kafka topic
  * names cannot hold {@code ':'}, so the forms cannot be confused. The partition rides in this
- * header rather than in one of its own (as Spring's {@code ReplyingKafkaTemplate} does with {@code
- * kafka_replyPartition}) because every header byte is paid for on every request. Immutable.
+ * address rather than in a header of its own (as Spring's {@code ReplyingKafkaTemplate} does with
+ * {@code kafka_replyPartition}) because every header is paid for on every request. Immutable.
  *
  * @param topic the reply topic
  * @param partition the partition to publish to; -1 for any (the producer's partitioner picks)

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 /**
  * On a real KRaft broker: the replication of the topics Courier creates, and the shared,
  * pre-created reply topic (a partition per client instance, or every partition filtered by
- * correlation id), including what a restarted client does with the replies to its predecessor's
+ * call id), including what a restarted client does with the replies to its predecessor's
  * calls. Each test has its own topic prefix and group.
  */
 // "try": resources opened for their effect (a scope made current, a subscription or worker kept

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The reply address in a request's {@code c-reply} header: a client's own topic, or the shared one with its partition. */
+/** The reply address in a request's envelope: a client's own topic, or the shared one with its partition. */
 class ReplyAddressTest {
   @Test
   void ownTopicIsItsBareName() {
