@@ -11,11 +11,13 @@
  *
  * <p><b>The transport SPI</b> is what a transport implements and carries: {@link
  * dev.courier.runtime.queue.QueueTransport}, {@link dev.courier.runtime.queue.QueueMessage}
- * (including {@link dev.courier.runtime.queue.QueueMessage#wrap}, public for the transports in
- * other packages), {@link dev.courier.runtime.queue.QueueHeaders}, {@link
+ * (including {@link dev.courier.runtime.queue.QueueMessage#request} and {@link
+ * dev.courier.runtime.queue.QueueMessage#of}, public for the transports in other packages), {@link
+ * dev.courier.runtime.queue.CallId}, {@link dev.courier.runtime.queue.QueueEnvelope} (the binary
+ * envelope of wire format 2), {@link dev.courier.runtime.queue.QueueHeaders}, {@link
  * dev.courier.runtime.queue.QueueDelivery}, {@link dev.courier.runtime.queue.QueueSubscription} and
  * {@link dev.courier.runtime.queue.ReplyQueue}. Everything else here (the worker's processing, the
- * dedupe cache, the codec, the counters, the timeout wheel) is package-private.
+ * lanes, the dedupe cache, the codec, the counters, the timeout wheel) is package-private.
  *
  * <p>Guarantees, the same on both transports: at-least-once delivery (a request is acknowledged
  * only after its reply is published); duplicates of one request id run the implementation once and
