@@ -123,10 +123,10 @@ public final class BookstoreDemo {
         failed += search(catalog, out);
         failed += reservations(catalog, replicas.get(0), out);
         failed += pricing(catalog, out);
+        failed += LiveConfigDemo.run(targets, out);
+        failed += reviews(replicas.get(1), stats, out);
+        holdStatusPage(servers.get(0), hold, out); // the client stays open, so the page shows it
       }
-      failed += LiveConfigDemo.run(targets, out);
-      failed += reviews(replicas.get(1), stats, out);
-      holdStatusPage(servers.get(0), hold, out);
     } finally {
       servers.forEach(CourierServer::close);
       if (registry != null) {

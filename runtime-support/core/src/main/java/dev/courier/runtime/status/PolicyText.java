@@ -14,7 +14,12 @@ import java.util.List;
 final class PolicyText {
   private PolicyText() {}
 
-  static List<String> of(MethodPolicy policy) {
+  /**
+   * The parts of {@code policy} ({@code null}: not declared) of a method of gRPC type {@code type}
+   * ({@code UNARY}, {@code SERVER_STREAMING}, ...): a stream is never retried once it has started,
+   * whatever its policy says, as its reference page says too.
+   */
+  static List<String> of(MethodPolicy policy, String type) {
     if (policy == null) {
       return List.of("not declared");
     }
@@ -22,7 +27,8 @@ final class PolicyText {
     parts.add(policy.idempotent() ? "idempotent" : "not idempotent");
     policy.timeout().ifPresent(t -> parts.add("timeout " + duration(t)));
     RetryPolicy retry = policy.retry();
-    parts.add(retry.maxAttempts() <= 1 ? "no retries"
+    boolean stream = !"UNARY".equals(type);
+    parts.add(stream ? "not retried (a stream)" : retry.maxAttempts() <= 1 ? "no retries"
         : retry.maxAttempts() + " attempts, backoff " + duration(retry.initialBackoff()) + ".."
             + duration(retry.maxBackoff()));
     policy.hedge().ifPresent(h -> parts.add("hedge after " + duration(h.hedgeAfter()) + " (max " + h.maxHedged() + ")"));

@@ -62,7 +62,7 @@ final class StatusPageHtml {
     for (ServiceView service : m.services()) {
       serviceRow(out, service.name(), m.documented().contains(service.name()));
       for (ServiceView.Method method : service.methods()) {
-        methodRow(out, method.fullName(), method.type(), String.join(", ", PolicyText.of(method.policy())),
+        methodRow(out, method.fullName(), method.type(), String.join(", ", PolicyText.of(method.policy(), method.type())),
             figures.remove(method.fullName()));
       }
     }
