@@ -3,6 +3,7 @@ package dev.courier.runtime.discovery.consul;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.runtime.discovery.EndpointSource;
+import dev.courier.runtime.observe.LogCapture;
 import dev.courier.runtime.queue.TestMethods;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
@@ -14,11 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,21 +37,8 @@ class ConsulOutageLogTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       silent = socket.getLocalPort(); // closed again: no Consul agent answers there
     }
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(ConsulEndpointSource.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getLevel() + " " + record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(capture);
+    LogCapture log = new LogCapture(ConsulEndpointSource.class.getName());
+    List<String> lines = log.lines;
     try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build()).build();
         ConsulDiscovery consul = ConsulDiscovery.builder().url("http://127.0.0.1:" + silent)
@@ -75,7 +59,7 @@ class ConsulOutageLogTest {
         handler.end();
       }
     } finally {
-      logger.removeHandler(capture);
+      log.close();
     }
   }
 }

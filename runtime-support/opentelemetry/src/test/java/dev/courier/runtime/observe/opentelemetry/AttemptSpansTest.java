@@ -11,6 +11,7 @@ import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.PassiveHealth;
 import dev.courier.runtime.client.Replicas;
+import dev.courier.runtime.observe.LogCapture;
 import dev.courier.runtime.queue.QueueClientRuntime;
 import dev.courier.runtime.queue.QueueWorkerRuntime;
 import dev.courier.runtime.queue.memory.InMemoryQueue;

@@ -1,4 +1,4 @@
-package dev.courier.runtime.observe.opentelemetry;
+package dev.courier.runtime.observe;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,13 +8,14 @@ import java.util.logging.Logger;
 
 /**
  * The lines one logger writes through {@code System.Logger}, which the JDK backs with {@code
- * java.util.logging} when no other backend is installed.
+ * java.util.logging} when no other backend is installed: {@code "LEVEL message"} each, for tests.
+ * Closing it stops capturing.
  */
-final class LogCapture extends Handler implements AutoCloseable {
-  final List<String> lines = new CopyOnWriteArrayList<>();
+public final class LogCapture extends Handler implements AutoCloseable {
+  public final List<String> lines = new CopyOnWriteArrayList<>();
   private final Logger logger;
 
-  LogCapture(String loggerName) {
+  public LogCapture(String loggerName) {
     logger = Logger.getLogger(loggerName);
     logger.addHandler(this);
   }
