@@ -35,19 +35,32 @@ import java.util.stream.Collectors;
  */
 public final class LiveConfig implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(LiveConfig.class.getName());
+  /** Every live configuration of the process that is not closed, for the status page. */
+  private static final List<LiveConfig> OPEN = new CopyOnWriteArrayList<>();
 
   private final ConfigSource source;
   private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
   private final List<ConfigTarget> targets = new ArrayList<>(); // guarded by this
   private final Set<String> followedPrefixes = new LinkedHashSet<>(); // guarded by this
   private ConfigVersion current; // guarded by this
+  private String trouble = ""; // guarded by this; the last refusal or outage since the last good version
   private final AutoCloseable subscription;
 
   private LiveConfig(ConfigSource source, List<ConfigListener> initial) {
     this.source = Objects.requireNonNull(source, "source");
     this.listeners.addAll(initial);
     this.current = ConfigVersion.none(source.toString());
-    this.subscription = source.subscribe(new ConfigSource.Listener() {
+    OPEN.add(this); // before the first version, so that a source that never answers is listed too
+    try {
+      this.subscription = subscribe(source);
+    } catch (RuntimeException e) {
+      OPEN.remove(this);
+      throw e;
+    }
+  }
+
+  private AutoCloseable subscribe(ConfigSource source) {
+    return source.subscribe(new ConfigSource.Listener() {
       @Override
       public void onVersion(ConfigVersion version) {
         offer(version);
@@ -83,6 +96,31 @@ public final class LiveConfig implements AutoCloseable {
   public synchronized ConfigVersion current() {
     return current;
   }
+
+  /**
+   * What a status page shows of this configuration: the version in force, where it came from and
+   * what went wrong since; never a value.
+   */
+  public synchronized Status status() {
+    return new Status(current.origin(), current.revision(), current.values().size(), targets.size(), trouble);
+  }
+
+  /** The {@link #status()} of every live configuration of this process that is not closed, oldest first. */
+  public static List<Status> statusOfAll() {
+    return OPEN.stream().map(LiveConfig::status).toList();
+  }
+
+  /**
+   * One live configuration as the status page shows it.
+   *
+   * @param origin where the version in force came from, e.g. {@code file:/etc/app/courier.properties}
+   * @param revision the source's name for that version, or {@code none} before the source answered
+   * @param keys how many keys the version in force has
+   * @param followers how many clients and servers follow it
+   * @param trouble the last refused version (its revision, keys and reasons) or the source's outage
+   *     since the version in force was applied; empty when there was none
+   */
+  public record Status(String origin, String revision, int keys, int followers, String trouble) {}
 
   /** The source followed. */
   public ConfigSource source() {
@@ -132,6 +170,7 @@ public final class LiveConfig implements AutoCloseable {
     synchronized (this) {
       if (version.values().equals(current.values())) {
         current = version; // same keys, newer revision: nothing to apply
+        trouble = "";
         return;
       }
       List<ConfigProblem> problems = new ArrayList<>();
@@ -143,12 +182,15 @@ public final class LiveConfig implements AutoCloseable {
         LOG.log(Level.WARNING, "live configuration {0} refused, {1} stays in force: {2}", version, current,
             join(distinct));
         event = new ConfigEvent.Refused(version, current, distinct);
+        trouble = "refused " + version.revision() + ": " + distinct.stream()
+            .map(p -> p.key() + ": " + p.reason()).collect(Collectors.joining("; "));
       } else {
         for (ConfigTarget target : targets) {
           target.apply(version);
         }
         ConfigVersion previous = current;
         current = version;
+        trouble = "";
         List<ConfigChange> changes = changes(previous.values(), version.values());
         LOG.log(Level.INFO, "live configuration {0} applied: {1}", version,
             changes.stream().map(ConfigChange::toString).collect(Collectors.joining("; ")));
@@ -163,7 +205,11 @@ public final class LiveConfig implements AutoCloseable {
   }
 
   private void unavailable(String origin, String reason) {
-    ConfigVersion inForce = current();
+    ConfigVersion inForce;
+    synchronized (this) {
+      inForce = current;
+      trouble = "source unavailable: " + reason;
+    }
     LOG.log(Level.WARNING, "live configuration source {0} cannot be read ({1}): {2} stays in force", origin, reason,
         inForce);
     tell(new ConfigEvent.Unavailable(origin, reason, inForce));
@@ -216,6 +262,7 @@ public final class LiveConfig implements AutoCloseable {
 
   @Override
   public void close() {
+    OPEN.remove(this);
     try {
       subscription.close();
     } catch (Exception e) {

@@ -2,6 +2,7 @@ package dev.courier.runtime.status;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.observe.LiveClients;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  * A live status page over the JDK's own HTTP server ({@code com.sun.net.httpserver}): one small
  * HTML page at {@code /} ({@link StatusPageHtml}) with the server's services and declared policies,
  * each method's calls and latency percentiles since start, and every Courier client of the process
- * ({@link LiveClients}). Started by {@code CourierServer.Builder.statusPage}; see {@link
+ * ({@link LiveClients}), and every live configuration with the version in force and where it came
+ * from ({@link LiveConfig#statusOfAll()}). Started by {@code CourierServer.Builder.statusPage}; see {@link
  * StatusPageConfig} for whom it answers.
  *
  * <p>It answers {@code GET} and {@code HEAD} of {@code /}, and of {@code /docs/<service>}: the
@@ -106,7 +108,7 @@ public final class StatusPage implements AutoCloseable {
     served.forEach(s -> docs.page(s.name()).ifPresent(page -> documented.add(s.name())));
     return StatusPageHtml.render(new StatusPageHtml.Model(server,
         Duration.ofNanos(nanoClock.getAsLong() - startedAt), config.refresh(), served, documented, stats.rows(),
-        LiveClients.snapshot()));
+        LiveClients.snapshot(), LiveConfig.statusOfAll()));
   }
 
   private void handle(HttpExchange exchange) throws IOException {

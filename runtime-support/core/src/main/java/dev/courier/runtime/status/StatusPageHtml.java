@@ -1,5 +1,6 @@
 package dev.courier.runtime.status;
 
+import dev.courier.runtime.config.LiveConfig;
 import dev.courier.runtime.observe.LiveClients.ClientSnapshot;
 import dev.courier.runtime.observe.LiveClients.EndpointSnapshot;
 import java.time.Duration;
@@ -19,13 +20,13 @@ final class StatusPageHtml {
   private static final String STYLE = "body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;padding:12px;max-width:1100px;"
       + "color:#222}h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}"
       + "h3{font-size:1em;margin:.8em 0 .2em}tr.service th{background:#f4f4f4;font-weight:600}"
-      + ".meta{color:#666;margin:.2em 0}.scroll{overflow-x:auto}"
+      + ".meta{color:#666;margin:.2em 0}.trouble{color:#a40;margin:.2em 0}.scroll{overflow-x:auto}"
       + "table{border-collapse:collapse;width:100%;font-size:.9em}th,td{text-align:left;padding:4px 8px;"
       + "border-bottom:1px solid #ddd;white-space:nowrap}td.policy{white-space:normal;min-width:12em}"
       + "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
       + ".health{font-weight:600}tr.ejected .health,tr.probing .health,tr.probe-due .health{color:#b00020}"
       + "tr.slow-start .health{color:#a66a00}tr.healthy .health{color:#1b7f3b}"
-      + ".client{border:1px solid #ddd;border-radius:6px;padding:4px 10px 8px;margin:8px 0}"
+      + ".client,.config{border:1px solid #ddd;border-radius:6px;padding:4px 10px 8px;margin:8px 0}"
       + "@media (max-width:600px){body{padding:6px;font-size:14px}th,td{padding:3px 5px}}";
 
   private StatusPageHtml() {}
@@ -33,10 +34,11 @@ final class StatusPageHtml {
   /**
    * What one page shows: the server's address, how long it has run, the services with their
    * methods and declared policies, which of them have a generated reference page to link, each
-   * method's figures, and every live client.
+   * method's figures, every live client, and every live configuration with the version in force.
    */
   record Model(String server, Duration uptime, Duration refresh, List<ServiceView> services,
-      Set<String> documented, List<MethodStats.Row> methods, List<ClientSnapshot> clients) {}
+      Set<String> documented, List<MethodStats.Row> methods, List<ClientSnapshot> clients,
+      List<LiveConfig.Status> configs) {}
 
   static String render(Model m) {
     StringBuilder out = new StringBuilder(8192);
@@ -49,6 +51,7 @@ final class StatusPageHtml {
         .append(m.refresh().toSeconds()).append(" s</p>\n");
     services(out, m);
     clients(out, m.clients());
+    configs(out, m.configs());
     return out.append("</body></html>\n").toString();
   }
 
@@ -114,6 +117,25 @@ final class StatusPageHtml {
         c.counters().forEach((name, value) -> out.append("<span data-counter=\"").append(escape(name)).append("\">")
             .append(escape(name)).append(" ").append(value).append("</span> "));
         out.append("</p>");
+      }
+      out.append("</article>\n");
+    }
+    out.append("</section>\n");
+  }
+
+  /** Where each live configuration's version in force came from; its values are not shown. */
+  private static void configs(StringBuilder out, List<LiveConfig.Status> configs) {
+    out.append("<section id=\"config\"><h2>Live configuration</h2>");
+    if (configs.isEmpty()) {
+      out.append("<p class=\"meta\">none followed; policies come from the builder and the .proto</p>");
+    }
+    for (LiveConfig.Status c : configs) {
+      out.append("<article class=\"config\" data-origin=\"").append(escape(c.origin())).append("\"><h3>")
+          .append(escape(c.origin())).append("</h3><p class=\"meta\">in force: <span class=\"revision\">")
+          .append(escape(c.revision())).append("</span> · ").append(c.keys()).append(c.keys() == 1 ? " key" : " keys")
+          .append(" · followed by ").append(c.followers()).append("</p>");
+      if (!c.trouble().isEmpty()) {
+        out.append("<p class=\"trouble\">").append(escape(c.trouble())).append("</p>");
       }
       out.append("</article>\n");
     }

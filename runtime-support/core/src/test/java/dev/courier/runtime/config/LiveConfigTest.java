@@ -94,6 +94,31 @@ class LiveConfigTest {
   }
 
   @Test
+  void itsStatusSaysTheVersionInForceWhereItCameFromAndWhatWentWrongSince() {
+    MutableConfigSource source = new MutableConfigSource("test:status", Map.of("courier.test.Echo.timeout", "2s"));
+    LiveConfig live = LiveConfig.follow(source);
+    try (ClientRuntime c = client(live)) {
+      assertThat(live.status()).isEqualTo(new LiveConfig.Status("test:status", "0", 1, 1, ""));
+      assertThat(LiveConfig.statusOfAll()).contains(live.status());
+
+      source.push(Map.of("courier.test.Echo.timeout", "soon"));
+      assertThat(live.status().revision()).as("the refused version is not in force").isEqualTo("0");
+      assertThat(live.status().trouble()).startsWith("refused 1: courier.test.Echo.timeout: ")
+          .contains("(expected: a duration such as");
+
+      source.fail("connection refused");
+      assertThat(live.status().trouble()).isEqualTo("source unavailable: connection refused");
+
+      source.push(Map.of("courier.test.Echo.timeout", "3s", "courier.test.Echo/Echo.timeout", "1s"));
+      assertThat(live.status()).isEqualTo(new LiveConfig.Status("test:status", "2", 2, 1, ""));
+    } finally {
+      live.close();
+    }
+    assertThat(LiveConfig.statusOfAll()).as("closed: no longer listed")
+        .noneMatch(s -> s.origin().equals("test:status"));
+  }
+
+  @Test
   void changesListAddedChangedAndRemovedKeys() {
     assertThat(LiveConfig.changes(Map.of("a", "1", "b", "2"), Map.of("b", "3", "c", "4"))).containsExactly(
         new ConfigChange("a", "1", null), new ConfigChange("b", "2", "3"), new ConfigChange("c", null, "4"));

@@ -7,22 +7,29 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A source a test pushes versions into, delivered on the pushing thread. */
 public final class MutableConfigSource implements ConfigSource {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final String origin;
   private volatile ConfigVersion current;
   private int revision;
 
   public MutableConfigSource(Map<String, String> initial) {
-    current = new ConfigVersion(initial, "test", "0");
+    this("test", initial);
+  }
+
+  /** A source that names itself {@code origin}, told apart from the other tests' sources. */
+  public MutableConfigSource(String origin, Map<String, String> initial) {
+    this.origin = origin;
+    current = new ConfigVersion(initial, origin, "0");
   }
 
   /** Delivers {@code values} as the next version to every subscriber. */
   public synchronized void push(Map<String, String> values) {
-    current = new ConfigVersion(values, "test", Integer.toString(++revision));
+    current = new ConfigVersion(values, origin, Integer.toString(++revision));
     listeners.forEach(l -> l.onVersion(current));
   }
 
   /** Tells every subscriber the source cannot be read. */
   public void fail(String reason) {
-    listeners.forEach(l -> l.onUnavailable("test", reason));
+    listeners.forEach(l -> l.onUnavailable(origin, reason));
   }
 
   @Override
@@ -34,6 +41,6 @@ public final class MutableConfigSource implements ConfigSource {
 
   @Override
   public String toString() {
-    return "test";
+    return origin;
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.client.Replicas;
+import dev.courier.runtime.config.LiveConfig;
+import dev.courier.runtime.config.MutableConfigSource;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.queue.QueueClientRuntime;
 import dev.courier.runtime.queue.memory.InMemoryQueue;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +78,25 @@ class StatusPageTest {
           .doesNotContain("<script")
           .doesNotContain("s3cr3t");
     }
+  }
+
+  @Test
+  void thePageShowsEachLiveConfigurationsVersionInForceAndWhyTheLastOneWasRefused() throws Exception {
+    MutableConfigSource source = new MutableConfigSource("test:page", Map.of("courier.test.Echo.timeout", "2s"));
+    try (LiveConfig live = LiveConfig.follow(source);
+        ClientRuntime client = ClientBuilder.forService("test.Echo", c -> c)
+            .endpoints(List.of(Endpoint.of("127.0.0.1", server.port()))).methods(Replicas.IDEMPOTENT_ECHO)
+            .liveConfig(live).build()) {
+      source.push(Map.of("courier.test.Echo.timeout", "3s"));
+      source.push(Map.of("courier.test.Echo.timeout", "never"));
+
+      String page = get(server.statusPage().orElseThrow(), "127.0.0.1").body();
+
+      assertThat(page).contains("<article class=\"config\" data-origin=\"test:page\"><h3>test:page</h3>"
+          + "<p class=\"meta\">in force: <span class=\"revision\">1</span> · 1 key · followed by 1</p>"
+          + "<p class=\"trouble\">refused 2: courier.test.Echo.timeout: &#39;never&#39; (expected: a duration such as");
+    }
+    assertThat(get(server.statusPage().orElseThrow(), "127.0.0.1").body()).doesNotContain("test:page");
   }
 
   @Test
