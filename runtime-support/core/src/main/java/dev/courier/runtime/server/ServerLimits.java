@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * What one client connection may hold of a {@link CourierServer}: how many calls at once, how long
  * it may stay silent or open, how often it may ping or reset streams, how long its handshake may
  * take and how much metadata a call may carry. {@link #DEFAULT} holds under a hostile client;
- * {@code withX} copies change one setting. Immutable.
+ * {@code withX} copies change one setting, and so do the configuration skeleton's {@code
+ * courier.server.<component>} keys, read by {@link CourierServer.Builder#configure}. Immutable.
  *
  * <p>Beyond each limit the connection, not the server, pays:
  * <ul>

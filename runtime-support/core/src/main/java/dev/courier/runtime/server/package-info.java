@@ -18,7 +18,10 @@
  * UNIMPLEMENTED}. The {@code CallExecutor} runs methods on a bounded set of threads (virtual ones
  * on Java 21+) and refuses calls beyond its bound at once with {@code RESOURCE_EXHAUSTED}; {@code
  * ServerLimits} bounds what one connection may hold (calls, idle time, age, pings, resets, handshake
- * time, metadata). None of these affects other calls.
+ * time, metadata), each also read from the configuration skeleton's {@code courier.server.} keys
+ * ({@code ServerProperties}, through {@code CourierServer.Builder.configure}). None of these
+ * affects other calls. grpc-java's transport logs a client's bad frames in one line each, without
+ * the stack trace ({@code TransportLogFilter}; {@code CourierServer.Builder.condenseTransportLogs}).
  *
  * <p><b>Interceptors, guards and limits: the order.</b> An incoming call of an added service
  * passes, from the outside in:

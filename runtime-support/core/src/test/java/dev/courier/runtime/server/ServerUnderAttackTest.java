@@ -295,12 +295,7 @@ class ServerUnderAttackTest {
         }
         pinger.flush();
 
-        RawHttp2Client.GoAway goAway;
-        try {
-          goAway = pinger.goAway().get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          throw new AssertionError("no GOAWAY 10 s after three pings: " + pinger.state(), e);
-        }
+        RawHttp2Client.GoAway goAway = awaitGoAway(pinger, "three pings");
         assertThat(goAway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
         assertThat(goAway.debugData()).isEqualTo("too_many_pings");
         pinger.closed().get(10, TimeUnit.SECONDS);
@@ -329,12 +324,7 @@ class ServerUnderAttackTest {
         }
         resetter.flush();
 
-        RawHttp2Client.GoAway goAway;
-        try {
-          goAway = resetter.goAway().get(10, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-          throw new AssertionError("no GOAWAY 10 s after the resets: " + resetter.state(), e);
-        }
+        RawHttp2Client.GoAway goAway = awaitGoAway(resetter, "the resets");
         assertThat(goAway.errorCode()).isEqualTo(ENHANCE_YOUR_CALM);
         assertThat(goAway.debugData()).isEqualTo("too_many_rststreams");
         // grpc-java closes the connection as soon as the GOAWAY is written (a hard shutdown, no
@@ -349,6 +339,15 @@ class ServerUnderAttackTest {
         assertThat(resetter.failure()).as("closed with a FIN, not a reset").isNull();
       }
     });
+  }
+
+  /** The server's GOAWAY within 10 s of {@code after}; the failure says what the connection saw. */
+  private static RawHttp2Client.GoAway awaitGoAway(RawHttp2Client client, String after) throws Exception {
+    try {
+      return client.goAway().get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no GOAWAY 10 s after " + after + ": " + client.state(), e);
+    }
   }
 
   /** One hostile client's attack; it asserts what the server answers. */
