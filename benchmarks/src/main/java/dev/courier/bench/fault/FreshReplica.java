@@ -48,7 +48,7 @@ final class FreshReplica implements Scenario {
                   throw new IllegalStateException(e);
                 }
               });
-          shares.close();
+          shares.stop();
           long third = shares.reachedShareAt(joinedAt[0], 0.30, SHARE_WINDOW_MILLIS);
           List<Double> perStep = shares.sharesAfter(joinedAt[0], SHARE_WINDOW_MILLIS,
               2 * (int) settings.run().toSeconds() + 4);

@@ -55,7 +55,7 @@ final class ReplicaBack implements Scenario {
         try (Shares shares = new Shares(back::executions,
             List.of(replicas.r0::executions, replicas.r1::executions, back::executions))) {
           up = TimedLoad.run(settings.threads(), UP, "up-", call);
-          shares.close();
+          shares.stop();
           firstCall = shares.firstCallAt(restartedAt);
           third = shares.reachedShareAt(restartedAt, 0.30, SHARE_WINDOW_MILLIS);
           ramp = firstCall < 0 ? List.of() : shares.sharesAfter(firstCall - Shares.STEP_MILLIS * 1_000_000L, 100, 15);

@@ -10,9 +10,6 @@ import java.util.function.IntSupplier;
  * that one replica's share of the traffic can be followed over time (a replica back after an
  * outage, a replica joining). Started and stopped by the scenario.
  */
-// "try": resources opened for their effect (a scope made current, a subscription or worker kept
-// open for the block) are never named in the block, and some closes may be interrupted.
-@SuppressWarnings("try")
 final class Shares implements AutoCloseable {
   static final int STEP_MILLIS = 50;
 
@@ -111,11 +108,18 @@ final class Shares implements AutoCloseable {
     return out;
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Stops sampling once the scenario's load has ended, and takes a last sample; read the shares after it. */
+  void stop() throws InterruptedException {
     running = false;
     thread.interrupt();
     thread.join();
     take();
+  }
+
+  /** Stops sampling without waiting, when the scenario ends early (its load failed). */
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
   }
 }
