@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * dev.courier.runtime.CourierException} (see {@link FailureObserver}). A tracing listener traces it
  * as a unary call with one attempt: the call's trace starts on the caller's thread, its one attempt
  * on the picked endpoint carries the trace context in the stream's headers, and both end as the
- * stream closes. Stateless; thread-safe.
+ * stream closes. The listener hears of its end in {@code onStreamEnd} (with the time since it was
+ * opened), never in {@code onCallEnd}, which is for unary calls. Stateless; thread-safe.
  */
 final class StreamCalls {
   private StreamCalls() {}
@@ -42,11 +43,13 @@ final class StreamCalls {
       // No endpoint is picked, so none is blamed.
       Status expired = Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the stream started");
       trace.end(expired, 0, StopReason.DEADLINE);
+      ended(pipeline, method, expired.getCode(), now);
       return new FailedCall<>(expired);
     }
     EndpointNode node = pipeline.pick(resolved.balancer(), key, now, List.of());
     if (node == null) {
       trace.end(Status.UNAVAILABLE.withDescription(pipeline.noEndpoints()), 0, null);
+      ended(pipeline, method, Status.Code.UNAVAILABLE, now);
       return null;
     }
     node.beforeAttempt(now);
@@ -55,8 +58,13 @@ final class StreamCalls {
       options = options.withDeadlineAfter(deadlineAt - now, TimeUnit.NANOSECONDS);
     }
     long given = deadlineAt == RetryDecider.NO_DEADLINE ? -1 : deadlineAt - now;
-    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, metadata, given,
-        capture, trace);
+    return new Tracked<>(node.channel().newCall(method.descriptor(), options), node, pipeline, method, now,
+        metadata, given, capture, trace);
+  }
+
+  /** Tells the listener that the stream opened at {@code openedAt} ended with {@code code}. */
+  private static void ended(CallPipeline pipeline, RpcMethod<?, ?> method, Status.Code code, long openedAt) {
+    pipeline.listener().onStreamEnd(method.fullName(), method.descriptor().getType(), code, pipeline.now() - openedAt);
   }
 
   /**
@@ -75,6 +83,8 @@ final class StreamCalls {
   private static final class Tracked<ReqT, RespT> extends ForwardingClientCall.SimpleForwardingClientCall<ReqT, RespT> {
     private final EndpointNode node;
     private final CallPipeline pipeline;
+    private final RpcMethod<ReqT, RespT> method;
+    private final long openedAt;
     private final Metadata metadata;
     /** How long the stream was given, in nanoseconds; {@code -1} for no deadline. */
     private final long deadlineNanos;
@@ -82,11 +92,13 @@ final class StreamCalls {
     private final CallTrace trace;
     private volatile Metadata responseHeaders;
 
-    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, Metadata metadata,
-        long deadlineNanos, ResponseCapture capture, CallTrace trace) {
+    Tracked(ClientCall<ReqT, RespT> delegate, EndpointNode node, CallPipeline pipeline, RpcMethod<ReqT, RespT> method,
+        long openedAt, Metadata metadata, long deadlineNanos, ResponseCapture capture, CallTrace trace) {
       super(delegate);
       this.node = node;
       this.pipeline = pipeline;
+      this.method = method;
+      this.openedAt = openedAt;
       this.metadata = metadata;
       this.deadlineNanos = deadlineNanos;
       this.capture = capture;
@@ -121,6 +133,7 @@ final class StreamCalls {
           // Ended before the caller hears of the close, as a unary call's trace is.
           attempt.end(status.getCode());
           trace.end(status, 1, null);
+          ended(pipeline, method, status.getCode(), openedAt);
           super.onClose(status, trailers);
         }
       }, headers);

@@ -10,6 +10,12 @@ import java.util.concurrent.atomic.LongAdder;
  * A listener that counts, in memory: calls by outcome, attempts, retries, spent budgets, ejections
  * and queue events. Thread-safe; {@link #summary()} reads a consistent-enough snapshot for a log
  * line or a demo.
+ *
+ * <p>Its calls are unary calls ({@link #onCallEnd}): a stream is not counted, since its one
+ * attempt, its lack of retries and its open-to-close time say something else than a call's do,
+ * and its summary line ("31 calls, 33 attempts, 2 retries") would mix the two. A stream's end
+ * reaches {@link #onStreamEnd}, which this class leaves alone. The status page's per-method
+ * counts do not come from here (the server's {@code MethodStats} counts every handled call).
  */
 public final class CallStats implements CourierListener {
   private final LongAdder calls = new LongAdder();

@@ -1,6 +1,7 @@
 package dev.courier.runtime.observe;
 
 import dev.courier.runtime.retry.StopReason;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -44,6 +45,14 @@ public interface CourierListener {
    * stopped further attempts ({@code null} on success).
    */
   default void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {}
+
+  /**
+   * A client-, server- or bidi-streaming call ({@code type}) ended with {@code code}, {@code nanos}
+   * after it was opened; it had one attempt or none (streams are never retried). Streams are told
+   * here only, never to {@link #onCallStart} or {@link #onCallEnd}, so a listener that counts unary
+   * calls there counts no stream.
+   */
+  default void onStreamEnd(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {}
 
   /** Something happened to a queue-backed call. */
   default void onQueueEvent(String method, QueueEvent event) {}
@@ -175,6 +184,15 @@ public interface CourierListener {
     }
 
     @Override
+    public void onStreamEnd(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {
+      try {
+        delegate.onStreamEnd(method, type, code, nanos);
+      } catch (RuntimeException e) {
+        failed(e);
+      }
+    }
+
+    @Override
     public void onQueueEvent(String method, QueueEvent event) {
       try {
         delegate.onQueueEvent(method, event);
@@ -264,6 +282,11 @@ public interface CourierListener {
     @Override
     public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
       listeners.forEach(l -> l.onCallEnd(method, code, nanos, attempts, stopReason));
+    }
+
+    @Override
+    public void onStreamEnd(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {
+      listeners.forEach(l -> l.onStreamEnd(method, type, code, nanos));
     }
 
     @Override

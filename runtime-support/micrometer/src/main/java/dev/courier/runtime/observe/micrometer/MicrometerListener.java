@@ -3,6 +3,7 @@ package dev.courier.runtime.observe.micrometer;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.retry.StopReason;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.Counter;
@@ -22,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code grpc.client} timer, tags {@code rpc.service}, {@code rpc.method} (the method's
- *       simple name), {@code rpc.type} ({@code UNARY}), {@code grpc.status_code} (the code's name):
- *       whole unary calls, every attempt, backoff and hedge included;
+ *       simple name), {@code rpc.type} ({@code UNARY}, {@code SERVER_STREAMING}, ...), {@code
+ *       grpc.status_code} (the code's name): whole unary calls, every attempt, backoff and hedge
+ *       included, and streams from open to close;
  *   <li>{@code courier.client.attempts} counter, tags {@code rpc.service}, {@code rpc.method},
  *       {@code grpc.status_code}: attempts as they end, hedges included;
  *   <li>{@code courier.client.retries}, {@code courier.client.hedges} and {@code
@@ -102,9 +104,19 @@ public final class MicrometerListener implements CourierListener {
 
   @Override
   public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+    clientTimer(method, MethodDescriptor.MethodType.UNARY, code, nanos);
+  }
+
+  @Override
+  public void onStreamEnd(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {
+    clientTimer(method, type, code, nanos);
+  }
+
+  /** Micrometer's convention tags {@code rpc.type} with the {@link MethodDescriptor.MethodType}'s name. */
+  private void clientTimer(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {
     Timer.builder("grpc.client")
-        .description("Unary calls as the client sees them, every attempt included")
-        .tags(tags(method)).tag("rpc.type", "UNARY").tag("grpc.status_code", code.name())
+        .description("Calls as the client sees them: unary ones with every attempt, streams from open to close")
+        .tags(tags(method)).tag("rpc.type", type.name()).tag("grpc.status_code", code.name())
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }

@@ -28,7 +28,7 @@ final class Durations {
 
   static Durations client(Meter meter, SemanticConventions conventions) {
     return new Durations(meter, conventions, "client",
-        "unary calls as the client sees them, every attempt, backoff and hedge included");
+        "calls as the client sees them: unary ones with every attempt, backoff and hedge, streams from open to close");
   }
 
   static Durations server(Meter meter, SemanticConventions conventions) {

@@ -3,6 +3,7 @@ package dev.courier.runtime.observe.opentelemetry;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.observe.QueueEvent;
 import dev.courier.runtime.retry.StopReason;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <tr><th>name</th><th>instrument</th><th>unit</th><th>attributes</th><th>recorded when</th></tr>
  *   <tr><td>{@code rpc.client.call.duration} (stable), {@code rpc.client.duration} (old)</td>
  *       <td>histogram (double)</td><td>{@code s} (stable), {@code ms} (old)</td>
- *       <td>S, M, C</td><td>a unary call ends, every attempt, backoff and hedge included</td></tr>
+ *       <td>S, M, C</td><td>a unary call ends, every attempt, backoff and hedge included; a
+ *       client-, server- or bidi-streaming call closes (open to close)</td></tr>
  *   <tr><td>{@code courier.client.attempts}</td><td>counter</td><td>{@code {attempt}}</td>
  *       <td>S, M, C</td><td>an attempt ends, hedges included</td></tr>
  *   <tr><td>{@code courier.client.retries}</td><td>counter</td><td>{@code {retry}}</td>
@@ -156,6 +158,15 @@ public final class OpenTelemetryListener implements CourierListener {
 
   @Override
   public void onCallEnd(String method, Status.Code code, long nanos, int attempts, StopReason stopReason) {
+    callDuration.record(nanos, attributes.get(method).status(code));
+  }
+
+  /**
+   * A stream's whole life, open to close, in the same histogram as unary calls: the conventions
+   * define no attribute for the call's type, and one method has one type, so no series mixes them.
+   */
+  @Override
+  public void onStreamEnd(String method, MethodDescriptor.MethodType type, Status.Code code, long nanos) {
     callDuration.record(nanos, attributes.get(method).status(code));
   }
 

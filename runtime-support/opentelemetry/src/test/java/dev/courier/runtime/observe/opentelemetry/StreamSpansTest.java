@@ -16,10 +16,12 @@ import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Client-, server- and bidi-streaming calls get a client span with one attempt span on the picked
  * endpoint, parent of the server's span, with the conventions' attributes and the stream's status;
- * on a real loopback server and the real OpenTelemetry SDK.
+ * and each records one client call duration with its status; on a real loopback server and the
+ * real OpenTelemetry SDK.
  */
 // "try": resources opened for their effect (a scope made current, a subscription or worker kept
 // open for the block) are never named in the block, and some closes may be interrupted.
@@ -148,6 +151,33 @@ class StreamSpansTest {
     assertThat(otel.all("attempt test.Echo/Repeat")).isEmpty();
   }
 
+  @Test
+  void aServerStreamingAndAFailedClientStreamingCallEachRecordOneClientDuration() throws Exception {
+    CourierServer server = server();
+    ClientRuntime client = client(server);
+    Collected repeated = new Collected();
+    client.serverStreaming(REPEAT, Replicas.text("a"), repeated);
+    assertThat(repeated.done.get(10, TimeUnit.SECONDS)).hasSize(3);
+    Collected joined = new Collected();
+    StreamObserver<StringValue> requests = client.clientStreaming(JOIN, joined);
+    requests.onNext(Replicas.text("fail"));
+    requests.onCompleted();
+    assertThat(joined.done).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat().withMessageContaining("FAILED_PRECONDITION");
+    // Each stream's end is told to the listener before its observer hears of the close.
+    List<HistogramPointData> points = List.copyOf(
+        otel.metric("rpc.client.call.duration").getHistogramData().getPoints());
+    assertThat(points).extracting(HistogramPointData::getAttributes).containsExactlyInAnyOrder(
+        Attributes.of(RpcAttributes.RPC_SYSTEM_NAME, "grpc", RpcAttributes.RPC_METHOD, "test.Echo/Repeat",
+            RpcAttributes.RPC_RESPONSE_STATUS_CODE, "OK"),
+        Attributes.of(RpcAttributes.RPC_SYSTEM_NAME, "grpc", RpcAttributes.RPC_METHOD, "test.Echo/Join",
+            RpcAttributes.RPC_RESPONSE_STATUS_CODE, "FAILED_PRECONDITION"));
+    assertThat(points).allSatisfy(p -> {
+      assertThat(p.getCount()).isEqualTo(1);
+      assertThat(p.getSum()).isPositive();
+    });
+  }
+
   private CourierServer server() {
     ServerServiceDefinition service = ServerServiceDefinition.builder("test.Echo")
         .addMethod(ServiceBindings.serverStreaming(REPEAT, (request, responses) -> {
@@ -169,6 +199,10 @@ class StreamSpansTest {
 
           @Override
           public void onCompleted() {
+            if (parts.contains("fail")) {
+              responses.onError(Status.FAILED_PRECONDITION.withDescription("told to fail").asRuntimeException());
+              return;
+            }
             responses.onNext(Replicas.text(String.join("+", parts)));
             responses.onCompleted();
           }
