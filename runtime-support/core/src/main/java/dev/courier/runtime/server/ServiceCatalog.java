@@ -1,6 +1,6 @@
 package dev.courier.runtime.server;
 
-import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.RpcMethod;
 import dev.courier.runtime.status.ServiceView;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
@@ -21,8 +21,10 @@ final class ServiceCatalog {
     for (ServerServiceDefinition service : services) {
       List<ServiceView.Method> methods = new ArrayList<>();
       for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+        RpcMethod<?, ?> declared = declared(method.getServerCallHandler());
         methods.add(new ServiceView.Method(method.getMethodDescriptor().getFullMethodName(),
-            method.getMethodDescriptor().getType().name(), declared(method.getServerCallHandler())));
+            method.getMethodDescriptor().getType().name(), declared == null ? null : declared.policy(),
+            declared != null && declared.hasHashKey()));
       }
       methods.sort((a, b) -> a.fullName().compareTo(b.fullName()));
       views.add(new ServiceView(service.getServiceDescriptor().getName(), methods));
@@ -30,8 +32,9 @@ final class ServiceCatalog {
     return views;
   }
 
-  private static MethodPolicy declared(ServerCallHandler<?, ?> handler) {
+  /** The method as the {@code .proto} declares it, or {@code null} for a handler not bound by {@link ServiceBindings}. */
+  private static RpcMethod<?, ?> declared(ServerCallHandler<?, ?> handler) {
     ServerCallHandler<?, ?> inner = handler instanceof ConcurrencyLimit<?, ?> limited ? limited.inner() : handler;
-    return inner instanceof ServiceBindings.Declared<?, ?> declared ? declared.method().policy() : null;
+    return inner instanceof ServiceBindings.Declared<?, ?> declared ? declared.method() : null;
   }
 }

@@ -13,6 +13,9 @@ public record ServiceView(String name, List<Method> methods) {
     methods = List.copyOf(methods);
   }
 
-  /** One method: its full name, its gRPC type ({@code UNARY}, ...) and its declared policy, or {@code null}. */
-  public record Method(String fullName, String type, MethodPolicy policy) {}
+  /**
+   * One method: its full name, its gRPC type ({@code UNARY}, ...), its declared policy or {@code
+   * null}, and whether it declares a hash key (which makes its default balancer {@code CONSISTENT_HASH}).
+   */
+  public record Method(String fullName, String type, MethodPolicy policy, boolean hashKey) {}
 }

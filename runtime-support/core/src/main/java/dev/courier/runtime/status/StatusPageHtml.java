@@ -65,7 +65,7 @@ final class StatusPageHtml {
     for (ServiceView service : m.services()) {
       serviceRow(out, service.name(), m.documented().contains(service.name()));
       for (ServiceView.Method method : service.methods()) {
-        methodRow(out, method.fullName(), method.type(), String.join(", ", PolicyText.of(method.policy(), method.type())),
+        methodRow(out, method.fullName(), method.type(), String.join(", ", PolicyText.of(method.policy(), method.type(), method.hashKey())),
             figures.remove(method.fullName()));
       }
     }

@@ -3,6 +3,7 @@ package dev.courier.runtime.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.runtime.MethodPolicy;
+import dev.courier.runtime.balance.BalancerKind;
 import dev.courier.runtime.retry.RetryPolicy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,12 +16,24 @@ class PolicyTextTest {
   @Test
   void aUnaryMethodShowsItsRetriesAndAStreamSaysItIsNotRetried() {
     RetryPolicy retry = RetryPolicy.DEFAULT;
-    assertThat(PolicyText.of(RETRIED, "UNARY")).containsExactly("idempotent", "timeout 1500ms",
+    assertThat(PolicyText.of(RETRIED, "UNARY", false)).containsExactly("idempotent", "timeout 1500ms",
         retry.maxAttempts() + " attempts, backoff " + PolicyText.duration(retry.initialBackoff()) + ".."
-            + PolicyText.duration(retry.maxBackoff()));
-    assertThat(PolicyText.of(RETRIED, "SERVER_STREAMING")).containsExactly("idempotent", "timeout 1500ms",
-        "not retried (a stream)");
-    assertThat(PolicyText.of(RETRIED.toBuilder().retry(RetryPolicy.NONE).build(), "UNARY")).contains("no retries");
-    assertThat(PolicyText.of(null, "UNARY")).containsExactly("not declared");
+            + PolicyText.duration(retry.maxBackoff()), "LEAST_LOADED");
+    assertThat(PolicyText.of(RETRIED, "SERVER_STREAMING", false)).containsExactly("idempotent", "timeout 1500ms",
+        "not retried (a stream)", "LEAST_LOADED");
+    assertThat(PolicyText.of(RETRIED.toBuilder().retry(RetryPolicy.NONE).build(), "UNARY", false))
+        .contains("no retries");
+    assertThat(PolicyText.of(null, "UNARY", false)).containsExactly("not declared");
+  }
+
+  /** As the reference page decides it (the plugin's DocModelBuilder): declared, else by the hash key. */
+  @Test
+  void theBalancerIsTheDeclaredOneElseConsistentHashForAHashKeyElseLeastLoaded() {
+    assertThat(PolicyText.of(RETRIED, "UNARY", false)).contains("LEAST_LOADED").doesNotContain("CONSISTENT_HASH");
+    assertThat(PolicyText.of(RETRIED, "UNARY", true)).contains("CONSISTENT_HASH").doesNotContain("LEAST_LOADED");
+    MethodPolicy roundRobin = RETRIED.toBuilder().balancer(BalancerKind.ROUND_ROBIN).build();
+    assertThat(PolicyText.of(roundRobin, "UNARY", true)).contains("ROUND_ROBIN")
+        .doesNotContain("CONSISTENT_HASH", "LEAST_LOADED");
+    assertThat(PolicyText.of(roundRobin, "BIDI_STREAMING", false)).endsWith("ROUND_ROBIN");
   }
 }
