@@ -72,10 +72,10 @@ class MicrometerListenerTest {
     ClientRuntime client = client(List.of(Endpoint.of("127.0.0.1", server.port())), new MicrometerListener(registry));
 
     CompletableFuture<Void> repeated = new CompletableFuture<>();
-    client.serverStreaming(REPEAT, Replicas.text("a"), completes(repeated));
+    client.serverStreaming(REPEAT, Replicas.text("a"), Completion.completes(repeated));
     repeated.get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> joined = new CompletableFuture<>();
-    StreamObserver<StringValue> requests = client.clientStreaming(JOIN, completes(joined));
+    StreamObserver<StringValue> requests = client.clientStreaming(JOIN, Completion.completes(joined));
     requests.onNext(Replicas.text("b"));
     requests.onCompleted();
     // The listener hears of a stream's end before its observer does.
@@ -116,23 +116,6 @@ class MicrometerListenerTest {
         .addService(service).start();
     toClose.add(server);
     return server;
-  }
-
-  private static StreamObserver<StringValue> completes(CompletableFuture<Void> done) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(StringValue value) {}
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    };
   }
 
   private ClientRuntime client(List<dev.courier.runtime.discovery.Endpoint> endpoints, MicrometerListener listener) {

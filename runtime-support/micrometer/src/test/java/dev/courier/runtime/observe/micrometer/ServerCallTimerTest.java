@@ -71,7 +71,7 @@ class ServerCallTimerTest {
     client.blockingUnary(ECHO, Replicas.text("b"));
     assertThatThrownBy(() -> client.blockingUnary(ECHO, Replicas.text("missing")));
     CompletableFuture<Void> streamed = new CompletableFuture<>();
-    client.serverStreaming(REPEAT, Replicas.text("s"), completes(streamed));
+    client.serverStreaming(REPEAT, Replicas.text("s"), Completion.completes(streamed));
     streamed.get(10, TimeUnit.SECONDS);
     server.close(); // every call has closed on the server, so both have recorded
 
@@ -118,23 +118,6 @@ class ServerCallTimerTest {
     return registry.find("grpc.server").timers().stream().collect(Collectors.toMap(
         t -> t.getId().getName() + t.getId().getTags(),
         t -> t.getId().getTags() + " " + t.count() + " calls " + t.totalTime(TimeUnit.MILLISECONDS) + " ms"));
-  }
-
-  private static StreamObserver<StringValue> completes(CompletableFuture<Void> done) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(StringValue value) {}
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    };
   }
 
   /** A clock that moves only when told. */
