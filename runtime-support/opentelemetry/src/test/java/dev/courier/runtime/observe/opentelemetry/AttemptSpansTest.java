@@ -30,7 +30,6 @@ import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -52,13 +51,9 @@ class AttemptSpansTest {
   private static final RpcMethod<StringValue, StringValue> ECHO = Replicas.IDEMPOTENT_ECHO;
 
   private final TraceFixture otel = new TraceFixture();
-  private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     otel.close();
   }
 
@@ -245,7 +240,6 @@ class AttemptSpansTest {
   }
 
   private <T extends AutoCloseable> T closeLater(T closeable) {
-    toClose.add(closeable);
-    return closeable;
+    return otel.closeLater(closeable);
   }
 }

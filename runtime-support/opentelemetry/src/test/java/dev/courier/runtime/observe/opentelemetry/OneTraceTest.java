@@ -26,7 +26,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,6 @@ class OneTraceTest {
 
   private final TraceFixture otel = new TraceFixture();
   private final CourierOpenTelemetry courier = CourierOpenTelemetry.create(otel.sdk);
-  private final List<AutoCloseable> toClose = new ArrayList<>();
   /** The baggage each hop saw: the front server, the back server, the worker. */
   private final Map<String, AtomicReference<String>> baggageSeen = Map.of(
       "front", new AtomicReference<>(), "back", new AtomicReference<>(), "worker", new AtomicReference<>());
@@ -69,9 +67,6 @@ class OneTraceTest {
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     otel.close();
   }
 
@@ -183,7 +178,6 @@ class OneTraceTest {
   }
 
   private <T extends AutoCloseable> T closeLater(T closeable) {
-    toClose.add(closeable);
-    return closeable;
+    return otel.closeLater(closeable);
   }
 }

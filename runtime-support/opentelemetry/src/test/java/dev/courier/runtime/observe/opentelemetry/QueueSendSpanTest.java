@@ -13,7 +13,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +33,9 @@ import org.junit.jupiter.api.Timeout;
 class QueueSendSpanTest {
   private final TraceFixture otel = new TraceFixture();
   private final CourierOpenTelemetry courier = CourierOpenTelemetry.create(otel.sdk);
-  private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     otel.close();
   }
 
@@ -96,7 +91,6 @@ class QueueSendSpanTest {
   }
 
   private <T extends AutoCloseable> T closeLater(T closeable) {
-    toClose.add(closeable);
-    return closeable;
+    return otel.closeLater(closeable);
   }
 }

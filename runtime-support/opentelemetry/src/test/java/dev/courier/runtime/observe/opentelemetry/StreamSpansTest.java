@@ -49,13 +49,9 @@ class StreamSpansTest {
 
   private final TraceFixture otel = new TraceFixture();
   private final CourierOpenTelemetry courier = CourierOpenTelemetry.create(otel.sdk);
-  private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
   void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
     otel.close();
   }
 
@@ -241,8 +237,7 @@ class StreamSpansTest {
   }
 
   private <T extends AutoCloseable> T closeLater(T closeable) {
-    toClose.add(closeable);
-    return closeable;
+    return otel.closeLater(closeable);
   }
 
   /** The responses of a stream; {@link #done} completes with them, or with its failure. */

@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
  * and baggage propagators; and lookups over what it recorded.
  */
 final class TraceFixture implements AutoCloseable {
+  private final List<AutoCloseable> toClose = new ArrayList<>();
   final InMemorySpanExporter spans = InMemorySpanExporter.create();
   final InMemoryMetricReader metrics = InMemoryMetricReader.create();
   final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
@@ -68,8 +70,33 @@ final class TraceFixture implements AutoCloseable {
             + all.stream().map(MetricData::getName).toList()));
   }
 
+  /** Closes {@code closeable} in {@link #close()}, before the SDK, in the reverse order of these calls. */
+  <T extends AutoCloseable> T closeLater(T closeable) {
+    toClose.add(closeable);
+    return closeable;
+  }
+
+  /** Closes what {@link #closeLater} was given, last first, then the SDK (so the last spans are exported). */
   @Override
   public void close() {
+    Exception failed = null;
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        if (failed == null) {
+          failed = e;
+        } else {
+          failed.addSuppressed(e);
+        }
+      }
+    }
     sdk.close();
+    if (failed != null) {
+      throw new IllegalStateException("closing a test's resource failed", failed);
+    }
   }
 }
