@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One unary call through the pipeline: the concurrency of its attempts. Every rule (retry or
@@ -126,10 +127,14 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   private void armDeadline(long delayNanos) {
-    ScheduledFuture<?> timer = pipeline.schedule(this::expire, delayNanos);
+    keepUnlessDone(pipeline.schedule(this::expire, delayNanos), timer -> deadlineTimer = timer);
+  }
+
+  /** Hands {@code timer} to {@code keep} (its field) while the call runs; a call already done cancels it. */
+  private void keepUnlessDone(ScheduledFuture<?> timer, Consumer<ScheduledFuture<?>> keep) {
     synchronized (this) {
       if (!done) {
-        deadlineTimer = timer;
+        keep.accept(timer);
         return;
       }
     }
@@ -174,14 +179,8 @@ final class UnaryCall<ReqT, RespT> {
   }
 
   private void scheduleHedge() {
-    ScheduledFuture<?> timer = pipeline.schedule(context.wrap(this::hedge), decider.hedgeDelayNanos(pipeline.now()));
-    synchronized (this) {
-      if (!done) {
-        hedgeTimer = timer;
-        return;
-      }
-    }
-    timer.cancel(false);
+    keepUnlessDone(pipeline.schedule(context.wrap(this::hedge), decider.hedgeDelayNanos(pipeline.now())),
+        timer -> hedgeTimer = timer);
   }
 
   /** Starts one more attempt while the others still run, if allowed; then arms the next hedge. */
