@@ -137,7 +137,7 @@ public final class BookstoreDemo {
       }
     }
     out.println("Summary: " + stats.summary());
-    // The summary counts the calls made to fail on purpose (the 9-star review); "failed" here counts only
+    // The summary counts the calls made to fail on purpose (the unknown ISBN); "failed" here counts only
     // the calls that did not end as the demo expects.
     out.println(failed == 0
         ? "Done: every call ended as expected (the failures shown above are deliberate)."
