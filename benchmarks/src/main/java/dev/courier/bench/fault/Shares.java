@@ -1,5 +1,6 @@
 package dev.courier.bench.fault;
 
+import dev.courier.runtime.observe.LiveClients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,12 @@ import java.util.function.IntSupplier;
  */
 final class Shares implements AutoCloseable {
   static final int STEP_MILLIS = 50;
+  /**
+   * With {@code -Dfault.trace=true} every sample also prints, for each live Courier client, each
+   * endpoint's health, calls in flight and latency estimate as its balancer sees them: what shows
+   * why a replica's share moved.
+   */
+  private static final boolean TRACE = Boolean.getBoolean("fault.trace");
 
   /** Executions of the watched replica and of all replicas, at one moment. */
   private record Sample(long atNanos, int watched, int total) {}
@@ -50,6 +57,21 @@ final class Shares implements AutoCloseable {
     synchronized (samples) {
       samples.add(sample);
     }
+    if (TRACE) {
+      System.out.println(trace(sample));
+    }
+  }
+
+  private static String trace(Sample sample) {
+    StringBuilder line = new StringBuilder(String.format("trace %d ms: watched %d of %d", sample.atNanos / 1_000_000,
+        sample.watched, sample.total));
+    for (LiveClients.ClientSnapshot client : LiveClients.snapshot()) {
+      for (LiveClients.EndpointSnapshot e : client.endpoints()) {
+        line.append(String.format(" | %s %s, %d in flight, %.0f us", e.authority(), e.health(), e.inFlight(),
+            e.latencyNanos() / 1e3));
+      }
+    }
+    return line.toString();
   }
 
   /** The first moment after {@code fromNanos} at which the watched replica had run a call, or -1. */

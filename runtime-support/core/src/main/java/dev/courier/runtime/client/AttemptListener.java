@@ -24,6 +24,8 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private final String methodName;
   private final EndpointNode node;
   private final long startedAt;
+  /** The node's latency estimate when the attempt started: its sample counts as at most a few times this. */
+  private final long expectedNanos;
   private volatile ClientCall<ReqT, RespT> call;
   /** Set before the call starts; gRPC's callbacks come after. */
   private AttemptTrace trace = AttemptTrace.NONE;
@@ -42,12 +44,13 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
   private String cancelWhy; // guarded by this
 
   AttemptListener(UnaryCall<ReqT, RespT> owner, CallPipeline pipeline, String methodName, EndpointNode node,
-      long startedAt) {
+      long startedAt, long expectedNanos) {
     this.owner = owner;
     this.pipeline = pipeline;
     this.methodName = methodName;
     this.node = node;
     this.startedAt = startedAt;
+    this.expectedNanos = expectedNanos;
   }
 
   ClientCall<ReqT, RespT> call() {
@@ -194,7 +197,7 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
 
   /** The node's load and health, then the attempt's trace (which ends before its call's). */
   private void finished(Status.Code code, long now, boolean neverReached) {
-    long ejectedFor = node.onFinish(startedAt, code, now, neverReached);
+    long ejectedFor = node.onFinish(startedAt, expectedNanos, code, now, neverReached);
     if (ejectedFor > 0) {
       trace.ejected(node.endpoint().authority(), ejectedFor);
       EndpointNode.logEjection(node.endpoint().authority(), ejectedFor, trace.logSuffix());

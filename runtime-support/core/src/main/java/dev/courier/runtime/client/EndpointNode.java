@@ -9,53 +9,34 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.ToLongFunction;
 
 /**
- * One endpoint of a client: its channel, its load (in-flight calls, latency) and its passive
- * health ({@link PassiveHealth}: ejection, one probe at a time, slow start). Thread-safe; load
- * figures are approximate under races (a lost EWMA update is harmless); health transitions are
- * serialised on the node.
+ * One endpoint of a client: its channel, its load (in-flight calls, the {@link LatencyEstimate})
+ * and its passive health ({@link PassiveHealth}: ejection, one probe at a time, slow start through
+ * a {@link SlowStartRamp}). Thread-safe; load figures are approximate under races; health
+ * transitions are serialised on the node.
  *
- * <p>Latency is an EWMA that moves a quarter of the way to each sample. A new endpoint starts from
- * the cluster's estimate (the median of the other endpoints' estimates when its first sample
- * arrives), so a replica whose first calls were slow, or fast by luck, is not judged on them
- * alone; when no other estimate is known the first sample is taken as is. Its first {@value
- * #WARM_UP_SAMPLES} successful samples count as at most twice the cluster's estimate: a fresh JVM answers
- * its first calls slowly while its code is compiled, and one such call must not make it lose every
- * pick for the seconds its estimate takes to fade (a replica that stays slow still shows after
- * those samples). After them a successful sample counts as at most {@value #OUTLIER_FACTOR} times
- * the estimate, so one hiccup of a fast replica (its calls caught in a GC pause) raises its
- * estimate by three quarters at most, instead of making it lose every pick, while all the
- * calls pile onto the others, until the estimate fades; a replica that turns slow still shows
- * within a few calls (the estimate grows by up to three quarters per call), and the stall rule
- * below covers the calls in flight meanwhile. A replica that is always slow keeps its estimate. An estimate that got no sample for {@value #DECAY_START_NANOS} ns fades
- * with a half-life of {@value #HALF_LIFE_NANOS} ns, so a replica that was slow is tried again now
- * and then and can win back its traffic. While unary attempts are in flight and none has finished
- * for longer than the estimate (a replica that hangs), the time since the last one finished is the
- * estimate: a hung replica stops winning picks within a millisecond or two instead of taking calls
- * until the first of them times out. A failed attempt counts as at least twice the estimate
- * (and at least 1 ms), so a replica that fails fast does not look fast. Which failures count
- * against the endpoint is {@link Retryability#isServerFault}.
+ * <p>The latency a balancer reads ({@link #latencyNanos()}) is the estimate, except while unary
+ * attempts are in flight and none has finished for longer than the estimate (a replica that hangs,
+ * or one retried after its estimate was forgotten while it is still slow): then the time since the
+ * last one finished is the latency. A hung replica stops winning picks within a millisecond or two
+ * instead of taking calls until the first of them times out. Which failures count against the
+ * endpoint is {@link Retryability#isServerFault}.
  *
  * <p>An ejection forgets the estimate, and attempts that end while the node is ejected or waiting
  * for its probe leave it unknown (0): what they measured were failures. So when the ejection ends,
  * balancers that score on latency compare the node on its calls in flight alone and send it its
  * probe soon, instead of passing it over until an estimate inflated by failures has faded; once the
  * probe succeeds, the node starts again from the cluster's estimate.
+ *
+ * <p>An endpoint that joins a set that already serves ({@link #join}) is treated like one whose
+ * ejection just ended: one probe, and the slow-start ramp from the probe's success. A new replica
+ * (a fresh JVM) that needs a while to answer its first call therefore holds one caller meanwhile,
+ * not its share of them, and its ramp is not spent before it can serve.
  */
 final class EndpointNode implements Node {
   private static final System.Logger LOG = System.getLogger(EndpointNode.class.getName());
-  static final long DECAY_START_NANOS = 500_000_000L;
-  static final long HALF_LIFE_NANOS = 1_000_000_000L;
-  private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
-  /** A successful sample counts as at most this many times the estimate it moves. */
-  static final long OUTLIER_FACTOR = 4;
-  /** Successful samples of a new endpoint that count as at most twice the estimate they start from. */
-  static final int WARM_UP_SAMPLES = 8;
-  private static final long NO_RAMP = Long.MIN_VALUE;
   /** How long a node whose ejection ended waits for its channel to connect before that counts as a failed probe. */
   static final long CONNECT_WAIT_NANOS = 250_000_000L;
 
@@ -63,20 +44,16 @@ final class EndpointNode implements Node {
   private final ManagedChannel channel;
   private final LongSupplier nanoClock;
   private final PassiveHealth health;
-  private final ToLongFunction<EndpointNode> clusterEstimate;
+  private final ClusterLatency cluster;
   private final CourierListener listener;
-  private final long slowStartNanos;
+  private final LatencyEstimate latency = new LatencyEstimate();
+  private final SlowStartRamp ramp;
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Unary attempts in flight (streams run long and are left out of the stall). */
   private final AtomicInteger unaryInFlight = new AtomicInteger();
   /** When a unary attempt last finished here, or the first one started after none was in flight. */
   private volatile long progressAt;
-  private volatile long latencyNanos;
-  private volatile long lastSampleAt;
-  /** Successful samples taken so far, up to {@link #WARM_UP_SAMPLES}. */
-  private volatile int warmSamples;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  private final AtomicLong rampStart = new AtomicLong(NO_RAMP);
   // Written under this, read without it.
   private volatile boolean ejected;
   private volatile long ejectedUntil;
@@ -90,19 +67,16 @@ final class EndpointNode implements Node {
   private long connectingFor; // guarded by this
   private long connectingSince; // guarded by this
 
-  /**
-   * @param clusterEstimate the latency estimate, in ns, of the endpoints other than the given one
-   *     (0 when none is known): where a new endpoint's estimate starts
-   */
+  /** @param cluster what the other endpoints measure: where this one's estimate starts and drifts to */
   EndpointNode(Endpoint endpoint, ManagedChannel channel, LongSupplier nanoClock, PassiveHealth health,
-      CourierListener listener, ToLongFunction<EndpointNode> clusterEstimate) {
+      CourierListener listener, ClusterLatency cluster) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.nanoClock = nanoClock;
     this.health = health;
     this.listener = listener;
-    this.clusterEstimate = clusterEstimate;
-    this.slowStartNanos = health.slowStart().toNanos();
+    this.cluster = cluster;
+    this.ramp = new SlowStartRamp(nanoClock, health.slowStart().toNanos());
   }
 
   @Override
@@ -125,28 +99,35 @@ final class EndpointNode implements Node {
 
   @Override
   public long latencyNanos() {
-    long estimate = latencyNanos;
+    long now = nanoClock.getAsLong();
+    long estimate = latency.at(now, cluster.fastest(this, now));
     if (estimate == 0) {
       return 0;
-    }
-    long now = nanoClock.getAsLong();
-    long idle = now - lastSampleAt;
-    if (idle >= DECAY_START_NANOS) {
-      estimate = (long) (estimate * Math.pow(0.5, (double) idle / HALF_LIFE_NANOS));
     }
     return unaryInFlight.get() > 0 ? Math.max(estimate, now - progressAt) : estimate;
   }
 
+  /** The estimate as of the last sample, without the stall or forgetting; 0 when unknown. */
+  long lastEstimateNanos() {
+    return latency.lastNanos();
+  }
+
   /**
-   * Starts the slow-start ramp at {@code now}, as after a recovery: for an endpoint that joins a
-   * set that already serves, so that a fresh replica (a cold JVM) takes a growing share of the
-   * calls instead of a full one at once, and is not judged on the latency of its first, slow
-   * calls while it ramps (see {@link dev.courier.runtime.balance.Node#admission()}).
+   * The estimate an attempt starting at {@code now} is expected to take, for its {@link #onFinish}:
+   * its sample counts as at most {@link LatencyEstimate#OUTLIER_FACTOR} times this. 0 when unknown.
    */
-  void startSlowStart(long now) {
-    if (slowStartNanos > 0) {
-      rampStart.set(now);
-    }
+  long expectedNanos(long now) {
+    return latency.at(now, cluster.fastest(this, now));
+  }
+
+  /**
+   * Joins a set that already serves at {@code now}: the node takes its probe first, then ramps up
+   * from the probe's success (see the class comment). Called once, before any call can pick it.
+   */
+  synchronized void join(long now) {
+    ejected = true;
+    ejectedUntil = now;
+    probeOut = false;
   }
 
   /**
@@ -155,17 +136,7 @@ final class EndpointNode implements Node {
    */
   @Override
   public double admission() {
-    long start = rampStart.get();
-    if (start == NO_RAMP) {
-      return 1.0;
-    }
-    long elapsed = nanoClock.getAsLong() - start;
-    if (elapsed >= slowStartNanos) {
-      rampStart.compareAndSet(start, NO_RAMP);
-      return 1.0;
-    }
-    double floor = PassiveHealth.SLOW_START_FLOOR;
-    return floor + (1.0 - floor) * Math.max(elapsed, 0) / slowStartNanos;
+    return ramp.admission();
   }
 
   /**
@@ -232,7 +203,7 @@ final class EndpointNode implements Node {
   /** {@code "healthy"}, {@code "slow start"}, {@code "ejected"} or {@code "probing"} at {@code now}, for the status page. */
   String healthState(long now) {
     if (!ejected) {
-      return rampStart.get() != NO_RAMP && admission() < 1.0 ? "slow start" : "healthy";
+      return ramp.ramping() ? "slow start" : "healthy";
     }
     if (now - ejectedUntil < 0) {
       return "ejected";
@@ -319,47 +290,28 @@ final class EndpointNode implements Node {
    * endpoint is now ejected for, in ns, when this attempt ejected it, else 0.
    */
   long onFinish(long startedAt, Status.Code code, long now) {
-    return onFinish(startedAt, code, now, false);
+    return onFinish(startedAt, 0, code, now, false);
   }
 
   /**
-   * {@link #onFinish(long, Status.Code, long)} for an attempt that, when {@code neverReached},
+   * {@link #onFinish(long, Status.Code, long)} for an attempt that was expected to take {@code
+   * expectedNanos} ({@link #expectedNanos}, 0 for unknown) and that, when {@code neverReached},
    * surely never reached a server: an {@code UNAVAILABLE} of that kind (a refused or reset
    * connection) ejects at once, since a replica that refuses connections is down, and under
    * {@code LEAST_LOADED} it would otherwise get too few picks to fail the threshold's times in a
    * row and would never be probed back through slow start.
    */
-  long onFinish(long startedAt, Status.Code code, long now, boolean neverReached) {
+  long onFinish(long startedAt, long expectedNanos, Status.Code code, long now, boolean neverReached) {
     progressAt = now;
     unaryInFlight.decrementAndGet();
     inFlight.decrementAndGet();
     if (!ejected) {
-      sample(startedAt, code, now);
+      long typical = latency.cold() ? cluster.typical(this) : 0;
+      latency.observe(now - startedAt, Retryability.isServerFault(code), expectedNanos, now, typical,
+          cluster.fastest(this, now));
     }
     return outcome(code, now, probeOut && probeAt == startedAt, startedAt,
         neverReached && code == Status.Code.UNAVAILABLE);
-  }
-
-  /** Moves the latency estimate towards the attempt's duration (a failure counts as slow). */
-  private void sample(long startedAt, Status.Code code, long now) {
-    long sample = Math.max(now - startedAt, 1);
-    long estimate = latencyNanos;
-    if (estimate == 0) {
-      estimate = Math.max(clusterEstimate.applyAsLong(this), 0);
-    }
-    if (Retryability.isServerFault(code)) {
-      sample = Math.max(sample, Math.max(2 * estimate, MIN_FAILURE_SAMPLE_NANOS));
-    } else if (warmSamples < WARM_UP_SAMPLES) {
-      warmSamples++; // a lost increment under a race only lengthens the warm-up by a sample
-      long cluster = clusterEstimate.applyAsLong(this);
-      if (cluster > 0) {
-        sample = Math.min(sample, 2 * cluster);
-      }
-    } else if (estimate > 0) {
-      sample = Math.min(sample, OUTLIER_FACTOR * estimate);
-    }
-    latencyNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
-    lastSampleAt = now;
   }
 
   /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
@@ -390,9 +342,7 @@ final class EndpointNode implements Node {
         ejected = false;
         probeOut = false;
         ejections = 0;
-        if (slowStartNanos > 0) {
-          rampStart.set(now);
-        }
+        ramp.start(now);
       }
     }
   }
@@ -425,8 +375,8 @@ final class EndpointNode implements Node {
     ejectedUntil = now + interval;
     ejected = true;
     probeOut = false;
-    latencyNanos = 0;
-    rampStart.set(NO_RAMP);
+    latency.forget();
+    ramp.stop();
     listener.onEjection(endpoint.authority(), interval);
     return interval;
   }

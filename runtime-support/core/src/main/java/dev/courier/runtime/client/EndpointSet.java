@@ -20,13 +20,19 @@ import java.util.function.LongSupplier;
  * <p>Thread-safe: updates are serialised; {@link #nodes()} is a volatile read of an immutable list
  * that is replaced, never mutated, so balancers may cache per list instance.
  */
-final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
+final class EndpointSet implements EndpointSource.Listener, ClusterLatency, AutoCloseable {
+  /** How long the fastest estimate read on every pick is cached: a millisecond-old figure is as good. */
+  static final long FASTEST_REFRESH_NANOS = 1_000_000L;
   private final ChannelFactory channels;
   private final LongSupplier nanoClock;
   private final PassiveHealth health;
   private Map<String, EndpointNode> byAuthority = new HashMap<>(); // guarded by this
   private boolean closed; // guarded by this
   private volatile List<EndpointNode> nodes = List.of();
+  private volatile Fastest fastest;
+
+  /** The two lowest known estimates (as of the last samples) and whose the lowest is, taken at {@code at}. */
+  private record Fastest(EndpointNode node, long lowest, long second, long at) {}
 
   private final CourierListener listener;
 
@@ -42,16 +48,16 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
   }
 
   /**
-   * The median of the known latency estimates of the endpoints other than {@code self}, in ns; 0
-   * when none is known. Where a new endpoint's estimate starts (see {@link EndpointNode}); it runs
-   * once per endpoint, at its first sample.
+   * The median of the known latency estimates of the endpoints other than {@code self}, as of their
+   * last samples, in ns; 0 when none is known. Read during an endpoint's warm-up only.
    */
-  long clusterEstimate(EndpointNode self) {
+  @Override
+  public long typical(EndpointNode self) {
     List<EndpointNode> current = nodes;
     long[] estimates = new long[current.size()];
     int count = 0;
     for (EndpointNode node : current) {
-      long estimate = node == self ? 0 : node.latencyNanos();
+      long estimate = node == self ? 0 : node.lastEstimateNanos();
       if (estimate > 0) {
         estimates[count++] = estimate;
       }
@@ -61,6 +67,40 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
     }
     Arrays.sort(estimates, 0, count);
     return count % 2 == 1 ? estimates[count / 2] : (estimates[count / 2 - 1] + estimates[count / 2]) / 2;
+  }
+
+  /**
+   * The lowest known estimate of the endpoints other than {@code self}, as of their last samples;
+   * recomputed at most once per {@value #FASTEST_REFRESH_NANOS} ns, since it is read on every pick.
+   */
+  @Override
+  public long fastest(EndpointNode self, long now) {
+    Fastest cached = fastest;
+    if (cached == null || now - cached.at() >= FASTEST_REFRESH_NANOS || now - cached.at() < 0) {
+      cached = lowestTwo(now);
+      fastest = cached;
+    }
+    return cached.node() == self ? cached.second() : cached.lowest();
+  }
+
+  private Fastest lowestTwo(long now) {
+    EndpointNode lowestNode = null;
+    long lowest = 0;
+    long second = 0;
+    for (EndpointNode node : nodes) {
+      long estimate = node.lastEstimateNanos();
+      if (estimate <= 0) {
+        continue;
+      }
+      if (lowest == 0 || estimate < lowest) {
+        second = lowest;
+        lowest = estimate;
+        lowestNode = node;
+      } else if (second == 0 || estimate < second) {
+        second = estimate;
+      }
+    }
+    return new Fastest(lowestNode, lowest, second, now);
   }
 
   @Override
@@ -77,9 +117,9 @@ final class EndpointSet implements EndpointSource.Listener, AutoCloseable {
       }
       EndpointNode node = byAuthority.remove(authority);
       if (node == null) {
-        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener, this::clusterEstimate);
+        node = new EndpointNode(endpoint, channels.create(endpoint), nanoClock, health, listener, this);
         if (serving) {
-          node.startSlowStart(nanoClock.getAsLong());
+          node.join(nanoClock.getAsLong());
         }
       } else {
         node.update(endpoint);

@@ -242,7 +242,8 @@ final class UnaryCall<ReqT, RespT> {
     boolean probe = node.beforeAttempt(now);
     pipeline.listener().onAttempt(method.fullName(), node.endpoint().authority(), number, hedged);
     long timeout = decider.attemptTimeoutNanos(now, deadlineAt, probe);
-    AttemptListener<ReqT, RespT> attempt = new AttemptListener<>(this, pipeline, method.fullName(), node, now);
+    AttemptListener<ReqT, RespT> attempt = new AttemptListener<>(this, pipeline, method.fullName(), node, now,
+        node.expectedNanos(now));
     CallOptions options = pipeline.callOptions().withStreamTracerFactory(attempt.tracerFactory());
     if (timeout != Long.MAX_VALUE) {
       options = options.withDeadlineAfter(timeout, TimeUnit.NANOSECONDS); // what the server sees

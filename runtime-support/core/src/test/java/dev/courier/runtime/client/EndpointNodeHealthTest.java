@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,7 @@ class EndpointNodeHealthTest {
     channels.forEach(ManagedChannel::shutdownNow);
   }
 
-  private EndpointNode node(PassiveHealth health, ToLongFunction<EndpointNode> clusterEstimate) {
+  private EndpointNode node(PassiveHealth health, ClusterLatency clusterEstimate) {
     ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + channels.size()).build();
     channels.add(channel);
     return new EndpointNode(Endpoint.of("10.0.0." + (channels.size()), 8080), channel, now::get, health, listener,
@@ -68,7 +67,7 @@ class EndpointNodeHealthTest {
     long startedAt = now.get();
     node.beforeAttempt(startedAt);
     node.onStart(now.get());
-    node.onFinish(startedAt, code, startedAt + tookNanos);
+    node.onFinish(startedAt, node.expectedNanos(startedAt), code, startedAt + tookNanos, false);
   }
 
   private EndpointNode ejectedNode() {
@@ -94,12 +93,12 @@ class EndpointNodeHealthTest {
     long t = now.get();
     reached.beforeAttempt(t);
     reached.onStart(t);
-    reached.onFinish(t, Status.Code.UNAVAILABLE, t, false);
+    reached.onFinish(t, 0, Status.Code.UNAVAILABLE, t, false);
     assertThat(reached.healthy(t)).as("1 of 3 failures").isTrue();
     EndpointNode refused = node();
     refused.beforeAttempt(t);
     refused.onStart(t);
-    refused.onFinish(t, Status.Code.UNAVAILABLE, t, true);
+    refused.onFinish(t, 0, Status.Code.UNAVAILABLE, t, true);
     assertThat(refused.healthy(t)).isFalse();
     assertThat(ejections).containsExactly(SECOND);
   }
@@ -237,20 +236,20 @@ class EndpointNodeHealthTest {
     EndpointNode cold = node(HEALTH, self -> 2 * MS);
     attempt(cold, Status.Code.OK, 100 * MS); // a fresh JVM compiling its code
     assertThat(cold.latencyNanos()).as("2 ms, a quarter of the way to 4 ms").isEqualTo(2 * MS + MS / 2);
-    for (int i = 1; i < EndpointNode.WARM_UP_SAMPLES; i++) {
+    for (int i = 1; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
       attempt(cold, Status.Code.OK, 100 * MS);
     }
     long warmedUp = cold.latencyNanos();
     assertThat(warmedUp).as("held at most at twice the cluster's 2 ms").isBetween(3 * MS, 4 * MS);
     attempt(cold, Status.Code.OK, 100 * MS);
     assertThat(cold.latencyNanos()).as("after the warm-up a slow answer counts as at most four times the estimate")
-        .isEqualTo(warmedUp + (EndpointNode.OUTLIER_FACTOR * warmedUp - warmedUp) / 4);
+        .isEqualTo(warmedUp + (LatencyEstimate.OUTLIER_FACTOR * warmedUp - warmedUp) / 4);
   }
 
   @Test
   void oneOutlierRaisesAWarmEstimateByThreeQuartersAtMostAndAReplicaThatTurnsSlowStillShowsWithinAFewCalls() {
     EndpointNode node = node();
-    for (int i = 0; i < EndpointNode.WARM_UP_SAMPLES; i++) {
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
       attempt(node, Status.Code.OK, MS);
     }
     assertThat(node.latencyNanos()).isEqualTo(MS);
@@ -263,22 +262,118 @@ class EndpointNodeHealthTest {
   }
 
   @Test
-  void anEndpointThatJoinsASetThatServesStartsInSlowStartAndTheFirstSetDoesNot() {
+  void callsCaughtTogetherInOnePauseRaiseTheEstimateToFourTimesWhatWasExpectedAtMost() {
+    EndpointNode node = node();
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
+      attempt(node, Status.Code.OK, MS);
+    }
+    long sentAt = now.get();
+    long expected = node.expectedNanos(sentAt);
+    for (int i = 0; i < 16; i++) {
+      node.onStart(sentAt);
+    }
+    for (int i = 0; i < 16; i++) { // a 40 ms GC pause delayed all 16 calls in flight
+      node.onFinish(sentAt, expected, Status.Code.OK, sentAt + 40 * MS + i * 10_000, false);
+    }
+    now.set(sentAt + 40 * MS + 160_000);
+
+    assertThat(node.latencyNanos()).as("not 1.75^16 times").isLessThanOrEqualTo(LatencyEstimate.OUTLIER_FACTOR * MS);
+    sentAt = now.get();
+    attempt(node, Status.Code.OK, 20 * MS);
+    assertThat(node.latencyNanos()).as("the next round is capped against the higher estimate")
+        .isGreaterThan(LatencyEstimate.OUTLIER_FACTOR * MS);
+  }
+
+  @Test
+  void anEstimateWithoutSamplesDriftsHalfwayToTheFastestEndpointsEvery100Ms() {
+    EndpointNode slow = node(HEALTH, fixed(0, MS));
+    attempt(slow, Status.Code.OK, 9 * MS);
+    long answeredAt = now.get() + 9 * MS;
+    assertThat(slow.latencyNanos()).isEqualTo(9 * MS);
+
+    now.set(answeredAt + LatencyEstimate.FORGET_HALF_LIFE_NANOS);
+    assertThat(slow.latencyNanos()).isEqualTo(5 * MS);
+    now.addAndGet(LatencyEstimate.FORGET_HALF_LIFE_NANOS);
+    assertThat(slow.latencyNanos()).isEqualTo(3 * MS);
+    now.addAndGet(10 * LatencyEstimate.FORGET_HALF_LIFE_NANOS);
+    assertThat(slow.latencyNanos()).isBetween(MS, MS + 10_000);
+  }
+
+  @Test
+  void anEndpointBackFromAnEjectionWarmsUpAgainFromTheClustersEstimate() {
+    EndpointNode node = node(HEALTH, fixed(2 * MS, 2 * MS));
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
+      attempt(node, Status.Code.OK, 2 * MS);
+    }
+    for (int i = 0; i < 3; i++) {
+      attempt(node, Status.Code.UNAVAILABLE, 0);
+    }
+    now.addAndGet(SECOND);
+    attempt(node, Status.Code.OK, MS); // the probe
+    attempt(node, Status.Code.OK, 100 * MS); // a restarted JVM, still cold
+
+    assertThat(node.latencyNanos()).as("2 ms, a quarter of the way to twice 2 ms").isEqualTo(2 * MS + MS / 2);
+  }
+
+  private static ClusterLatency fixed(long typical, long fastest) {
+    return new ClusterLatency() {
+      @Override
+      public long typical(EndpointNode self) {
+        return typical;
+      }
+
+      @Override
+      public long fastest(EndpointNode self, long at) {
+        return fastest;
+      }
+    };
+  }
+
+  @Test
+  void anEndpointThatJoinsASetThatServesTakesOneProbeThenRampsFromItsSuccessAndTheFirstSetDoesNot() {
     EndpointSet set = new EndpointSet(endpoint -> {
       ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
       channels.add(channel);
       return channel;
     }, now::get, HEALTH, listener);
     set.onEndpoints(List.of(Endpoint.of("10.0.2.1", 80), Endpoint.of("10.0.2.2", 80)));
+    assertThat(set.nodes()).extracting(node -> node.healthy(now.get())).containsExactly(true, true);
     assertThat(set.nodes()).extracting(EndpointNode::admission).containsExactly(1.0, 1.0);
 
     set.onEndpoints(List.of(Endpoint.of("10.0.2.1", 80), Endpoint.of("10.0.2.2", 80), Endpoint.of("10.0.2.3", 80)));
-    assertThat(set.nodes()).extracting(EndpointNode::admission)
-        .containsExactly(1.0, 1.0, PassiveHealth.SLOW_START_FLOOR);
+    EndpointNode joined = set.nodes().get(2);
+    assertThat(joined.healthy(now.get())).as("its probe is due").isTrue();
+    long probeAt = now.get();
+    assertThat(joined.beforeAttempt(probeAt)).as("the first call is the probe").isTrue();
+    joined.onStart(probeAt);
+    now.addAndGet(SECOND / 2); // a fresh JVM answers its first call late
+    assertThat(joined.healthy(now.get())).as("no other call while the probe is out").isFalse();
+    assertThat(joined.admission()).isEqualTo(1.0);
+    joined.onFinish(probeAt, Status.Code.OK, now.get());
+
+    assertThat(joined.healthy(now.get())).isTrue();
+    assertThat(joined.admission()).as("the ramp starts when it answers").isEqualTo(PassiveHealth.SLOW_START_FLOOR);
     now.addAndGet(SECOND / 2);
-    assertThat(set.nodes().get(2).admission()).isCloseTo(0.55, within(1e-9));
+    assertThat(joined.admission()).isCloseTo(0.55, within(1e-9));
     now.addAndGet(SECOND / 2);
-    assertThat(set.nodes().get(2).admission()).isEqualTo(1.0);
+    assertThat(joined.admission()).isEqualTo(1.0);
+    assertThat(ejections).as("a join is no ejection").isEmpty();
+    set.close();
+  }
+
+  @Test
+  void aJoiningEndpointWhoseProbeFailsIsEjectedForTheBaseInterval() {
+    EndpointSet set = new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+    set.onEndpoints(List.of(Endpoint.of("10.0.3.1", 80)));
+    set.onEndpoints(List.of(Endpoint.of("10.0.3.1", 80), Endpoint.of("10.0.3.2", 80)));
+    attempt(set.nodes().get(1), Status.Code.UNAVAILABLE, MS);
+
+    assertThat(ejections).containsExactly(SECOND);
+    assertThat(set.nodes().get(1).healthy(now.get() + MS)).isFalse();
     set.close();
   }
 
@@ -387,6 +482,27 @@ class EndpointNodeHealthTest {
   }
 
   @Test
+  void theFastestEstimateIsTheLowestOfTheOtherEndpointsKnownEstimates() {
+    EndpointSet set = new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+    set.onEndpoints(List.of(Endpoint.of("10.0.4.1", 80), Endpoint.of("10.0.4.2", 80), Endpoint.of("10.0.4.3", 80)));
+    List<EndpointNode> nodes = set.nodes();
+    assertThat(set.fastest(nodes.get(0), now.get())).as("nothing known yet").isZero();
+    now.addAndGet(EndpointSet.FASTEST_REFRESH_NANOS);
+    attempt(nodes.get(0), Status.Code.OK, 3 * MS);
+    attempt(nodes.get(1), Status.Code.OK, 2 * MS); // from node 0's 3 ms: 2.75 ms
+    now.addAndGet(10 * MS); // past the attempts' ends and the cache's millisecond
+
+    assertThat(set.fastest(nodes.get(2), now.get())).isEqualTo(2 * MS + 3 * MS / 4);
+    assertThat(set.fastest(nodes.get(1), now.get())).as("not its own").isEqualTo(3 * MS);
+    assertThat(set.fastest(nodes.get(0), now.get())).isEqualTo(2 * MS + 3 * MS / 4);
+    set.close();
+  }
+
+  @Test
   void theClusterEstimateIsTheMedianOfTheOtherEndpointsKnownEstimates() {
     EndpointSet set = new EndpointSet(endpoint -> {
       ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
@@ -396,13 +512,13 @@ class EndpointNodeHealthTest {
     set.onEndpoints(List.of(Endpoint.of("10.0.1.1", 80), Endpoint.of("10.0.1.2", 80), Endpoint.of("10.0.1.3", 80),
         Endpoint.of("10.0.1.4", 80)));
     List<EndpointNode> nodes = set.nodes();
-    assertThat(set.clusterEstimate(nodes.get(3))).as("nothing known yet").isZero();
+    assertThat(set.typical(nodes.get(3))).as("nothing known yet").isZero();
     attempt(nodes.get(0), Status.Code.OK, 1 * MS);
     attempt(nodes.get(1), Status.Code.OK, 1 * MS); // starts from node 0's 1 ms
     attempt(nodes.get(2), Status.Code.OK, 9 * MS); // counts as 2 ms, twice the others' (warm-up): 1.25 ms
 
-    assertThat(set.clusterEstimate(nodes.get(3))).isEqualTo(1 * MS);
-    assertThat(set.clusterEstimate(nodes.get(0))).as("the median of 1 ms and 1.25 ms").isEqualTo(MS + MS / 8);
+    assertThat(set.typical(nodes.get(3))).isEqualTo(1 * MS);
+    assertThat(set.typical(nodes.get(0))).as("the median of 1 ms and 1.25 ms").isEqualTo(MS + MS / 8);
     set.close();
   }
 }

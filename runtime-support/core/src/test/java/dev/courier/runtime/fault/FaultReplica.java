@@ -8,6 +8,9 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
@@ -45,6 +48,13 @@ public final class FaultReplica implements AutoCloseable {
   final String name;
   private final PrintStream log;
   private final ScheduledExecutorService timer;
+  /**
+   * The replica's own network thread, kept across {@link #restart}. Replicas in one JVM would
+   * otherwise share grpc's default event loops, and a restarted replica's new connection could land
+   * on a thread that already serves another replica, making it slower than the others for the rest
+   * of a run, which replicas on machines of their own never are.
+   */
+  private final EventLoopGroup eventLoop;
   private final AtomicInteger executions = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
   private final Map<String, AtomicInteger> perId = new ConcurrentHashMap<>();
@@ -58,6 +68,11 @@ public final class FaultReplica implements AutoCloseable {
     this.log = log;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "replica-" + name + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.eventLoop = new NioEventLoopGroup(1, r -> {
+      Thread t = new Thread(r, "replica-" + name + "-io");
       t.setDaemon(true);
       return t;
     });
@@ -180,6 +195,9 @@ public final class FaultReplica implements AutoCloseable {
     try {
       return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", onPort))
           .addService(service)
+          .bossEventLoopGroup(eventLoop)
+          .workerEventLoopGroup(eventLoop)
+          .channelType(NioServerSocketChannel.class)
           .directExecutor()
           .build()
           .start();
@@ -222,6 +240,7 @@ public final class FaultReplica implements AutoCloseable {
   public void close() {
     stop();
     timer.shutdownNow();
+    eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
   }
 
   /** {@code FaultReplica <port> <name>}: serves until killed. */
