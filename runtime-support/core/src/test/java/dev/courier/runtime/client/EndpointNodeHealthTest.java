@@ -3,6 +3,7 @@ package dev.courier.runtime.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.courier.runtime.balance.Balancer;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CourierListener;
 import io.grpc.ConnectivityState;
@@ -19,6 +20,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -282,6 +284,51 @@ class EndpointNodeHealthTest {
     attempt(node, Status.Code.OK, 20 * MS);
     assertThat(node.latencyNanos()).as("the next round is capped against the higher estimate")
         .isGreaterThan(LatencyEstimate.OUTLIER_FACTOR * MS);
+  }
+
+  @Test
+  void underLeastLoadedAReplicaWhoseCallsWereAllCaughtInOnePauseWinsPicksAgainWithin100Ms() {
+    EndpointSet set = new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+    set.onEndpoints(List.of(Endpoint.of("10.0.5.1", 80), Endpoint.of("10.0.5.2", 80), Endpoint.of("10.0.5.3", 80)));
+    List<EndpointNode> nodes = set.nodes();
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
+      nodes.forEach(node -> attempt(node, Status.Code.OK, MS));
+    }
+    EndpointNode paused = nodes.get(0);
+    long sentAt = now.get();
+    long expected = paused.expectedNanos(sentAt);
+    for (int i = 0; i < 16; i++) {
+      paused.onStart(sentAt);
+    }
+    now.addAndGet(40 * MS); // one pause delays all 16 calls in flight on it
+    for (int i = 0; i < 16; i++) {
+      paused.onFinish(sentAt, expected, Status.Code.OK, now.get(), false);
+    }
+    List<EndpointNode> others = nodes.subList(1, 3);
+    for (int i = 0; i < 8; i++) { // its 16 calls went to the others meanwhile
+      others.forEach(node -> node.onStart(now.get()));
+    }
+    Balancer leastLoaded = Balancer.leastLoaded(new SplittableRandom(3));
+    long firstPickAgain = -1;
+    for (long t = 0; t <= 500 * MS && firstPickAgain < 0; t += MS) {
+      now.set(sentAt + 40 * MS + t);
+      for (EndpointNode other : others) { // which answer in their usual 1 ms
+        other.onFinish(now.get() - MS, other.expectedNanos(now.get() - MS), Status.Code.OK, now.get(), false);
+        other.onStart(now.get());
+      }
+      for (int pick = 0; pick < 20; pick++) {
+        if (leastLoaded.pick(nodes, node -> true, null) == paused) {
+          firstPickAgain = t;
+        }
+      }
+    }
+
+    assertThat(firstPickAgain).as("ms after the pause").isBetween(0L, 100 * MS);
+    set.close();
   }
 
   @Test
