@@ -43,7 +43,7 @@ public final class QueueEnvelope {
   /** The envelope of {@code message} in format {@link #VERSION}. */
   public static byte[] encode(QueueMessage message) {
     CallId id = message.id();
-    byte[] replyTo = message.replyTo() == null ? null : message.replyTo().getBytes(StandardCharsets.UTF_8);
+    byte[] replyTo = message.replyTo() == null ? null : replyToBytes(message.replyTo());
     byte[] statusMessage = message.statusMessage() == null ? null
         : message.statusMessage().getBytes(StandardCharsets.UTF_8);
     int flags = (id != null ? ID : 0) | (message.hasDeadline() ? DEADLINE : 0) | (replyTo != null ? REPLY_TO : 0)
@@ -165,6 +165,26 @@ public final class QueueEnvelope {
       throw new IllegalArgumentException("varint longer than 5 bytes in the envelope");
     }
   }
+
+  /**
+   * The UTF-8 form of a reply address. A client sends one address with every request, so the last
+   * one encoded is kept (by any thread; each pair is right for its own string) rather than encoded
+   * per request.
+   */
+  private static byte[] replyToBytes(String replyTo) {
+    EncodedAddress last = lastReplyTo;
+    if (last != null && (last.address == replyTo || last.address.equals(replyTo))) {
+      return last.bytes;
+    }
+    byte[] bytes = replyTo.getBytes(StandardCharsets.UTF_8);
+    lastReplyTo = new EncodedAddress(replyTo, bytes);
+    return bytes;
+  }
+
+  /** A reply address and its UTF-8 bytes, which are only read. */
+  private record EncodedAddress(String address, byte[] bytes) {}
+
+  private static volatile EncodedAddress lastReplyTo;
 
   private static int putLong(byte[] out, int at, long value) {
     for (int shift = 56; shift >= 0; shift -= 8) {

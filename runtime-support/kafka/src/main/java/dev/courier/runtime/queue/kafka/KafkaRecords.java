@@ -10,7 +10,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Converts between {@link QueueMessage}s and Kafka records: the envelope as the one binary header
@@ -26,14 +26,17 @@ final class KafkaRecords {
 
   /** @param partition {@code null} to let the key (or the partitioner) choose */
   static ProducerRecord<String, byte[]> toRecord(String topic, Integer partition, QueueMessage message) {
-    RecordHeaders headers = new RecordHeaders();
+    // Headers added to the record's own: a RecordHeaders handed to the constructor is copied (a
+    // second RecordHeaders, list and array per record).
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, message.key(), message.body());
+    Headers headers = record.headers();
     headers.add(QueueHeaders.ENVELOPE, QueueEnvelope.encode(message));
     if (!message.headers().isEmpty()) {
       for (Map.Entry<String, String> h : message.headers().entrySet()) {
         headers.add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
       }
     }
-    return new ProducerRecord<>(topic, partition, message.key(), message.body(), headers);
+    return record;
   }
 
   /** Reads records into messages on one consumer thread; not thread-safe. */

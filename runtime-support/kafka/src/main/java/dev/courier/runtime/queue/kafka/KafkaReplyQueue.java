@@ -27,6 +27,8 @@ final class KafkaReplyQueue implements ReplyQueue {
   private static final System.Logger LOG = System.getLogger(KafkaReplyQueue.class.getName());
 
   private final ReplyAddress address;
+  /** {@link #address} as requests carry it; made once, not per call. */
+  private final String addressText;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Consumer<QueueMessage> listener;
   private final Runnable onClose;
@@ -42,6 +44,7 @@ final class KafkaReplyQueue implements ReplyQueue {
   KafkaReplyQueue(ReplyAddress address, List<Integer> partitions, Properties consumerProps,
       Consumer<QueueMessage> listener, Runnable onClose) {
     this.address = address;
+    this.addressText = address.toString();
     this.listener = listener;
     this.onClose = onClose;
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
@@ -85,7 +88,7 @@ final class KafkaReplyQueue implements ReplyQueue {
 
   @Override
   public String address() {
-    return address.toString();
+    return addressText;
   }
 
   @Override

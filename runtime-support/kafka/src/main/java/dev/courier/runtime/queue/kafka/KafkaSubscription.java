@@ -9,10 +9,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -45,7 +45,12 @@ final class KafkaSubscription implements QueueSubscription {
   private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
   /** Turns records into messages; the consumer thread's own. */
   private final KafkaRecords.Reader reader = new KafkaRecords.Reader();
-  private final ConcurrentLinkedQueue<Delivery> finished = new ConcurrentLinkedQueue<>();
+  /**
+   * Deliveries completed and not yet applied to their partition's progress: a stack linked through
+   * {@link Delivery#nextFinished}, pushed from any thread, taken whole by the consumer thread (no
+   * queue node per record; the order does not matter to {@link PartitionProgress#finished}).
+   */
+  private final AtomicReference<Delivery> finished = new AtomicReference<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Thread thread;
@@ -129,9 +134,10 @@ final class KafkaSubscription implements QueueSubscription {
   }
 
   private void applyFinished() {
-    Delivery d;
-    while ((d = finished.poll()) != null) {
+    Delivery d = finished.get() == null ? null : finished.getAndSet(null);
+    while (d != null) {
       d.progress.finished(d.offset);
+      d = d.nextFinished;
     }
   }
 
@@ -248,6 +254,8 @@ final class KafkaSubscription implements QueueSubscription {
     private final QueueMessage message;
     /** 1 once completed; a field with an updater rather than an AtomicBoolean per record. */
     private volatile int done;
+    /** The delivery completed before this one, on the {@link #finished} stack. */
+    Delivery nextFinished;
 
     Delivery(PartitionProgress progress, long offset, String method, QueueMessage message) {
       this.progress = progress;
@@ -269,7 +277,11 @@ final class KafkaSubscription implements QueueSubscription {
     @Override
     public void complete() {
       if (!aborted && DONE.compareAndSet(this, 0, 1)) {
-        finished.add(this);
+        Delivery head;
+        do {
+          head = finished.get();
+          nextFinished = head;
+        } while (!finished.compareAndSet(head, this));
         inFlight.decrementAndGet();
       }
     }
