@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,6 +52,8 @@ public final class CallContext {
   }
 
   private static final Context.Key<CallContext> KEY = Context.key("courier.CallContext");
+  /** The request metadata of a call that carries none: only ever read, so one for all. */
+  private static final Metadata NO_HEADERS = new Metadata();
 
   private final String fullMethodName;
   private final Transport transport;
@@ -64,11 +67,11 @@ public final class CallContext {
   private CallContext(Builder b) {
     this.fullMethodName = b.fullMethodName;
     this.transport = b.transport;
-    this.requestHeaders = b.headers;
+    this.requestHeaders = b.headers == null ? NO_HEADERS : b.headers;
     this.peerAddress = b.peerAddress;
     this.peerIdentity = b.peerIdentity;
     this.deadline = b.deadline;
-    this.response = b.response;
+    this.response = b.transport == Transport.GRPC ? new ResponseMetadata() : null;
     this.principal = b.principal;
   }
 
@@ -255,10 +258,21 @@ public final class CallContext {
    * workers.
    */
   public Context.CancellableContext attachable(Context parent) {
+    return attachable(parent, Deadlines.scheduler());
+  }
+
+  /**
+   * As {@link #attachable(Context)}, with the deadline's cancellation timed on {@code
+   * deadlineTimer} (only its {@code schedule(Runnable, delay, unit)} is used): for a queue worker,
+   * which sets one per request, on a timer made for that. One context, whatever the deadline: the
+   * value and the deadline (or the cancellation) on top of {@code parent}.
+   */
+  public Context.CancellableContext attachable(Context parent, ScheduledExecutorService deadlineTimer) {
+    Objects.requireNonNull(deadlineTimer, "deadlineTimer");
     Context withValue = parent.withValue(KEY, this);
     return deadline == null || parent.getDeadline() != null && !deadline.isBefore(parent.getDeadline())
         ? withValue.withCancellation()
-        : withValue.withDeadline(deadline, Deadlines.scheduler());
+        : withValue.withDeadline(deadline, deadlineTimer);
   }
 
   /** The gRPC context key the server stores the context under. */
@@ -317,12 +331,12 @@ public final class CallContext {
   public static final class Builder {
     private final String fullMethodName;
     private Transport transport = Transport.GRPC;
-    private Metadata headers = new Metadata();
+    /** {@code null} until set or added to: most queue calls carry none. */
+    private Metadata headers;
     private SocketAddress peerAddress;
     private PeerIdentity peerIdentity;
     private Deadline deadline;
     private Principal principal;
-    private ResponseMetadata response = new ResponseMetadata();
 
     private Builder(String fullMethodName) {
       Objects.requireNonNull(fullMethodName, "fullMethodName");
@@ -336,7 +350,6 @@ public final class CallContext {
     /** A queue call: no response metadata (its setters throw). Default: a gRPC call. */
     public Builder queue() {
       this.transport = Transport.QUEUE;
-      this.response = null;
       return this;
     }
 
@@ -348,6 +361,9 @@ public final class CallContext {
 
     /** Adds a text request header. */
     public Builder header(String name, String value) {
+      if (headers == null) {
+        headers = new Metadata();
+      }
       headers.put(textKey(name), Objects.requireNonNull(value, "value"));
       return this;
     }

@@ -122,10 +122,10 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEAD_LETTERED, Status.INTERNAL);
       return;
     }
-    DedupCache.Outcome done = dedup.get(requestId);
+    QueueMessage done = dedup.get(requestId);
     if (done != null) {
       counters.record(QueueEvent.DEDUPLICATED, delivery.method());
-      finish(delivery, done.reply());
+      finish(delivery, done == DedupCache.NO_REPLY ? null : done);
       trace.end(QueueEvent.DEDUPLICATED, Status.OK);
       return;
     }
@@ -133,7 +133,7 @@ final class WorkerProcessor {
       counters.record(QueueEvent.EXPIRED, delivery.method());
       QueueMessage reply = reply(message, Status.DEADLINE_EXCEEDED.withDescription(
           "deadline passed before a worker took the call to " + delivery.method()), null);
-      dedup.put(requestId, new DedupCache.Outcome(reply));
+      dedup.put(requestId, reply);
       finish(delivery, reply);
       trace.end(QueueEvent.EXPIRED, Status.DEADLINE_EXCEEDED);
       return;
@@ -154,25 +154,23 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEAD_LETTERED, Status.INVALID_ARGUMENT);
       return;
     }
-    // The caller's metadata and remaining deadline, as a gRPC server method would see them. The
-    // deadline is attached first on the worker's timing wheel, so that the context's own (which
-    // then finds it already set) needs no timer of a ScheduledThreadPoolExecutor per request.
+    // The caller's metadata and remaining deadline, as a gRPC server method would see them: one
+    // gRPC context for the whole delivery (every attempt), its deadline timed on the worker's
+    // timing wheel rather than a ScheduledThreadPoolExecutor.
     CallContext context = QueueMetadata.context(delivery.method(), message, System::currentTimeMillis);
-    Context.CancellableContext deadline = context.hasDeadline()
-        ? Context.current().withDeadline(context.deadline(), deadlines) : null;
-    Context previous = deadline == null ? null : deadline.attach();
+    Context.CancellableContext attached = context.attachable(Context.current(), deadlines);
+    Context previous = attached.attach();
     try {
-      runAttempts(delivery, binding, request, context, trace);
+      runAttempts(delivery, binding, request, trace);
     } finally {
-      if (deadline != null) {
-        deadline.detach(previous);
-        deadline.cancel(null);
-      }
+      attached.detach(previous);
+      attached.cancel(null);
     }
   }
 
+  /** Runs the handler's attempts; {@link CallContext#current()} is the call's context. */
   private <ReqT, RespT> void runAttempts(QueueDelivery delivery, Binding<ReqT, RespT> binding, ReqT request,
-      CallContext context, QueueWorkTrace trace) {
+      QueueWorkTrace trace) {
     QueueMessage message = delivery.message();
     Throwable lastError = null;
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -182,7 +180,7 @@ final class WorkerProcessor {
         if (attempt > 1) {
           sleeper.sleep(Duration.ofNanos(redeliveryBackoff.delayNanos(attempt - 1, ThreadLocalRandom.current())));
         }
-        RespT response = context.call(() -> binding.handler().handle(request));
+        RespT response = binding.handler().handle(request);
         if (response == null) {
           throw new NullPointerException(delivery.method() + " returned null (expected: a response message)");
         }
@@ -200,7 +198,7 @@ final class WorkerProcessor {
         continue;
       }
       counters.record(QueueEvent.EXECUTED, delivery.method());
-      dedup.put(message.id(), new DedupCache.Outcome(reply));
+      dedup.put(message.id(), reply);
       finish(delivery, reply);
       trace.end(QueueEvent.EXECUTED, status);
       return;
@@ -273,7 +271,7 @@ final class WorkerProcessor {
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
     CallId requestId = delivery.message().id();
     if (requestId != null) {
-      dedup.put(requestId, new DedupCache.Outcome(reply));
+      dedup.put(requestId, reply);
     }
     finish(delivery, reply);
   }
