@@ -2,40 +2,169 @@ package dev.courier.runtime.queue;
 
 import static dev.courier.runtime.internal.Checks.atLeastOne;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The outcomes of the most recent requests, by request id, so that a duplicate is answered without
  * running the handler again. Bounded: the oldest entry goes first (a duplicate comes soon after its
- * original, so insertion order serves as well as access order, and a lookup then changes nothing,
- * where access order made every lookup a write to the list). Not thread-safe: each worker lane has
- * its own ({@link WorkerLane}), since a duplicate always comes to its original's lane.
+ * original, so insertion order serves as well as access order). Not thread-safe: each worker lane
+ * has its own ({@link WorkerLane}), since a duplicate always comes to its original's lane.
+ *
+ * <p>Why not a {@code LinkedHashMap}: every request is one lookup that misses, one insert and one
+ * eviction, and there each is a walk through objects spread over the heap (the entry, its {@link
+ * CallId}, the evicted entry), with an entry object made per request: a quarter of a worker lane's
+ * time under load. Here the ids sit in a ring of plain {@code long} arrays in insertion order (the
+ * oldest is overwritten), found through an open-addressing index of ring positions with linear
+ * probing (at most half full; an evicted id is removed by shifting back the entries after it, so
+ * no tombstones pile up). The ring and index start small and double up to the capacity.
  */
 final class DedupCache {
-  /** What a request ended in: the reply to send again, or none (fire-and-forget). */
-  record Outcome(QueueMessage reply) {}
+  /** What {@link #get} returns for a request that ended with no reply to send (fire-and-forget). */
+  static final QueueMessage NO_REPLY = QueueMessage.reply(new CallId(0, 0), 0, null, new byte[0]);
 
-  private final Map<CallId, Outcome> entries;
+  private static final int INITIAL_RING = 1024;
+
+  private final int capacity;
+  /** The ids and replies of the ring, by position; {@code size} of them are live. */
+  private long[] highs;
+  private long[] lows;
+  private QueueMessage[] replies;
+  private int size;
+  /** Where the next id goes: once the ring is full, the oldest. */
+  private int next;
+  /** Ring position + 1 of each indexed id, 0 for an empty slot; a power of two, at least twice the ring. */
+  private int[] index;
+  private int mask;
+  /**
+   * The id {@link #get} last missed, while nothing has changed since: {@link #put} of that id
+   * (what a worker does next, for nearly every request) then needs no second lookup.
+   */
+  private long missedHigh;
+  private long missedLow;
+  private boolean missValid;
 
   DedupCache(int capacity) {
-    atLeastOne("dedupCapacity", capacity);
-    this.entries = new LinkedHashMap<>(Math.min(capacity, 1024) * 2, 0.75f, false) {
-      private static final long serialVersionUID = 1L;
+    this.capacity = atLeastOne("dedupCapacity", capacity);
+    allocate(Math.min(capacity, INITIAL_RING));
+  }
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<CallId, Outcome> eldest) {
-        return size() > capacity;
+  /**
+   * The reply of {@code requestId}: {@link #NO_REPLY} for one that needed none, {@code null} if the
+   * id is not (or no longer) known.
+   */
+  QueueMessage get(CallId requestId) {
+    long high = requestId.high();
+    long low = requestId.low();
+    int position = find(high, low);
+    if (position < 0) {
+      missedHigh = high;
+      missedLow = low;
+      missValid = true;
+      return null;
+    }
+    return replies[index[position] - 1];
+  }
+
+  /** Remembers {@code requestId}'s outcome: its reply, or {@code null} for none. */
+  void put(CallId requestId, QueueMessage reply) {
+    long high = requestId.high();
+    long low = requestId.low();
+    QueueMessage outcome = reply == null ? NO_REPLY : reply;
+    boolean knownMissing = missValid && missedHigh == high && missedLow == low;
+    missValid = false;
+    int found = knownMissing ? -1 : find(high, low);
+    if (found >= 0) {
+      replies[index[found] - 1] = outcome;
+      return;
+    }
+    if (size == highs.length && size < capacity) {
+      grow();
+    }
+    if (size == highs.length) {
+      // Full: the oldest entry makes way.
+      removeFromIndex(find(highs[next], lows[next]));
+    } else {
+      size++;
+    }
+    highs[next] = high;
+    lows[next] = low;
+    replies[next] = outcome;
+    int slot = slot(high, low);
+    while (index[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    index[slot] = next + 1;
+    next = next + 1 == highs.length ? 0 : next + 1;
+  }
+
+  /** How many outcomes are held. */
+  int size() {
+    return size;
+  }
+
+  /** The index slot holding the id, or -1. */
+  private int find(long high, long low) {
+    int slot = slot(high, low);
+    int position;
+    while ((position = index[slot]) != 0) {
+      if (lows[position - 1] == low && highs[position - 1] == high) {
+        return slot;
       }
-    };
+      slot = (slot + 1) & mask;
+    }
+    return -1;
   }
 
-  /** The outcome of {@code requestId}, or {@code null} if it is not (or no longer) known. */
-  Outcome get(CallId requestId) {
-    return entries.get(requestId);
+  /** Frees index slot {@code free}, shifting back the entries after it that would be cut off from their home slot. */
+  private void removeFromIndex(int free) {
+    int j = free;
+    while (true) {
+      j = (j + 1) & mask;
+      int position = index[j];
+      if (position == 0) {
+        break;
+      }
+      int home = slot(highs[position - 1], lows[position - 1]);
+      // The entry at j stays unless its home lies cyclically outside (free, j].
+      boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
+      if (!stays) {
+        index[free] = position;
+        free = j;
+      }
+    }
+    index[free] = 0;
   }
 
-  void put(CallId requestId, Outcome outcome) {
-    entries.put(requestId, outcome);
+  private int slot(long high, long low) {
+    long h = (high * 0x9E3779B97F4A7C15L) ^ low;
+    h *= 0xC2B2AE3D27D4EB4FL;
+    return (int) (h >>> 32) & mask;
+  }
+
+  /** Doubles the ring (up to the capacity), keeping insertion order, and rebuilds the index. */
+  private void grow() {
+    // Not yet full, so the live entries are positions 0..size-1, oldest first, and next == size.
+    long[] oldHighs = highs;
+    long[] oldLows = lows;
+    QueueMessage[] oldReplies = replies;
+    allocate((int) Math.min((long) highs.length * 2, capacity));
+    System.arraycopy(oldHighs, 0, highs, 0, size);
+    System.arraycopy(oldLows, 0, lows, 0, size);
+    System.arraycopy(oldReplies, 0, replies, 0, size);
+    for (int p = 0; p < size; p++) {
+      int slot = slot(highs[p], lows[p]);
+      while (index[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      index[slot] = p + 1;
+    }
+    next = size;
+  }
+
+  private void allocate(int ring) {
+    highs = new long[ring];
+    lows = new long[ring];
+    replies = new QueueMessage[ring];
+    int slots = Integer.highestOneBit(Math.max(2, ring) * 2 - 1) * 2;
+    index = new int[slots];
+    mask = slots - 1;
   }
 }

@@ -5,22 +5,39 @@ import dev.courier.runtime.RpcMethod;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /**
  * A queue call waiting for its reply: completes the caller's future from the reply (the response,
  * or the worker's status as a {@link CourierException}) or with a failure, and holds the call's
- * timeout timer. The future completes once; later attempts are ignored. Thread-safe.
+ * timeout timer, whose task it is itself (no lambda per call). The future completes once; later
+ * attempts are ignored. Thread-safe.
  */
-final class PendingCall {
+final class PendingCall implements Runnable {
   private final RpcMethod<?, ?> method;
   private final CompletableFuture<?> result;
   private final Duration timeout;
+  private final long number;
+  private final LongConsumer onTimeout;
   private volatile TimeoutWheel.Timeout timer;
 
-  PendingCall(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout) {
+  /**
+   * @param number the call's number, for {@code onTimeout}
+   * @param onTimeout what {@link #run()} (the timeout timer's task) does with the call's number
+   */
+  PendingCall(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout, long number,
+      LongConsumer onTimeout) {
     this.method = method;
     this.result = result;
     this.timeout = timeout;
+    this.number = number;
+    this.onTimeout = onTimeout;
+  }
+
+  /** The timeout timer's task: the call's time is up. */
+  @Override
+  public void run() {
+    onTimeout.accept(number);
   }
 
   RpcMethod<?, ?> method() {

@@ -118,6 +118,8 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
+    /** What a call's timeout timer does: made once, for every call. */
+    private final java.util.function.LongConsumer onTimeout = this::onTimeout;
     /**
      * This client's random tag, {@link CallId#high()} of each of its calls: with the counter it makes
      * every call id unique across clients without a SecureRandom call (and its lock) per call.
@@ -154,9 +156,9 @@ public final class QueueClientRuntime implements AutoCloseable {
         result.whenComplete((response, error) -> trace.end(error == null ? Status.OK : Status.fromThrowable(error)));
         headers = traced(trace, metadata, id);
       }
-      PendingCall p = new PendingCall(method, result, timeout);
+      PendingCall p = new PendingCall(method, result, timeout, number, onTimeout);
       pending.put(number, p);
-      p.timer(timer.schedule(() -> onTimeout(number), timeout.toNanos(), TimeUnit.NANOSECONDS));
+      p.timer(timer.schedule(p, timeout.toNanos(), TimeUnit.NANOSECONDS));
       QueueMessage message;
       try {
         message = QueueMessage.request(method.hashKeyOf(request).orElse(null), id, deadline, replies.address(),

@@ -62,7 +62,6 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     int attempts = b.maxDeliveryAttempts > 0 ? b.maxDeliveryAttempts : b.transport.maxDeliveryAttempts();
     WheelScheduler scheduler = new WheelScheduler(deadlines);
     // A dedupe cache per lane, each a share of the capacity: a duplicate comes to its original's lane.
-    DedupCache[] caches = new DedupCache[b.concurrency];
     this.lanes = new WorkerLane[b.concurrency];
     for (int i = 0; i < lanes.length; i++) {
       WorkerProcessor processor = new WorkerProcessor(b.transport, b.bindings, attempts,

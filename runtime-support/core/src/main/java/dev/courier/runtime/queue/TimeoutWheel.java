@@ -1,7 +1,8 @@
 package dev.courier.runtime.queue;
 
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -13,8 +14,8 @@ import java.util.function.LongSupplier;
  * <p>Why not a {@code ScheduledThreadPoolExecutor}: a queue call schedules a timeout and, almost
  * always, cancels it a few milliseconds later. The executor keeps its tasks in a heap behind one
  * lock and does both under it; on the queue benchmark that cost about 6% of the throughput with one
- * call outstanding. Here {@link #schedule} is one lock-free enqueue and {@link Timeout#cancel} one
- * volatile write; the wheel thread files new timeouts into buckets and drops cancelled ones when
+ * call outstanding. Here {@link #schedule} is one lock-free push (onto a stack linked through the
+ * entries themselves, so no queue node per timeout) and {@link Timeout#cancel} one volatile write; the wheel thread files new timeouts into buckets and drops cancelled ones when
  * it passes their bucket, which it does at least once a revolution ({@code ticks x tick}), so a
  * cancelled timeout is held no longer than that. The thread ticks only while timeouts are held and
  * sleeps otherwise.
@@ -38,7 +39,8 @@ final class TimeoutWheel implements AutoCloseable {
   private final int mask;
   private final LongSupplier ticker;
   private final long startNanos;
-  private final ConcurrentLinkedQueue<Entry> incoming = new ConcurrentLinkedQueue<>();
+  /** Timeouts scheduled and not yet filed: a stack through {@link Entry#next}, pushed by any thread. */
+  private volatile Entry incoming;
   private final Thread thread; // null for a manual wheel
   private volatile boolean sleeping;
   private volatile boolean closed;
@@ -87,14 +89,28 @@ final class TimeoutWheel implements AutoCloseable {
 
   /** Runs {@code task} on the wheel thread once {@code delay} has passed, unless cancelled first. */
   Timeout schedule(Runnable task, long delay, TimeUnit unit) {
+    Entry entry = new Entry();
+    schedule(entry, task, delay, unit);
+    return entry;
+  }
+
+  /**
+   * Schedules {@code entry}, new and scheduled only this once, to run {@code task}: for a timeout
+   * that is an object of its own ({@link WheelScheduler}'s futures), so that it needs no second
+   * one.
+   */
+  void schedule(Entry entry, Runnable task, long delay, TimeUnit unit) {
     // Kept as time since the wheel started, so that a delay of years cannot overflow.
-    long dueNanos = ticker.getAsLong() - startNanos + Math.min(unit.toNanos(Math.max(0, delay)), Long.MAX_VALUE / 2);
-    Entry entry = new Entry(dueNanos, task);
-    incoming.add(entry);
+    entry.dueNanos = ticker.getAsLong() - startNanos + Math.min(unit.toNanos(Math.max(0, delay)), Long.MAX_VALUE / 2);
+    entry.task = task;
+    Entry head;
+    do {
+      head = incoming;
+      entry.next = head;
+    } while (!INCOMING.compareAndSet(this, head, entry));
     if (sleeping && thread != null) {
       LockSupport.unpark(thread);
     }
-    return entry;
   }
 
   /** Stops the wheel thread; timeouts not yet run never run. Idempotent. */
@@ -172,7 +188,7 @@ final class TimeoutWheel implements AutoCloseable {
     sleeping = true;
     // Checked after announcing the sleep: a schedule() that added before it sees `sleeping` and
     // unparks, one that added earlier is seen here.
-    if (incoming.isEmpty() && !closed) {
+    if (incoming == null && !closed) {
       LockSupport.park(this);
     }
     sleeping = false;
@@ -185,20 +201,29 @@ final class TimeoutWheel implements AutoCloseable {
   }
 
   private void fileIncoming() {
-    Entry e;
-    while ((e = incoming.poll()) != null) {
-      if (e.task == null) {
-        continue; // cancelled before it was filed
-      }
-      // The first tick at or after the deadline, and never one already run.
-      long due = Math.max(tick, ceilDiv(e.dueNanos, tickNanos));
-      e.rounds = (due - tick) / buckets.length;
-      int index = (int) (due & mask);
-      e.next = buckets[index];
-      buckets[index] = e;
-      held++;
+    Entry e = incoming == null ? null : (Entry) INCOMING.getAndSet(this, (Entry) null);
+    while (e != null) {
+      Entry taken = e;
+      e = e.next;
+      filed(taken);
     }
   }
+
+  /** Files {@code e} into the bucket of its tick, or drops it if it was cancelled first. */
+  private void filed(Entry e) {
+    if (e.task == null) {
+      e.next = null;
+      return; // cancelled before it was filed
+    }
+    // The first tick at or after the deadline, and never one already run.
+    long due = Math.max(tick, ceilDiv(e.dueNanos, tickNanos));
+    e.rounds = (due - tick) / buckets.length;
+    int index = (int) (due & mask);
+    e.next = buckets[index];
+    buckets[index] = e;
+    held++;
+  }
+
 
   /** Runs the due entries of one bucket, drops the cancelled ones, and keeps the rest a round more. */
   private void runBucket(Entry head, int index) {
@@ -232,19 +257,26 @@ final class TimeoutWheel implements AutoCloseable {
     return x <= 0 ? 0 : -Math.floorDiv(-x, y);
   }
 
-  private static final class Entry implements Timeout {
-    /** When it is due, in nanoseconds since the wheel started. */
-    final long dueNanos;
+  private static final VarHandle INCOMING;
+
+  static {
+    try {
+      INCOMING = MethodHandles.lookup().findVarHandle(TimeoutWheel.class, "incoming", Entry.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A scheduled timeout; a subclass may add what its scheduler needs ({@link #schedule(Entry, Runnable, long, TimeUnit)}). */
+  static class Entry implements Timeout {
+    /** When it is due, in nanoseconds since the wheel started; set before it is pushed. */
+    long dueNanos;
     /** The task, or {@code null} once cancelled or run. */
     volatile Runnable task;
-    /** Wheel thread only: revolutions left before it is due, and the next entry of its bucket. */
+    /** Wheel thread only: revolutions left before it is due. */
     long rounds;
+    /** The next entry on the incoming stack and then, on the wheel thread, in its bucket. */
     Entry next;
-
-    Entry(long dueNanos, Runnable task) {
-      this.dueNanos = dueNanos;
-      this.task = task;
-    }
 
     @Override
     public void cancel() {

@@ -26,23 +26,27 @@ final class WheelScheduler extends AbstractExecutorService implements ScheduledE
 
   @Override
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-    return new Scheduled(wheel.schedule(command, delay, unit), unit.toNanos(delay) + System.nanoTime());
+    Scheduled scheduled = new Scheduled(unit.toNanos(delay) + System.nanoTime());
+    wheel.schedule(scheduled, command, delay, unit);
+    return scheduled;
   }
 
-  /** A task on the wheel: it can be cancelled; nothing waits for it or reads a result. */
-  private static final class Scheduled implements ScheduledFuture<Object> {
-    private final TimeoutWheel.Timeout timeout;
-    private final long dueNanos;
+  /**
+   * A task on the wheel, as its own wheel entry (one object per deadline): it can be cancelled;
+   * nothing waits for it or reads a result.
+   */
+  private static final class Scheduled extends TimeoutWheel.Entry implements ScheduledFuture<Object> {
+    /** When it is due, by {@link System#nanoTime()}. */
+    private final long dueAtNanos;
     private volatile boolean cancelled;
 
-    Scheduled(TimeoutWheel.Timeout timeout, long dueNanos) {
-      this.timeout = timeout;
-      this.dueNanos = dueNanos;
+    Scheduled(long dueAtNanos) {
+      this.dueAtNanos = dueAtNanos;
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      timeout.cancel();
+      cancel();
       cancelled = true;
       return true;
     }
@@ -59,7 +63,7 @@ final class WheelScheduler extends AbstractExecutorService implements ScheduledE
 
     @Override
     public long getDelay(TimeUnit unit) {
-      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+      return unit.convert(dueAtNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
 
     @Override

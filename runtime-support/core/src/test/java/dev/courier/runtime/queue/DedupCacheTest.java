@@ -1,0 +1,97 @@
+package dev.courier.runtime.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dedupe cache answers a known id with its reply, forgets the oldest id first once full, and
+ * behaves as a bounded insertion-ordered map over long runs of inserts, repeats and evictions
+ * (checked against a {@link LinkedHashMap} model), through its growth and with ids that collide in
+ * its index.
+ */
+class DedupCacheTest {
+  private static QueueMessage reply(long n) {
+    return QueueMessage.reply(new CallId(7, n), 0, null, new byte[] {(byte) n});
+  }
+
+  @Test
+  void aKnownIdGivesItsReplyAndAnUnknownOneNothing() {
+    DedupCache cache = new DedupCache(10);
+    QueueMessage reply = reply(1);
+    cache.put(new CallId(7, 1), reply);
+    cache.put(new CallId(7, 2), null);
+
+    assertThat(cache.get(new CallId(7, 1))).isSameAs(reply);
+    assertThat(cache.get(new CallId(7, 2))).isSameAs(DedupCache.NO_REPLY);
+    assertThat(cache.get(new CallId(7, 3))).isNull();
+    assertThat(cache.get(new CallId(8, 1))).as("same low, other client").isNull();
+  }
+
+  @Test
+  void onceFullTheOldestIdGoesFirst() {
+    DedupCache cache = new DedupCache(3);
+    for (long n = 1; n <= 4; n++) {
+      cache.put(new CallId(7, n), reply(n));
+    }
+
+    assertThat(cache.get(new CallId(7, 1))).isNull();
+    assertThat(cache.get(new CallId(7, 2))).isNotNull();
+    assertThat(cache.get(new CallId(7, 4))).isNotNull();
+    assertThat(cache.size()).isEqualTo(3);
+  }
+
+  @Test
+  void puttingAKnownIdAgainReplacesItsReplyAndEvictsNothing() {
+    DedupCache cache = new DedupCache(2);
+    cache.put(new CallId(7, 1), reply(1));
+    cache.put(new CallId(7, 2), reply(2));
+    QueueMessage again = reply(1);
+    cache.put(new CallId(7, 1), again);
+
+    assertThat(cache.get(new CallId(7, 1))).isSameAs(again);
+    assertThat(cache.get(new CallId(7, 2))).isNotNull();
+    assertThat(cache.size()).isEqualTo(2);
+  }
+
+  /** Random inserts, repeats and lookups, from a few clients, against the model of a bounded map. */
+  @Test
+  void behavesAsABoundedInsertionOrderedMap() {
+    for (int capacity : new int[] {1, 2, 7, 1000, 1500, 5000}) {
+      Random random = new Random(capacity);
+      DedupCache cache = new DedupCache(capacity);
+      Map<CallId, QueueMessage> model = new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CallId, QueueMessage> eldest) {
+          return size() > capacity;
+        }
+      };
+      long[] clients = {random.nextLong(), random.nextLong(), 0, -1};
+      long[] counters = new long[clients.length];
+      for (int op = 0; op < 60_000; op++) {
+        int c = random.nextInt(clients.length);
+        // Mostly new ids, in order per client, as clients number their calls; some repeats.
+        long low = random.nextInt(10) == 0 && counters[c] > 0
+            ? Math.max(1, counters[c] - random.nextInt(2 * capacity + 1)) : ++counters[c];
+        CallId id = new CallId(clients[c], low);
+        QueueMessage expected = model.get(id);
+        QueueMessage got = cache.get(id);
+        assertThat(got).as("op %s, capacity %s, %s", op, capacity, id).isSameAs(expected);
+        if (got == null || random.nextBoolean()) {
+          QueueMessage reply = random.nextInt(5) == 0 ? null : reply(low);
+          cache.put(id, reply);
+          model.put(id, reply == null ? DedupCache.NO_REPLY : reply);
+        }
+        assertThat(cache.size()).isEqualTo(model.size());
+      }
+      for (Map.Entry<CallId, QueueMessage> e : model.entrySet()) {
+        assertThat(cache.get(e.getKey())).as("capacity %s, %s", capacity, e.getKey()).isSameAs(e.getValue());
+      }
+    }
+  }
+}
