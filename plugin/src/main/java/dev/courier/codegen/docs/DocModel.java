@@ -15,13 +15,43 @@ public final class DocModel {
   private DocModel() {}
 
   /**
+   * How a template reads a record: its components by name, without reflection (a cold JVM would
+   * otherwise introspect every record class and spin an accessor per component). Every record of
+   * the model implements it; {@code DocModelTest} checks it against the record's components.
+   */
+  public interface Node {
+    /** The record's component names, in declaration order. */
+    List<String> componentNames();
+
+    /** The value of the component named {@code key}, or {@code null} when the record has none. */
+    Object component(String key);
+  }
+
+  /**
    * Everything generated in one build.
    *
    * @param files the {@code .proto} files that declare services, by path
    * @param services every service, in file then declaration order
    * @param generator the generator's name and version, for a footer
    */
-  public record BuildDoc(List<FileDoc> files, List<ServiceDoc> services, String generator) {}
+  public record BuildDoc(List<FileDoc> files, List<ServiceDoc> services, String generator) implements Node {
+    private static final List<String> NAMES = List.of("files", "services", "generator");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "files" -> files;
+        case "services" -> services;
+        case "generator" -> generator;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * One {@code .proto} file.
@@ -31,7 +61,26 @@ public final class DocModel {
    * @param javaPackage the Java package of the generated types
    * @param services the services it declares
    */
-  public record FileDoc(String path, String protoPackage, String javaPackage, List<ServiceDoc> services) {}
+  public record FileDoc(String path, String protoPackage, String javaPackage, List<ServiceDoc> services)
+      implements Node {
+    private static final List<String> NAMES = List.of("path", "protoPackage", "javaPackage", "services");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "path" -> path;
+        case "protoPackage" -> protoPackage;
+        case "javaPackage" -> javaPackage;
+        case "services" -> services;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * One service.
@@ -55,7 +104,31 @@ public final class DocModel {
       String javaInterface,
       String javaClient,
       List<MethodDoc> methods,
-      boolean deprecated) {}
+      boolean deprecated) implements Node {
+    private static final List<String> NAMES = List.of("name", "fullName", "protoFile", "comment",
+        "javaPackage", "javaInterface", "javaClient", "methods", "deprecated");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "name" -> name;
+        case "fullName" -> fullName;
+        case "protoFile" -> protoFile;
+        case "comment" -> comment;
+        case "javaPackage" -> javaPackage;
+        case "javaInterface" -> javaInterface;
+        case "javaClient" -> javaClient;
+        case "methods" -> methods;
+        case "deprecated" -> deprecated;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * One rpc.
@@ -79,7 +152,31 @@ public final class DocModel {
       MessageDoc request,
       MessageDoc response,
       PolicyDoc policy,
-      boolean deprecated) {}
+      boolean deprecated) implements Node {
+    private static final List<String> NAMES = List.of("name", "fullName", "javaName", "kind", "comment",
+        "request", "response", "policy", "deprecated");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "name" -> name;
+        case "fullName" -> fullName;
+        case "javaName" -> javaName;
+        case "kind" -> kind;
+        case "comment" -> comment;
+        case "request" -> request;
+        case "response" -> response;
+        case "policy" -> policy;
+        case "deprecated" -> deprecated;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * A request or response message.
@@ -89,7 +186,25 @@ public final class DocModel {
    * @param comment the {@code .proto} comment, possibly empty
    * @param fields in declaration order
    */
-  public record MessageDoc(String fullName, String javaType, String comment, List<FieldDoc> fields) {}
+  public record MessageDoc(String fullName, String javaType, String comment, List<FieldDoc> fields) implements Node {
+    private static final List<String> NAMES = List.of("fullName", "javaType", "comment", "fields");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "fullName" -> fullName;
+        case "javaType" -> javaType;
+        case "comment" -> comment;
+        case "fields" -> fields;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * A field of a message.
@@ -100,7 +215,26 @@ public final class DocModel {
    * @param label {@code optional}, {@code repeated}, {@code map}, {@code required} or empty
    * @param comment the {@code .proto} comment, possibly empty
    */
-  public record FieldDoc(String name, int number, String type, String label, String comment) {}
+  public record FieldDoc(String name, int number, String type, String label, String comment) implements Node {
+    private static final List<String> NAMES = List.of("name", "number", "type", "label", "comment");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "name" -> name;
+        case "number" -> number;
+        case "type" -> type;
+        case "label" -> label;
+        case "comment" -> comment;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * A method's effective policy.
@@ -127,7 +261,32 @@ public final class DocModel {
       RetryDoc retry,
       String hedgeAfter,
       int maxHedged,
-      int maxConcurrency) {}
+      int maxConcurrency) implements Node {
+    private static final List<String> NAMES = List.of("balancer", "idempotent", "timeout", "hashKey", "queue",
+        "retried", "retry", "hedgeAfter", "maxHedged", "maxConcurrency");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "balancer" -> balancer;
+        case "idempotent" -> idempotent;
+        case "timeout" -> timeout;
+        case "hashKey" -> hashKey;
+        case "queue" -> queue;
+        case "retried" -> retried;
+        case "retry" -> retry;
+        case "hedgeAfter" -> hedgeAfter;
+        case "maxHedged" -> maxHedged;
+        case "maxConcurrency" -> maxConcurrency;
+        default -> null;
+      };
+    }
+  }
 
   /**
    * Retry settings.
@@ -145,5 +304,26 @@ public final class DocModel {
       String maxBackoff,
       double multiplier,
       double jitter,
-      List<String> retryableCodes) {}
+      List<String> retryableCodes) implements Node {
+    private static final List<String> NAMES = List.of("maxAttempts", "initialBackoff", "maxBackoff",
+        "multiplier", "jitter", "retryableCodes");
+
+    @Override
+    public List<String> componentNames() {
+      return NAMES;
+    }
+
+    @Override
+    public Object component(String key) {
+      return switch (key) {
+        case "maxAttempts" -> maxAttempts;
+        case "initialBackoff" -> initialBackoff;
+        case "maxBackoff" -> maxBackoff;
+        case "multiplier" -> multiplier;
+        case "jitter" -> jitter;
+        case "retryableCodes" -> retryableCodes;
+        default -> null;
+      };
+    }
+  }
 }

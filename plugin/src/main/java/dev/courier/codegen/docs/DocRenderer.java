@@ -11,7 +11,6 @@ import freemarker.cache.MultiTemplateLoader;
 import freemarker.cache.TemplateLoader;
 import freemarker.core.ParseException;
 import freemarker.template.Configuration;
-import freemarker.template.DefaultObjectWrapperBuilder;
 import freemarker.template.Template;
 import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
@@ -162,7 +161,7 @@ final class DocRenderer {
 
   private static Configuration configuration(Path userTemplates) throws CodegenException {
     Configuration c = new Configuration(Configuration.VERSION_2_3_34);
-    c.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
+    c.setObjectWrapper(DocObjectWrapper.INSTANCE);
     c.setDefaultEncoding("UTF-8");
     c.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
     c.setLogTemplateExceptions(false);

@@ -1,0 +1,101 @@
+package dev.courier.codegen.docs;
+
+import freemarker.template.ObjectWrapper;
+import freemarker.template.SimpleCollection;
+import freemarker.template.SimpleHash;
+import freemarker.template.SimpleNumber;
+import freemarker.template.SimpleScalar;
+import freemarker.template.TemplateBooleanModel;
+import freemarker.template.TemplateCollectionModel;
+import freemarker.template.TemplateHashModelEx;
+import freemarker.template.TemplateModel;
+import freemarker.template.TemplateModelException;
+import freemarker.template.TemplateSequenceModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shows the {@link DocModel} to templates through FreeMarker's plain models: a record as a hash of
+ * its components ({@link DocModel.Node}), a list as a sequence, strings, numbers and booleans as
+ * themselves. FreeMarker's default wrapper would introspect every record class through
+ * {@code java.beans} and read each component by reflection, which in the cold JVM of a build costs
+ * more than rendering the templates. Templates read the same names and values either way.
+ * Stateless and thread-safe.
+ */
+final class DocObjectWrapper implements ObjectWrapper {
+  static final DocObjectWrapper INSTANCE = new DocObjectWrapper();
+
+  private DocObjectWrapper() {}
+
+  @Override
+  public TemplateModel wrap(Object value) throws TemplateModelException {
+    if (value == null || value instanceof TemplateModel) {
+      return (TemplateModel) value;
+    }
+    if (value instanceof String text) {
+      return new SimpleScalar(text);
+    }
+    if (value instanceof Boolean flag) {
+      return flag ? TemplateBooleanModel.TRUE : TemplateBooleanModel.FALSE;
+    }
+    if (value instanceof Number number) {
+      return new SimpleNumber(number);
+    }
+    if (value instanceof DocModel.Node node) {
+      return new NodeHash(node, this);
+    }
+    if (value instanceof List<?> list) {
+      return new ListSequence(list, this);
+    }
+    if (value instanceof Map<?, ?> map) {
+      return new SimpleHash(map, this);
+    }
+    throw new TemplateModelException("Courier's docs model has no template form for " + value.getClass().getName());
+  }
+
+  /** A record of the model, read by component name. */
+  private record NodeHash(DocModel.Node node, ObjectWrapper wrapper) implements TemplateHashModelEx {
+    @Override
+    public TemplateModel get(String key) throws TemplateModelException {
+      return wrapper.wrap(node.component(key));
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return node.componentNames().isEmpty();
+    }
+
+    @Override
+    public int size() {
+      return node.componentNames().size();
+    }
+
+    @Override
+    public TemplateCollectionModel keys() {
+      return new SimpleCollection(node.componentNames(), wrapper);
+    }
+
+    @Override
+    public TemplateCollectionModel values() {
+      List<Object> values = new ArrayList<>();
+      for (String name : node.componentNames()) {
+        values.add(node.component(name));
+      }
+      return new SimpleCollection(values, wrapper);
+    }
+  }
+
+  /** A list of the model, each element wrapped when read. */
+  private record ListSequence(List<?> list, ObjectWrapper wrapper) implements TemplateSequenceModel {
+    @Override
+    public TemplateModel get(int index) throws TemplateModelException {
+      return index >= 0 && index < list.size() ? wrapper.wrap(list.get(index)) : null;
+    }
+
+    @Override
+    public int size() {
+      return list.size();
+    }
+  }
+}

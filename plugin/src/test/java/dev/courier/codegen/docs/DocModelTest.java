@@ -1,0 +1,47 @@
+package dev.courier.codegen.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every record of the templates' data model answers {@link DocModel.Node} with exactly its own
+ * components, so a component added to a record without its line in {@code component} fails here
+ * instead of vanishing from the templates.
+ */
+class DocModelTest {
+
+  private static final DocModel.RetryDoc RETRY = new DocModel.RetryDoc(3, "50ms", "1s", 2.0, 0.2, List.of("UNAVAILABLE"));
+  private static final DocModel.PolicyDoc POLICY =
+      new DocModel.PolicyDoc("ROUND_ROBIN", true, "2s", "id", false, true, RETRY, "100ms", 2, 10);
+  private static final DocModel.FieldDoc FIELD = new DocModel.FieldDoc("id", 1, "string", "optional", "the id");
+  private static final DocModel.MessageDoc MESSAGE =
+      new DocModel.MessageDoc("shop.Item", "shop.Item", "an item", List.of(FIELD));
+  private static final DocModel.MethodDoc METHOD = new DocModel.MethodDoc("Get", "shop.Items/Get", "get", "UNARY",
+      "gets", MESSAGE, MESSAGE, POLICY, true);
+  private static final DocModel.ServiceDoc SERVICE = new DocModel.ServiceDoc("Items", "shop.Items", "shop/items.proto",
+      "items", "shop", "Items", "ItemsClient", List.of(METHOD), false);
+  private static final DocModel.FileDoc FILE = new DocModel.FileDoc("shop/items.proto", "shop", "shop", List.of(SERVICE));
+  private static final DocModel.BuildDoc BUILD = new DocModel.BuildDoc(List.of(FILE), List.of(SERVICE), "Courier");
+
+  @Test
+  void everyRecordNamesAndReadsExactlyItsComponents() throws Exception {
+    List<Record> records = List.of(BUILD, FILE, SERVICE, METHOD, MESSAGE, FIELD, POLICY, RETRY);
+    List<Class<?>> recordClasses = Arrays.stream(DocModel.class.getDeclaredClasses()).filter(Class::isRecord).toList();
+    assertThat(records.stream().<Class<?>>map(Record::getClass).toList()).containsExactlyInAnyOrderElementsOf(recordClasses);
+    for (Record record : records) {
+      DocModel.Node node = (DocModel.Node) record;
+      RecordComponent[] components = record.getClass().getRecordComponents();
+      assertThat(node.componentNames()).as(record.getClass().getSimpleName())
+          .containsExactly(Arrays.stream(components).map(RecordComponent::getName).toArray(String[]::new));
+      for (RecordComponent component : components) {
+        assertThat(node.component(component.getName())).as(record.getClass().getSimpleName() + "." + component.getName())
+            .isEqualTo(component.getAccessor().invoke(record));
+      }
+      assertThat(node.component("noSuchComponent")).isNull();
+    }
+  }
+}
