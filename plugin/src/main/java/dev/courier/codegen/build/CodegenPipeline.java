@@ -1,11 +1,11 @@
 package dev.courier.codegen.build;
 
-import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import dev.courier.codegen.CodegenException;
 import dev.courier.codegen.GeneratedFile;
 import dev.courier.codegen.docs.DocsGenerator;
 import dev.courier.codegen.model.CodegenModel;
 import dev.courier.codegen.model.ModelReader;
+import dev.courier.codegen.model.ProtocDescriptors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -169,7 +169,7 @@ public final class CodegenPipeline {
       Files.deleteIfExists(descriptorSet);
       new ProtocRunner(protoc, log).run(new ProtocInvocation(importPath.directories(), inputs,
           Optional.of(descriptorSet), Optional.empty()), work.resolve("protoc-args.txt"));
-      FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(descriptorSet));
+      ProtocDescriptors set = ProtocDescriptors.parse(Files.readAllBytes(descriptorSet));
       CodegenModel model = readModel(set, protos, request.javaNames());
       Optional<BuildException> missing = request.runtimeCheck()
           .failure(!model.services().isEmpty(), request.generateMessages());
@@ -270,7 +270,7 @@ public final class CodegenPipeline {
     return new Written(outcome, summary);
   }
 
-  private static CodegenModel readModel(FileDescriptorSet set, List<String> protos, Map<String, String> javaNames)
+  private static CodegenModel readModel(ProtocDescriptors set, List<String> protos, Map<String, String> javaNames)
       throws BuildException {
     try {
       return ModelReader.read(set, protos, javaNames);

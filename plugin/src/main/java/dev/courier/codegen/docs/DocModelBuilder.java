@@ -17,6 +17,7 @@ import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.PolicyModel.RetryModel;
 import dev.courier.codegen.model.PolicyModel;
 import dev.courier.codegen.model.ServiceModel;
+import dev.courier.codegen.model.SourceIndex;
 import dev.courier.codegen.model.SourceLocations;
 import dev.courier.codegen.model.TypeRef;
 import java.time.Duration;
@@ -38,8 +39,8 @@ final class DocModelBuilder {
   private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\n\\s*");
 
   private final Map<String, FileDescriptor> files;
-  /** Each file's locations, indexed once: a message is looked up once per method using it. */
-  private final Map<String, SourceLocations> locations = new HashMap<>();
+  /** Each file's locations, indexed once per build: a message is looked up once per method using it. */
+  private final SourceIndex locations;
   /** Messages already described, by full name: many methods share a request or response type. */
   private final Map<String, MessageDoc> messages = new HashMap<>();
 
@@ -47,9 +48,11 @@ final class DocModelBuilder {
    * Not thread-safe: it remembers the files' locations and the messages it described.
    *
    * @param files every file of the descriptor set as a linked descriptor, by path
+   * @param locations every file's source locations, by path
    */
-  DocModelBuilder(Map<String, FileDescriptor> files) {
+  DocModelBuilder(Map<String, FileDescriptor> files, SourceIndex locations) {
     this.files = Map.copyOf(files);
+    this.locations = locations;
   }
 
   /**
@@ -89,8 +92,7 @@ final class DocModelBuilder {
       return known;
     }
     Descriptor descriptor = find(type.protoName());
-    SourceLocations info = locations.computeIfAbsent(descriptor.getFile().getName(),
-        f -> SourceLocations.of(descriptor.getFile().toProto().getSourceCodeInfo()));
+    SourceLocations info = locations.of(descriptor.getFile().getName());
     List<Integer> path = path(descriptor);
     List<FieldDoc> fields = new ArrayList<>();
     for (FieldDescriptor field : descriptor.getFields()) {

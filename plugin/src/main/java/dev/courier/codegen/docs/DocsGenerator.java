@@ -55,7 +55,7 @@ public final class DocsGenerator {
 
     /** As {@link DocsGenerator#generate}, with the templates of this. */
     public List<GeneratedFile> generate(CodegenModel model, String generator) throws CodegenException {
-      BuildDoc build = new DocModelBuilder(model.files()).build(model.services(), generator);
+      BuildDoc build = new DocModelBuilder(model.files(), model.sources()).build(model.services(), generator);
       return renderer.render(build);
     }
   }

@@ -54,8 +54,17 @@ public final class ModelReader {
    */
   public static CodegenModel read(FileDescriptorSet set, Collection<String> filesToGenerate,
       Map<String, String> javaNames) throws CodegenException {
+    return read(ProtocDescriptors.of(set), filesToGenerate, javaNames);
+  }
+
+  /**
+   * As {@link #read(FileDescriptorSet, Collection, Map)}, from a set whose source info is read only
+   * for the files whose comments and lines are needed.
+   */
+  public static CodegenModel read(ProtocDescriptors set, Collection<String> filesToGenerate,
+      Map<String, String> javaNames) throws CodegenException {
     List<String> problems = new ArrayList<>();
-    Map<String, FileDescriptor> files = fileDescriptors(set);
+    Map<String, FileDescriptor> files = fileDescriptors(set.files());
     JavaTypeIndex index = new JavaTypeIndex(List.copyOf(files.values()));
     List<ReadService> services = new ArrayList<>();
     for (String name : new TreeSet<>(filesToGenerate)) {
@@ -64,7 +73,7 @@ public final class ModelReader {
         throw new CodegenException(name + ": not in protoc's descriptor set (expected one of " + files.keySet() + ")");
       }
       for (ServiceDescriptor service : file.getServices()) {
-        services.add(readService(file, service, index, javaNames, problems));
+        services.add(readService(file, service, set.sources().of(name), index, javaNames, problems));
       }
     }
     checkJavaNames(javaNames, services, problems);
@@ -72,7 +81,8 @@ public final class ModelReader {
     if (!problems.isEmpty()) {
       throw new CodegenException(problems);
     }
-    return new CodegenModel(withPackageTypeNames(services.stream().map(ReadService::model).toList(), index), files);
+    return new CodegenModel(withPackageTypeNames(services.stream().map(ReadService::model).toList(), index), files,
+        set.sources());
   }
 
   /** A service as read, and where it is declared ({@code file:line: service name}) for its problems. */
@@ -95,9 +105,9 @@ public final class ModelReader {
    *
    * @throws CodegenException when the set is incomplete or inconsistent
    */
-  private static Map<String, FileDescriptor> fileDescriptors(FileDescriptorSet set) throws CodegenException {
+  private static Map<String, FileDescriptor> fileDescriptors(List<FileDescriptorProto> set) throws CodegenException {
     Map<String, FileDescriptor> built = new LinkedHashMap<>();
-    for (FileDescriptorProto proto : set.getFileList()) {
+    for (FileDescriptorProto proto : set) {
       List<FileDescriptor> deps = new ArrayList<>();
       for (String dependency : proto.getDependencyList()) {
         FileDescriptor dep = built.get(dependency);
@@ -116,11 +126,10 @@ public final class ModelReader {
     return built;
   }
 
-  private static ReadService readService(FileDescriptor file, ServiceDescriptor service, JavaTypeIndex index,
-      Map<String, String> javaNames, List<String> problems) {
+  private static ReadService readService(FileDescriptor file, ServiceDescriptor service, SourceLocations info,
+      JavaTypeIndex index, Map<String, String> javaNames, List<String> problems) {
     FileDescriptorProto fileProto = file.toProto();
     ServiceDescriptorProto serviceProto = fileProto.getService(service.getIndex());
-    SourceLocations info = SourceLocations.of(fileProto.getSourceCodeInfo());
     int serviceIndex = service.getIndex();
     String serviceWhere = file.getName() + ":" + info.line(SERVICE_FIELD, serviceIndex)
         + ": service " + service.getFullName();
