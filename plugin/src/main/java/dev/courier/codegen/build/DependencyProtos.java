@@ -5,12 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -18,7 +18,8 @@ import java.util.zip.ZipFile;
 /**
  * The {@code .proto} files inside dependency jars (or class folders): listed cheaply for the
  * incremental fingerprint (zip entry name, size and CRC, no decompression) and extracted into one
- * folder for protoc's import path, the first copy of a path winning as on a classpath.
+ * folder for protoc's import path, the first copy of a path winning as on a classpath. Jars are
+ * read through {@link JarProtoEntries}, or {@link ZipFile} when it does not take one.
  *
  * @since 0.1.0
  */
@@ -33,15 +34,7 @@ final class DependencyProtos {
         lines.add(name + " " + sha256(Files.readAllBytes(path.resolve(name))));
       }
     } else if (Files.isRegularFile(path)) {
-      try (ZipFile zip = new ZipFile(path.toFile())) {
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-          ZipEntry e = entries.nextElement();
-          if (isProto(e)) {
-            lines.add(e.getName() + " " + e.getSize() + " " + Long.toHexString(e.getCrc()));
-          }
-        }
-      }
+      forEachProtoInJar(path, (name, size, crc, content) -> lines.add(line(name, size, crc)));
     }
     lines.sort(null);
     return lines;
@@ -60,37 +53,69 @@ final class DependencyProtos {
    * from the same pass (nothing for a folder), so the fingerprint need not open the jar again.
    */
   static int extract(Path path, Path target, List<String> lines) throws IOException {
-    int copied = 0;
+    int[] copied = {0};
     if (Files.isDirectory(path)) {
       for (String name : protoNamesInFolder(path)) {
         Path out = FileTrees.resolveInside(target, name);
         if (!Files.exists(out)) {
           Files.createDirectories(out.getParent());
           Files.copy(path.resolve(name), out);
-          copied++;
+          copied[0]++;
         }
       }
     } else if (Files.isRegularFile(path)) {
-      try (ZipFile zip = new ZipFile(path.toFile())) {
-        Enumeration<? extends ZipEntry> entries = zip.entries();
-        while (entries.hasMoreElements()) {
-          ZipEntry e = entries.nextElement();
-          if (isProto(e)) {
-            lines.add(e.getName() + " " + e.getSize() + " " + Long.toHexString(e.getCrc()));
-            Path out = FileTrees.resolveInside(target, e.getName());
-            if (!Files.exists(out)) {
-              Files.createDirectories(out.getParent());
-              try (InputStream in = zip.getInputStream(e)) {
-                Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-              }
-              copied++;
-            }
-          }
+      forEachProtoInJar(path, (name, size, crc, content) -> {
+        lines.add(line(name, size, crc));
+        Path out = FileTrees.resolveInside(target, name);
+        if (!Files.exists(out)) {
+          Files.createDirectories(out.getParent());
+          Files.write(out, content.read());
+          copied[0]++;
         }
-      }
+      });
       lines.sort(null);
     }
-    return copied;
+    return copied[0];
+  }
+
+  /** What {@link #forEachProtoInJar} does with each entry; {@code content} reads it when asked. */
+  private interface ProtoEntryAction {
+    void accept(String name, long size, long crc, EntryContent content) throws IOException;
+  }
+
+  /** The bytes of one entry, read only when asked for. */
+  private interface EntryContent {
+    byte[] read() throws IOException;
+  }
+
+  /** Every {@code .proto} entry of a jar, in its directory's order. */
+  private static void forEachProtoInJar(Path jar, ProtoEntryAction action) throws IOException {
+    Optional<JarProtoEntries> direct = JarProtoEntries.open(jar);
+    if (direct.isPresent()) {
+      try (JarProtoEntries entries = direct.get()) {
+        for (JarProtoEntries.Entry e : entries.entries()) {
+          action.accept(e.name(), e.size(), e.crc(), () -> entries.read(e));
+        }
+      }
+      return;
+    }
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        if (isProto(e)) {
+          action.accept(e.getName(), e.getSize(), e.getCrc(), () -> {
+            try (InputStream in = zip.getInputStream(e)) {
+              return in.readAllBytes();
+            }
+          });
+        }
+      }
+    }
+  }
+
+  private static String line(String name, long size, long crc) {
+    return name + " " + size + " " + Long.toHexString(crc);
   }
 
   private static boolean isProto(ZipEntry e) {
