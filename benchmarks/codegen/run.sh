@@ -8,9 +8,10 @@
 # setup (not timed) installs this checkout's Courier into a private local repository
 # (target/m2, filled from ~/.m2 and Central), unpacks the Pub/Sub protos from Central's
 # proto-google-cloud-pubsub-v1 jar into two copies of project/, one per side, and builds each once
-# online. Run it again after changing Courier. The benchmark then runs, offline, each command
-# alternately on the Courier and the ascopes copy, and prints the median of each side and the
-# ratio Courier/ascopes. Versions come from project/pom.xml
+# online. Run it again after changing Courier. The benchmark then runs, offline, rounds of every
+# command on the Courier and the ascopes copy alternately, and prints the median of each cell, the
+# ratio Courier/ascopes, and the two goals both as the medians' difference (ratio) and as the
+# median of the rounds' differences (ratios). Versions come from project/pom.xml
 # only. Set BENCH_COMPILE=1 to add `clean compile` (about 2.5 minutes more).
 set -euo pipefail
 
@@ -65,6 +66,7 @@ median() {
   sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
+# Clean first, so that the no-op run after it finds that run's outputs.
 commands=("validate" "clean generate-sources" "generate-sources")
 if [[ "${BENCH_COMPILE:-0}" == "1" ]]; then
   commands+=("clean compile")
@@ -72,29 +74,46 @@ fi
 
 echo
 echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $(mvn -B -v 2>/dev/null | sed -n 1p | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//')"
-echo "median wall seconds of $runs alternating runs each, Pub/Sub protos (proto-google-cloud-pubsub-v1 $pubsub_version)"
+echo "median wall seconds of $runs rounds; each round runs every command once on each side, alternating sides,"
+echo "so the machine's state drifts alike for every cell; Pub/Sub protos (proto-google-cloud-pubsub-v1 $pubsub_version)"
 echo
+# generate-sources without clean must find the outputs of a previous run: make one.
+for side in courier ascopes; do
+  mvn "${mvn_common[@]}" -o -q -f "$target/$side/pom.xml" "-P$side" generate-sources >/dev/null
+done
+declare -A times
+for ((i = 0; i < runs; i++)); do
+  for cmd in "${commands[@]}"; do
+    read -r -a args <<<"$cmd"
+    for side in courier ascopes; do
+      times["$cmd,$side"]+="$(time_one "$side" "${args[@]}") "
+    done
+  done
+done
+
 printf '| %-34s | %8s | %8s | %6s |\n' "command (mvn -o -q ...)" "Courier" "ascopes" "ratio"
 printf '|%s|%s|%s|%s|\n' "------------------------------------" "---------:" "---------:" "-------:"
 declare -A med
 for cmd in "${commands[@]}"; do
-  read -r -a args <<<"$cmd"
-  # generate-sources without clean must find the outputs of a previous run: make one.
-  for side in courier ascopes; do
-    mvn "${mvn_common[@]}" -o -q -f "$target/$side/pom.xml" "-P$side" generate-sources >/dev/null
-  done
-  c_times=(); a_times=()
-  for ((i = 0; i < runs; i++)); do
-    c_times+=("$(time_one courier "${args[@]}")")
-    a_times+=("$(time_one ascopes "${args[@]}")")
-  done
-  c=$(printf '%s\n' "${c_times[@]}" | median)
-  a=$(printf '%s\n' "${a_times[@]}" | median)
+  c=$(printf '%s\n' ${times["$cmd,courier"]} | median)
+  a=$(printf '%s\n' ${times["$cmd,ascopes"]} | median)
   med["$cmd,courier"]=$c; med["$cmd,ascopes"]=$a
   printf '| %-34s | %8s | %8s | %5.2f× |\n' "\`$cmd\`" "$c" "$a" "$(echo "scale=4; $c / $a" | bc)"
 done
+
+# Per round: Courier's no-op minus its validate of the same round, and Courier's clean run over
+# ascopes' of the same round. Their medians take out the drift between rounds that the difference
+# (or ratio) of two medians keeps.
+paired() {
+  local op="$1" x=(${times["$2"]}) y=(${times["$3"]})
+  for ((i = 0; i < ${#x[@]}; i++)); do
+    echo "scale=4; ${x[$i]} $op ${y[$i]}" | bc
+  done | median
+}
 echo
-floor_c=${med["validate,courier"]}
-noop_c=${med["generate-sources,courier"]}
-echo "Courier no-op generate-sources minus Courier validate: $(echo "scale=3; $noop_c - $floor_c" | bc) s (goal: <= 0.15 s)"
-echo "Courier/ascopes clean generate-sources: $(echo "scale=2; ${med["clean generate-sources,courier"]} / ${med["clean generate-sources,ascopes"]}" | bc)× (goal: <= 0.9×)"
+echo "Courier no-op generate-sources minus Courier validate (goal: <= 0.15 s):"
+echo "  difference of the medians $(echo "scale=3; ${med["generate-sources,courier"]} - ${med["validate,courier"]}" | bc) s;" \
+  "median of the $runs rounds' differences $(paired - "generate-sources,courier" "validate,courier") s"
+echo "Courier/ascopes clean generate-sources (goal: <= 0.9×):"
+echo "  ratio of the medians $(echo "scale=3; ${med["clean generate-sources,courier"]} / ${med["clean generate-sources,ascopes"]}" | bc)×;" \
+  "median of the $runs rounds' ratios $(paired / "clean generate-sources,courier" "clean generate-sources,ascopes")×"
