@@ -4,7 +4,6 @@ import dev.courier.runtime.balance.Node;
 import dev.courier.runtime.discovery.Endpoint;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.Retryability;
-import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import java.lang.System.Logger.Level;
@@ -12,10 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * One endpoint of a client: its channel, its load (in-flight calls, the {@link LatencyEstimate})
- * and its passive health ({@link PassiveHealth}: ejection, one probe at a time, slow start through
- * a {@link SlowStartRamp}). Thread-safe; load figures are approximate under races; health
- * transitions are serialised on the node.
+ * One endpoint of a client, as balancers see it: its channel, its load (calls in flight, the
+ * {@link LatencyEstimate}), its passive health ({@link EndpointHealth}: ejection, one probe at a
+ * time) and its slow start ({@link SlowStartRamp}). Thread-safe; load figures are approximate
+ * under races.
  *
  * <p>The latency a balancer reads ({@link #latencyNanos()}) is the estimate, except while unary
  * attempts are in flight and none has finished for longer than the estimate (a replica that hangs,
@@ -37,15 +36,11 @@ import java.util.function.LongSupplier;
  */
 final class EndpointNode implements Node {
   private static final System.Logger LOG = System.getLogger(EndpointNode.class.getName());
-  /** How long a node whose ejection ended waits for its channel to connect before that counts as a failed probe. */
-  static final long CONNECT_WAIT_NANOS = 250_000_000L;
 
   private volatile Endpoint endpoint;
   private final ManagedChannel channel;
   private final LongSupplier nanoClock;
-  private final PassiveHealth health;
   private final ClusterLatency cluster;
-  private final CourierListener listener;
   private final LatencyEstimate latency = new LatencyEstimate();
   private final SlowStartRamp ramp;
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -53,19 +48,7 @@ final class EndpointNode implements Node {
   private final AtomicInteger unaryInFlight = new AtomicInteger();
   /** When a unary attempt last finished here, or the first one started after none was in flight. */
   private volatile long progressAt;
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
-  // Written under this, read without it.
-  private volatile boolean ejected;
-  private volatile long ejectedUntil;
-  private volatile boolean probeOut;
-  private volatile long probeAt;
-  private volatile boolean probeStarted;
-  private int ejections; // guarded by this
-  private volatile long ejectionsTotal; // written under this
-  private long probedAfter; // guarded by this: the ejection whose end already reset the connect backoff
-  /** The ejection at whose end the node waits for its connection ({@link #connected}), and since when. */
-  private long connectingFor; // guarded by this
-  private long connectingSince; // guarded by this
+  private final EndpointHealth health;
 
   /** @param cluster what the other endpoints measure: where this one's estimate starts and drifts to */
   EndpointNode(Endpoint endpoint, ManagedChannel channel, LongSupplier nanoClock, PassiveHealth health,
@@ -73,10 +56,9 @@ final class EndpointNode implements Node {
     this.endpoint = endpoint;
     this.channel = channel;
     this.nanoClock = nanoClock;
-    this.health = health;
-    this.listener = listener;
     this.cluster = cluster;
     this.ramp = new SlowStartRamp(nanoClock, health.slowStart().toNanos());
+    this.health = new EndpointHealth(health, channel, this::endpoint, listener, ramp, latency);
   }
 
   @Override
@@ -113,21 +95,23 @@ final class EndpointNode implements Node {
   }
 
   /**
-   * The estimate an attempt starting at {@code now} is expected to take, for its {@link #onFinish}:
-   * its sample counts as at most {@link LatencyEstimate#OUTLIER_FACTOR} times this. 0 when unknown.
+   * What an attempt starting at {@code now} is expected to take, for its {@link #onFinish}: the
+   * larger of the estimate now and the last measured one. Its sample counts as at most {@link
+   * LatencyEstimate#OUTLIER_FACTOR} times this. Against the last measured estimate too, because
+   * an estimate that drifted down while the endpoint got no calls is a guess: the answer of the
+   * call that tries the endpoint again is measured against what the endpoint last showed, so a
+   * replica that is still slow shows it at once, and is retried less often. 0 when unknown.
    */
   long expectedNanos(long now) {
-    return latency.at(now, cluster.fastest(this, now));
+    return Math.max(latency.at(now, cluster.fastest(this, now)), latency.lastNanos());
   }
 
   /**
    * Joins a set that already serves at {@code now}: the node takes its probe first, then ramps up
    * from the probe's success (see the class comment). Called once, before any call can pick it.
    */
-  synchronized void join(long now) {
-    ejected = true;
-    ejectedUntil = now;
-    probeOut = false;
+  void join(long now) {
+    health.probeFirst(now);
   }
 
   /**
@@ -139,76 +123,18 @@ final class EndpointNode implements Node {
     return ramp.admission();
   }
 
-  /**
-   * Whether the node may take calls at {@code now}: never ejected; or its ejection is over and no
-   * probe is out. A probe counts as out until it finishes, for at most {@link
-   * PassiveHealth#maxEjection()}; one that has not started ({@link #onStart}) within {@link
-   * PassiveHealth#baseEjection()} counts as never sent.
-   */
+  /** Whether the node may take calls at {@code now} ({@link EndpointHealth#healthy}). */
   boolean healthy(long now) {
-    if (!ejected) {
-      return true;
-    }
-    return now - ejectedUntil >= 0 && !probeHeld(now) && connected(now);
+    return health.healthy(now);
   }
 
-  /**
-   * Whether the channel can carry the probe (its ejection is over): a probe sent while grpc has no
-   * connection to the endpoint fails at once without reaching it (grpc's channel stays in
-   * TRANSIENT_FAILURE until a reconnect succeeds, and its reconnect backoff keeps growing while
-   * the endpoint is down), so it would prove nothing and eject the endpoint again for a longer
-   * interval, for seconds after the endpoint is back. So when an ejection ends without a
-   * connection, grpc's backoff is reset (it reconnects now) and the endpoint takes no call until
-   * the connection is ready; when it is not ready within {@value #CONNECT_WAIT_NANOS} ns, that
-   * counts as a failed probe and ejects for the next interval. A channel that is idle connects
-   * for its first call, and one that reports no state is taken as connected.
-   */
-  private boolean connected(long now) {
-    ConnectivityState state = channelState();
-    if (state == ConnectivityState.READY || state == ConnectivityState.IDLE) {
-      return true;
-    }
-    boolean reset;
-    synchronized (this) {
-      if (!ejected || now - ejectedUntil < 0 || probeHeld(now)) {
-        return false;
-      }
-      if (connectingFor != ejectedUntil) {
-        connectingFor = ejectedUntil;
-        connectingSince = now;
-        reset = probedAfter != ejectedUntil;
-        probedAfter = ejectedUntil;
-      } else {
-        reset = false;
-        if (now - connectingSince >= CONNECT_WAIT_NANOS) {
-          eject(now);
-          return false;
-        }
-      }
-    }
-    if (reset) {
-      channel.resetConnectBackoff();
-    }
-    return false;
-  }
-
-  private ConnectivityState channelState() {
-    try {
-      return channel.getState(false);
-    } catch (UnsupportedOperationException e) {
-      return ConnectivityState.READY;
-    }
-  }
-
-  /** {@code "healthy"}, {@code "slow start"}, {@code "ejected"} or {@code "probing"} at {@code now}, for the status page. */
+  /** {@code "healthy"}, {@code "slow start"}, {@code "ejected"}, {@code "probing"} or {@code "probe due"} at {@code now}, for the status page. */
   String healthState(long now) {
-    if (!ejected) {
-      return ramp.ramping() ? "slow start" : "healthy";
+    String ejection = health.ejectionState(now);
+    if (ejection != null) {
+      return ejection;
     }
-    if (now - ejectedUntil < 0) {
-      return "ejected";
-    }
-    return probeHeld(now) ? "probing" : "probe due";
+    return ramp.ramping() ? "slow start" : "healthy";
   }
 
   /** Whether the node is ejected now, or a probe is out. */
@@ -216,20 +142,10 @@ final class EndpointNode implements Node {
     return !healthy(now);
   }
 
-  private boolean probeHeld(long now) {
-    if (!probeOut) {
-      return false;
-    }
-    long age = now - probeAt;
-    return age < (probeStarted ? health.maxEjection() : health.baseEjection()).toNanos();
-  }
-
   /** A stream started on the node. */
   void onStart() {
     inFlight.incrementAndGet();
-    if (probeOut && !probeStarted) {
-      probeStarted = true;
-    }
+    health.onStart();
   }
 
   /** A unary attempt started on the node at {@code now} (its {@code startedAt}). */
@@ -241,38 +157,11 @@ final class EndpointNode implements Node {
   }
 
   /**
-   * Called before an attempt on this node is started, with the attempt's start time (the {@code
-   * startedAt} its {@link #onFinish} receives). After an ejection the first such attempt takes the
-   * probe slot; other calls see the node as unhealthy until the probe finishes. (Picking and taking
-   * the slot are two steps: a call that picked the node just before the slot was taken still
-   * runs, as an ordinary call.)
-   *
-   * <p>The probe must reach the replica: grpc's own reconnect backoff keeps growing while a
-   * replica is down and would make the probe fail at once, for seconds after the replica is back.
-   * The first probe after each ejection therefore resets that backoff; ejection intervals already
-   * pace the probes, so this cannot turn into a reconnect storm.
-   *
-   * @return whether this attempt took the probe slot
+   * Called before an attempt on this node is started at {@code now} (the {@code startedAt} its
+   * {@link #onFinish} receives); whether it took the probe slot ({@link EndpointHealth#beforeAttempt}).
    */
   boolean beforeAttempt(long now) {
-    if (!ejected || now - ejectedUntil < 0) {
-      return false;
-    }
-    boolean resetBackoff;
-    synchronized (this) {
-      if (!ejected || now - ejectedUntil < 0 || probeHeld(now)) {
-        return false;
-      }
-      probeOut = true;
-      probeAt = now;
-      probeStarted = false;
-      resetBackoff = probedAfter != ejectedUntil;
-      probedAfter = ejectedUntil;
-    }
-    if (resetBackoff) {
-      channel.resetConnectBackoff();
-    }
-    return true;
+    return health.beforeAttempt(now);
   }
 
   /**
@@ -281,8 +170,7 @@ final class EndpointNode implements Node {
    */
   long onStreamFinish(Status.Code code, long now) {
     inFlight.decrementAndGet();
-    boolean probe = probeOut;
-    return outcome(code, now, probe, probeAt, false);
+    return health.afterStream(code, now);
   }
 
   /**
@@ -305,96 +193,22 @@ final class EndpointNode implements Node {
     progressAt = now;
     unaryInFlight.decrementAndGet();
     inFlight.decrementAndGet();
-    if (!ejected) {
+    if (!health.ejected()) {
       long typical = latency.cold() ? cluster.typical(this) : 0;
       latency.observe(now - startedAt, Retryability.isServerFault(code), expectedNanos, now, typical,
           cluster.fastest(this, now));
     }
-    return outcome(code, now, probeOut && probeAt == startedAt, startedAt,
-        neverReached && code == Status.Code.UNAVAILABLE);
+    return health.afterAttempt(startedAt, code, now, neverReached && code == Status.Code.UNAVAILABLE);
   }
-
-  /** Health after an attempt: {@code probe} when it held the probe slot taken at {@code probeToken}. */
-  private long outcome(Status.Code code, long now, boolean probe, long probeToken, boolean refused) {
-    if (Retryability.isServerFault(code)) {
-      return onFailure(now, probe, probeToken, refused);
-    } else if (code != Status.Code.CANCELLED) {
-      onSuccess(now);
-    } else if (probe) {
-      synchronized (this) {
-        if (probeOut && probeAt == probeToken) {
-          probeOut = false;
-        }
-      }
-    }
-    return 0;
-  }
-
-  private void onSuccess(long now) {
-    if (consecutiveFailures.get() != 0) {
-      consecutiveFailures.set(0);
-    }
-    if (ejected) {
-      synchronized (this) {
-        if (!ejected) {
-          return;
-        }
-        ejected = false;
-        probeOut = false;
-        ejections = 0;
-        ramp.start(now);
-      }
-    }
-  }
-
-  /**
-   * Ejects after {@code failureThreshold} failures in a row, unless an ejection runs; a failed
-   * probe ejects at once for the next interval.
-   */
-  private long onFailure(long now, boolean probe, long probeToken, boolean refused) {
-    int failures = consecutiveFailures.incrementAndGet();
-    boolean enough = refused || failures >= health.failureThreshold();
-    if (!probe && (!enough || inEjection(now))) {
-      return 0;
-    }
-    synchronized (this) {
-      boolean probeFailed = probe && probeOut && probeAt == probeToken;
-      if (!probeFailed && (!enough || inEjection(now))) {
-        return 0;
-      }
-      return eject(now);
-    }
-  }
-
-  /** Ejects for the next interval from {@code now}; returns it, in ns. Called with the lock held. */
-  private long eject(long now) {
-    long base = health.baseEjection().toNanos();
-    long interval = Math.min(health.maxEjection().toNanos(), base << Math.min(ejections, 30));
-    ejections++;
-    ejectionsTotal++;
-    ejectedUntil = now + interval;
-    ejected = true;
-    probeOut = false;
-    latency.forget();
-    ramp.stop();
-    listener.onEjection(endpoint.authority(), interval);
-    return interval;
-  }
-
 
   /** Ejections since the node was created (the status page shows them). */
   long ejectionsTotal() {
-    return ejectionsTotal;
+    return health.ejectionsTotal();
   }
 
   /** One line per ejection, joined to the trace of the attempt that caused it ({@code suffix}). */
   static void logEjection(String authority, long nanos, String suffix) {
     LOG.log(Level.INFO, "ejected " + authority + " for " + nanos / 1_000_000 + " ms after repeated failures" + suffix);
-  }
-
-  /** Whether an ejection interval covers {@code now} (a probe may be out after it). */
-  private boolean inEjection(long now) {
-    return ejected && now - ejectedUntil < 0;
   }
 
   @Override

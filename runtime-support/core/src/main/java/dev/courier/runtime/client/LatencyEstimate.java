@@ -16,8 +16,9 @@ package dev.courier.runtime.client;
  *       a fresh JVM answers its first calls slowly while it compiles its code, and those calls must
  *       not decide its share. With nothing else known, the first sample is taken as is.
  *   <li><b>One attempt's evidence is bounded by what was expected when it was sent.</b> After the
- *       warm-up a successful sample counts as at most {@value #OUTLIER_FACTOR} times the estimate
- *       the endpoint had when that attempt started ({@code expected}). So when a pause (a GC, a
+ *       warm-up a successful sample counts as at most {@value #OUTLIER_FACTOR} times what the
+ *       attempt was expected to take when it started ({@code expected}: the estimate then, or the
+ *       last measured one when that is higher, see {@link EndpointNode#expectedNanos}). So when a pause (a GC, a
  *       descheduled thread) delays all the calls in flight to one endpoint at once, their samples
  *       together raise its estimate to at most 4 times what it was, instead of compounding sample
  *       after sample (16 samples capped at 4 times a moving estimate grow it 1.75^16 times) and

@@ -16,7 +16,8 @@ import java.util.Objects;
  * that ends otherwise (cancelled by its caller) frees the slot for the next probe. A probe that
  * never ends holds the slot for at most {@code maxEjection}, then the next call probes again.
  *
- * <p>A recovered endpoint takes traffic over a slow-start ramp: its share of picks grows linearly
+ * <p>A recovered endpoint, and one that joins a set that already serves once its first call (a
+ * probe, alone) has succeeded, takes traffic over a slow-start ramp: its share of picks grows linearly
  * from {@value #SLOW_START_FLOOR} of a full share to a full share over {@code slowStart}, in every
  * balancer ({@link dev.courier.runtime.balance.Node#admission()}). A zero {@code slowStart} turns
  * the ramp off.

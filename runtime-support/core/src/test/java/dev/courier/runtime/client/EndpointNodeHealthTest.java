@@ -347,6 +347,27 @@ class EndpointNodeHealthTest {
   }
 
   @Test
+  void theCallThatTriesASlowReplicaAgainIsMeasuredAgainstWhatItLastShowedNotAgainstTheDriftedGuess() {
+    EndpointNode slow = node(HEALTH, fixed(MS, MS));
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
+      attempt(slow, Status.Code.OK, MS);
+    }
+    for (int i = 0; i < 6; i++) {
+      attempt(slow, Status.Code.OK, 20 * MS); // it turned 20 ms slow
+    }
+    long measured = slow.latencyNanos();
+    assertThat(measured).isGreaterThan(10 * MS);
+    now.addAndGet(20 * MS + 3 * LatencyEstimate.FORGET_HALF_LIFE_NANOS); // no calls: it drifts towards 1 ms
+    now.addAndGet(20 * MS);
+    long drifted = slow.latencyNanos(); // when the retry below answers
+    now.addAndGet(-20 * MS);
+    assertThat(drifted).isLessThan(1 * MS + measured / 4);
+
+    attempt(slow, Status.Code.OK, 20 * MS); // tried again: still slow
+    assertThat(slow.latencyNanos()).as("a quarter of the way to the full 20 ms").isEqualTo(drifted + (20 * MS - drifted) / 4);
+  }
+
+  @Test
   void anEndpointBackFromAnEjectionWarmsUpAgainFromTheClustersEstimate() {
     EndpointNode node = node(HEALTH, fixed(2 * MS, 2 * MS));
     for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
@@ -464,7 +485,7 @@ class EndpointNodeHealthTest {
 
     now.addAndGet(SECOND);
     assertThat(node.healthy(now.get())).as("no connection: a probe would fail at once").isFalse();
-    now.addAndGet(EndpointNode.CONNECT_WAIT_NANOS - 1);
+    now.addAndGet(EndpointHealth.CONNECT_WAIT_NANOS - 1);
     assertThat(node.healthy(now.get())).isFalse();
     assertThat(ejections).containsExactly(SECOND);
     now.addAndGet(1);
