@@ -60,6 +60,15 @@ class EndpointNodeHealthTest {
         clusterEstimate);
   }
 
+  /** An endpoint set on the manual clock whose channels are never called. */
+  private EndpointSet endpointSet() {
+    return new EndpointSet(endpoint -> {
+      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
+      channels.add(channel);
+      return channel;
+    }, now::get, HEALTH, listener);
+  }
+
   private EndpointNode node() {
     return node(HEALTH, self -> 0);
   }
@@ -288,11 +297,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void underLeastLoadedAReplicaWhoseCallsWereAllCaughtInOnePauseWinsPicksAgainWithin100Ms() {
-    EndpointSet set = new EndpointSet(endpoint -> {
-      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
-      channels.add(channel);
-      return channel;
-    }, now::get, HEALTH, listener);
+    EndpointSet set = endpointSet();
     set.onEndpoints(List.of(Endpoint.of("10.0.5.1", 80), Endpoint.of("10.0.5.2", 80), Endpoint.of("10.0.5.3", 80)));
     List<EndpointNode> nodes = set.nodes();
     for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
@@ -399,11 +404,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void anEndpointThatJoinsASetThatServesTakesOneProbeThenRampsFromItsSuccessAndTheFirstSetDoesNot() {
-    EndpointSet set = new EndpointSet(endpoint -> {
-      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
-      channels.add(channel);
-      return channel;
-    }, now::get, HEALTH, listener);
+    EndpointSet set = endpointSet();
     set.onEndpoints(List.of(Endpoint.of("10.0.2.1", 80), Endpoint.of("10.0.2.2", 80)));
     assertThat(set.nodes()).extracting(node -> node.healthy(now.get())).containsExactly(true, true);
     assertThat(set.nodes()).extracting(EndpointNode::admission).containsExactly(1.0, 1.0);
@@ -431,11 +432,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void aJoiningEndpointWhoseProbeFailsIsEjectedForTheBaseInterval() {
-    EndpointSet set = new EndpointSet(endpoint -> {
-      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
-      channels.add(channel);
-      return channel;
-    }, now::get, HEALTH, listener);
+    EndpointSet set = endpointSet();
     set.onEndpoints(List.of(Endpoint.of("10.0.3.1", 80)));
     set.onEndpoints(List.of(Endpoint.of("10.0.3.1", 80), Endpoint.of("10.0.3.2", 80)));
     attempt(set.nodes().get(1), Status.Code.UNAVAILABLE, MS);
@@ -551,11 +548,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void theFastestEstimateIsTheLowestOfTheOtherEndpointsKnownEstimates() {
-    EndpointSet set = new EndpointSet(endpoint -> {
-      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
-      channels.add(channel);
-      return channel;
-    }, now::get, HEALTH, listener);
+    EndpointSet set = endpointSet();
     set.onEndpoints(List.of(Endpoint.of("10.0.4.1", 80), Endpoint.of("10.0.4.2", 80), Endpoint.of("10.0.4.3", 80)));
     List<EndpointNode> nodes = set.nodes();
     assertThat(set.fastest(nodes.get(0), now.get())).as("nothing known yet").isZero();
@@ -572,11 +565,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void theClusterEstimateIsTheMedianOfTheOtherEndpointsKnownEstimates() {
-    EndpointSet set = new EndpointSet(endpoint -> {
-      ManagedChannel channel = InProcessChannelBuilder.forName("unused-" + endpoint).build();
-      channels.add(channel);
-      return channel;
-    }, now::get, HEALTH, listener);
+    EndpointSet set = endpointSet();
     set.onEndpoints(List.of(Endpoint.of("10.0.1.1", 80), Endpoint.of("10.0.1.2", 80), Endpoint.of("10.0.1.3", 80),
         Endpoint.of("10.0.1.4", 80)));
     List<EndpointNode> nodes = set.nodes();
