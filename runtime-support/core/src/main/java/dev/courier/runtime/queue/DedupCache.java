@@ -18,7 +18,7 @@ import static dev.courier.runtime.internal.Checks.atLeastOne;
  */
 final class DedupCache {
   /** What {@link #get} returns for a request that ended with no reply to send (fire-and-forget). */
-  static final QueueMessage NO_REPLY = QueueMessage.reply(new CallId(0, 0), 0, null, new byte[0]);
+  static final QueueMessage NO_REPLY = QueueMessage.reply(0, 0, 0, null, new byte[0]);
 
   private static final int INITIAL_RING = 1024;
 
@@ -47,12 +47,10 @@ final class DedupCache {
   }
 
   /**
-   * The reply of {@code requestId}: {@link #NO_REPLY} for one that needed none, {@code null} if the
-   * id is not (or no longer) known.
+   * The reply of the request {@code (high, low)} (its {@link CallId}): {@link #NO_REPLY} for one
+   * that needed none, {@code null} if the id is not (or no longer) known.
    */
-  QueueMessage get(CallId requestId) {
-    long high = requestId.high();
-    long low = requestId.low();
+  QueueMessage get(long high, long low) {
     int position = find(high, low);
     if (position < 0) {
       missedHigh = high;
@@ -63,10 +61,8 @@ final class DedupCache {
     return replies[index[position] - 1];
   }
 
-  /** Remembers {@code requestId}'s outcome: its reply, or {@code null} for none. */
-  void put(CallId requestId, QueueMessage reply) {
-    long high = requestId.high();
-    long low = requestId.low();
+  /** Remembers the outcome of the request {@code (high, low)}: its reply, or {@code null} for none. */
+  void put(long high, long low, QueueMessage reply) {
     QueueMessage outcome = reply == null ? NO_REPLY : reply;
     boolean knownMissing = missValid && missedHigh == high && missedLow == low;
     missValid = false;

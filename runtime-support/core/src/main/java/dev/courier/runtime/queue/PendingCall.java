@@ -4,40 +4,62 @@ import dev.courier.runtime.CourierException;
 import dev.courier.runtime.RpcMethod;
 import io.grpc.Status;
 import java.time.Duration;
+import dev.courier.runtime.observe.QueueCallTrace;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A queue call waiting for its reply: completes the caller's future from the reply (the response,
- * or the worker's status as a {@link CourierException}) or with a failure, and holds the call's
- * timeout timer, whose task it is itself (no lambda per call). The future completes once; later
- * attempts are ignored. Thread-safe.
+ * or the worker's status as a {@link CourierException}) or with a failure. It is also what the
+ * transport calls back when the request is published ({@link #run()}) or could not be ({@link
+ * #accept}), and it holds the call's timeout timer, a wheel entry that is its own task: two objects
+ * per call where lambdas made four. The future completes once; later attempts are ignored.
+ * Thread-safe.
  */
-final class PendingCall implements Runnable {
+final class PendingCall implements Runnable, Consumer<Throwable> {
+  /** What the client does when a call's request is published, is refused, or times out. */
+  interface Owner {
+    void published(PendingCall call);
+
+    void publishFailed(PendingCall call, Throwable error);
+
+    void timedOut(long number);
+  }
+
   private final RpcMethod<?, ?> method;
   private final CompletableFuture<?> result;
   private final Duration timeout;
   private final long number;
-  private final LongConsumer onTimeout;
-  private volatile TimeoutWheel.Timeout timer;
+  private final QueueCallTrace trace;
+  private final Owner owner;
+  private final Expiry timer;
 
   /**
-   * @param number the call's number, for {@code onTimeout}
-   * @param onTimeout what {@link #run()} (the timeout timer's task) does with the call's number
+   * @param number the call's number among the client's calls
+   * @param trace the call's trace; {@link QueueCallTrace#NONE} when not traced
    */
   PendingCall(RpcMethod<?, ?> method, CompletableFuture<?> result, Duration timeout, long number,
-      LongConsumer onTimeout) {
+      QueueCallTrace trace, Owner owner) {
     this.method = method;
     this.result = result;
     this.timeout = timeout;
     this.number = number;
-    this.onTimeout = onTimeout;
+    this.trace = trace;
+    this.owner = owner;
+    this.timer = new Expiry(owner, number);
   }
 
-  /** The timeout timer's task: the call's time is up. */
+  /** The request was published. */
   @Override
   public void run() {
-    onTimeout.accept(number);
+    owner.published(this);
+  }
+
+  /** The request could not be published. */
+  @Override
+  public void accept(Throwable error) {
+    owner.publishFailed(this, error);
   }
 
   RpcMethod<?, ?> method() {
@@ -48,13 +70,40 @@ final class PendingCall implements Runnable {
     return timeout;
   }
 
-  /** The call's timeout timer, set once it is scheduled. */
-  void timer(TimeoutWheel.Timeout timer) {
-    this.timer = timer;
+  long number() {
+    return number;
+  }
+
+  QueueCallTrace trace() {
+    return trace;
+  }
+
+  /** Starts the call's timeout timer on {@code wheel}. */
+  void startTimer(TimeoutWheel wheel) {
+    wheel.schedule(timer, timer, timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   void cancelTimer() {
     timer.cancel();
+  }
+
+  /**
+   * The timeout timer: a wheel entry and its own task. It holds only the owner and the number, not
+   * the call, since the wheel may keep a cancelled entry for up to one revolution.
+   */
+  private static final class Expiry extends TimeoutWheel.Entry implements Runnable {
+    private final Owner owner;
+    private final long number;
+
+    Expiry(Owner owner, long number) {
+      this.owner = owner;
+      this.number = number;
+    }
+
+    @Override
+    public void run() {
+      owner.timedOut(number);
+    }
   }
 
   void fail(Throwable error) {

@@ -109,7 +109,7 @@ public final class QueueClientRuntime implements AutoCloseable {
   }
 
   /** What all views of one client share: the reply queue, the calls waiting and the counters. */
-  private static final class Shared {
+  private static final class Shared implements PendingCall.Owner {
     private final QueueTransport transport;
     private final QueueTransport publisher;
     private final ReplyQueue replies;
@@ -118,8 +118,6 @@ public final class QueueClientRuntime implements AutoCloseable {
     private final Map<Long, PendingCall> pending = new ConcurrentHashMap<>();
     private final QueueCounters counters;
     private final AtomicLong nextCorrelation = new AtomicLong();
-    /** What a call's timeout timer does: made once, for every call. */
-    private final java.util.function.LongConsumer onTimeout = this::onTimeout;
     /**
      * This client's random tag, {@link CallId#high()} of each of its calls: with the counter it makes
      * every call id unique across clients without a SecureRandom call (and its lock) per call.
@@ -148,21 +146,20 @@ public final class QueueClientRuntime implements AutoCloseable {
         return result;
       }
       long number = nextCorrelation.incrementAndGet();
-      CallId id = new CallId(clientTag, number);
       long deadline = System.currentTimeMillis() + timeout.toMillis();
       QueueCallTrace trace = counters.listener().traceQueueCall(method.fullName(), transport.system(), true);
       Map<String, String> headers = metadata;
       if (trace != QueueCallTrace.NONE) {
         result.whenComplete((response, error) -> trace.end(error == null ? Status.OK : Status.fromThrowable(error)));
-        headers = traced(trace, metadata, id);
+        headers = traced(trace, metadata, new CallId(clientTag, number));
       }
-      PendingCall p = new PendingCall(method, result, timeout, number, onTimeout);
+      PendingCall p = new PendingCall(method, result, timeout, number, trace, this);
       pending.put(number, p);
-      p.timer(timer.schedule(p, timeout.toNanos(), TimeUnit.NANOSECONDS));
+      p.startTimer(timer);
       QueueMessage message;
       try {
-        message = QueueMessage.request(method.hashKeyOf(request).orElse(null), id, deadline, replies.address(),
-            headers, MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
+        message = QueueMessage.request(method.hashKeyOf(request).orElse(null), clientTag, number, deadline,
+            replies.address(), headers, MessageCodec.encode(method.descriptor().getRequestMarshaller(), request));
       } catch (RuntimeException e) {
         trace.published(e);
         fail(number, CourierException.from(e));
@@ -170,14 +167,25 @@ public final class QueueClientRuntime implements AutoCloseable {
       }
       // Counting (and the listener, which must be fast) may run on the transport's I/O thread; a
       // failure, which completes the caller's future and so runs the caller's code, never does.
-      publisher.publishRequest(method.fullName(), message, () -> {
-        trace.published(null);
-        counters.record(QueueEvent.SENT, method.fullName());
-      }, error -> {
-        trace.published(error);
-        fail(number, CourierException.from(unwrap(error)));
-      });
+      publisher.publishRequest(method.fullName(), message, p, p);
       return result;
+    }
+
+    @Override
+    public void published(PendingCall call) {
+      call.trace().published(null);
+      counters.record(QueueEvent.SENT, call.method().fullName());
+    }
+
+    @Override
+    public void publishFailed(PendingCall call, Throwable error) {
+      call.trace().published(error);
+      fail(call.number(), CourierException.from(unwrap(error)));
+    }
+
+    @Override
+    public void timedOut(long number) {
+      onTimeout(number);
     }
 
     <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request, Map<String, String> metadata) {
@@ -211,16 +219,15 @@ public final class QueueClientRuntime implements AutoCloseable {
     }
 
     private void onReply(QueueMessage reply) {
-      CallId id = reply.id();
-      if (id == null) {
+      if (!reply.hasId()) {
         return; // not a Courier reply: nothing to route it by
       }
-      if (id.high() != clientTag) {
+      if (reply.idHigh() != clientTag) {
         // Another client's reply, on a reply queue shared by several clients (such as every
         // partition of Kafka's shared reply topic): theirs to count, not a late reply of ours.
         return;
       }
-      PendingCall p = pending.remove(id.low());
+      PendingCall p = pending.remove(reply.idLow());
       if (p == null) {
         // The call is gone, and with it its method: a reply carries only the call's id.
         counters.record(QueueEvent.LATE_REPLY, "");

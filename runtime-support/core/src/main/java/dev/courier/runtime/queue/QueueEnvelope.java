@@ -42,13 +42,13 @@ public final class QueueEnvelope {
 
   /** The envelope of {@code message} in format {@link #VERSION}. */
   public static byte[] encode(QueueMessage message) {
-    CallId id = message.id();
+    boolean hasId = message.hasId();
     byte[] replyTo = message.replyTo() == null ? null : replyToBytes(message.replyTo());
     byte[] statusMessage = message.statusMessage() == null ? null
         : message.statusMessage().getBytes(StandardCharsets.UTF_8);
-    int flags = (id != null ? ID : 0) | (message.hasDeadline() ? DEADLINE : 0) | (replyTo != null ? REPLY_TO : 0)
+    int flags = (hasId ? ID : 0) | (message.hasDeadline() ? DEADLINE : 0) | (replyTo != null ? REPLY_TO : 0)
         | (message.status() != 0 ? STATUS : 0) | (statusMessage != null ? STATUS_MESSAGE : 0);
-    int size = 2 + (id != null ? 16 : 0) + (message.hasDeadline() ? 8 : 0)
+    int size = 2 + (hasId ? 16 : 0) + (message.hasDeadline() ? 8 : 0)
         + (replyTo != null ? varintSize(replyTo.length) + replyTo.length : 0)
         + (message.status() != 0 ? varintSize(message.status()) : 0)
         + (statusMessage != null ? varintSize(statusMessage.length) + statusMessage.length : 0);
@@ -56,9 +56,9 @@ public final class QueueEnvelope {
     out[0] = VERSION;
     out[1] = (byte) flags;
     int at = 2;
-    if (id != null) {
-      at = putLong(out, at, id.high());
-      at = putLong(out, at, id.low());
+    if (hasId) {
+      at = putLong(out, at, message.idHigh());
+      at = putLong(out, at, message.idLow());
     }
     if (message.hasDeadline()) {
       at = putLong(out, at, message.deadlineMillis());
@@ -102,12 +102,15 @@ public final class QueueEnvelope {
       in = envelope;
       at = 2;
       try {
-        CallId id = (flags & ID) != 0 ? new CallId(getLong(), getLong()) : null;
+        boolean hasId = (flags & ID) != 0;
+        long idHigh = hasId ? getLong() : 0;
+        long idLow = hasId ? getLong() : 0;
         long deadline = (flags & DEADLINE) != 0 ? getLong() : QueueMessage.NO_DEADLINE;
         String replyTo = (flags & REPLY_TO) != 0 ? replyTo() : null;
         int status = (flags & STATUS) != 0 ? getVarint() : 0;
         String statusMessage = (flags & STATUS_MESSAGE) != 0 ? string() : null;
-        return QueueMessage.of(key, id, deadline, replyTo, status, statusMessage, headers, body);
+        return hasId ? QueueMessage.withId(key, idHigh, idLow, deadline, replyTo, status, statusMessage, headers, body)
+            : QueueMessage.of(key, null, deadline, replyTo, status, statusMessage, headers, body);
       } catch (IndexOutOfBoundsException e) {
         throw new IllegalArgumentException("envelope of " + envelope.length + " bytes ends inside a field (flags "
             + flags + ")", e);

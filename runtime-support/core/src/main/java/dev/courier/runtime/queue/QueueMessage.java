@@ -24,7 +24,12 @@ public final class QueueMessage {
   public static final long NO_DEADLINE = 0;
 
   private final String key;
-  private final CallId id;
+  /** The id as its two numbers (no object per message on the hot paths); valid when {@link #hasId}. */
+  private final long idHigh;
+  private final long idLow;
+  private final boolean hasId;
+  /** {@link #id()}, made when first asked for. */
+  private CallId id;
   private final long deadlineMillis;
   private final String replyTo;
   private final int status;
@@ -38,8 +43,17 @@ public final class QueueMessage {
 
   private QueueMessage(String key, CallId id, long deadlineMillis, String replyTo, int status, String statusMessage,
       Map<String, String> headers, byte[] body) {
-    this.key = key;
+    this(key, id != null, id == null ? 0 : id.high(), id == null ? 0 : id.low(), deadlineMillis, replyTo, status,
+        statusMessage, headers, body);
     this.id = id;
+  }
+
+  private QueueMessage(String key, boolean hasId, long idHigh, long idLow, long deadlineMillis, String replyTo,
+      int status, String statusMessage, Map<String, String> headers, byte[] body) {
+    this.key = key;
+    this.hasId = hasId;
+    this.idHigh = idHigh;
+    this.idLow = idLow;
     this.deadlineMillis = deadlineMillis;
     this.replyTo = replyTo;
     this.status = status;
@@ -83,6 +97,26 @@ public final class QueueMessage {
     return new QueueMessage(key, id, deadlineMillis, replyTo, status, statusMessage, headers, body);
   }
 
+  /**
+   * A request with the id {@code (idHigh, idLow)}, as {@link #request} makes it but without a
+   * {@link CallId}; for the client runtime.
+   */
+  static QueueMessage request(String key, long idHigh, long idLow, long deadlineMillis, String replyTo,
+      Map<String, String> headers, byte[] body) {
+    return new QueueMessage(key, true, idHigh, idLow, deadlineMillis, replyTo, 0, null, headers, body);
+  }
+
+  /** A reply to the call {@code (idHigh, idLow)}, as {@link #reply} makes it; for the worker runtime. */
+  static QueueMessage reply(long idHigh, long idLow, int status, String statusMessage, byte[] body) {
+    return new QueueMessage(null, true, idHigh, idLow, NO_DEADLINE, null, status, statusMessage, Map.of(), body);
+  }
+
+  /** A message with the id {@code (idHigh, idLow)}, as {@link #of} makes it; for {@link QueueEnvelope}. */
+  static QueueMessage withId(String key, long idHigh, long idLow, long deadlineMillis, String replyTo, int status,
+      String statusMessage, Map<String, String> headers, byte[] body) {
+    return new QueueMessage(key, true, idHigh, idLow, deadlineMillis, replyTo, status, statusMessage, headers, body);
+  }
+
   /** The key, or {@code null} for none. */
   public String key() {
     return key;
@@ -90,7 +124,27 @@ public final class QueueMessage {
 
   /** The call's id, or {@code null} for a message that carries none (not from a Courier client). */
   public CallId id() {
-    return id;
+    CallId made = id;
+    if (made == null && hasId) {
+      made = new CallId(idHigh, idLow);
+      id = made; // immutable, so a race only makes a second equal one
+    }
+    return made;
+  }
+
+  /** Whether the message carries a call id. */
+  public boolean hasId() {
+    return hasId;
+  }
+
+  /** {@link CallId#high()} of the id, without making a {@link CallId}; 0 without an id. */
+  public long idHigh() {
+    return idHigh;
+  }
+
+  /** {@link CallId#low()} of the id, without making a {@link CallId}; 0 without an id. */
+  public long idLow() {
+    return idLow;
   }
 
   /** When the caller stops waiting, in ms since the epoch; {@link #NO_DEADLINE} for none. */
@@ -143,7 +197,7 @@ public final class QueueMessage {
   private Builder toBuilder() {
     Builder b = new Builder(body);
     b.key = key;
-    b.id = id;
+    b.id = id();
     b.deadlineMillis = deadlineMillis;
     b.replyTo = replyTo;
     b.status = status;
@@ -154,7 +208,7 @@ public final class QueueMessage {
 
   @Override
   public String toString() {
-    return "QueueMessage{key=" + key + ", id=" + id + (hasDeadline() ? ", deadline=" + deadlineMillis : "")
+    return "QueueMessage{key=" + key + ", id=" + id() + (hasDeadline() ? ", deadline=" + deadlineMillis : "")
         + (replyTo == null ? "" : ", replyTo=" + replyTo) + (status == 0 ? "" : ", status=" + status
         + (statusMessage == null ? "" : " " + statusMessage)) + ", headers=" + headers + ", body=" + body.length
         + " bytes}";

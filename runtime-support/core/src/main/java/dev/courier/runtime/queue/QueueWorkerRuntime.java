@@ -81,8 +81,7 @@ public final class QueueWorkerRuntime implements AutoCloseable {
     if (key != null) {
       return Math.floorMod(key.hashCode(), lanes);
     }
-    CallId id = message.id();
-    return id == null ? 0 : Math.floorMod(Long.hashCode(id.high() ^ id.low()), lanes);
+    return message.hasId() ? Math.floorMod(Long.hashCode(message.idHigh() ^ message.idLow()), lanes) : 0;
   }
 
   /** A builder for a worker on {@code transport}. */

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one delivery to its end: answers duplicates from the cache, refuses expired requests,
@@ -105,7 +106,7 @@ final class WorkerProcessor {
    * id under {@link QueueHeaders#REQUEST_ID} (on the wire it is in the envelope).
    */
   private static Map<String, String> traceHeaders(QueueMessage message) {
-    if (message.id() == null) {
+    if (!message.hasId()) {
       return message.headers();
     }
     Map<String, String> headers = new HashMap<>(message.headers());
@@ -115,14 +116,13 @@ final class WorkerProcessor {
 
   private void processTraced(QueueDelivery delivery, QueueWorkTrace trace) {
     QueueMessage message = delivery.message();
-    CallId requestId = message.id();
     Binding<?, ?> binding = bindings.get(delivery.method());
-    if (requestId == null || binding == null) {
-      deadLetter(delivery, requestId == null ? noId(message) : "no handler for " + delivery.method(), 0, null);
+    if (!message.hasId() || binding == null) {
+      deadLetter(delivery, !message.hasId() ? noId(message) : "no handler for " + delivery.method(), 0, null);
       trace.end(QueueEvent.DEAD_LETTERED, Status.INTERNAL);
       return;
     }
-    QueueMessage done = dedup.get(requestId);
+    QueueMessage done = dedup.get(message.idHigh(), message.idLow());
     if (done != null) {
       counters.record(QueueEvent.DEDUPLICATED, delivery.method());
       finish(delivery, done == DedupCache.NO_REPLY ? null : done);
@@ -133,7 +133,7 @@ final class WorkerProcessor {
       counters.record(QueueEvent.EXPIRED, delivery.method());
       QueueMessage reply = reply(message, Status.DEADLINE_EXCEEDED.withDescription(
           "deadline passed before a worker took the call to " + delivery.method()), null);
-      dedup.put(requestId, reply);
+      dedup.put(message.idHigh(), message.idLow(), reply);
       finish(delivery, reply);
       trace.end(QueueEvent.EXPIRED, Status.DEADLINE_EXCEEDED);
       return;
@@ -198,7 +198,7 @@ final class WorkerProcessor {
         continue;
       }
       counters.record(QueueEvent.EXECUTED, delivery.method());
-      dedup.put(message.id(), reply);
+      dedup.put(message.idHigh(), message.idLow(), reply);
       finish(delivery, reply);
       trace.end(QueueEvent.EXECUTED, status);
       return;
@@ -226,7 +226,31 @@ final class WorkerProcessor {
    * publish rather than waiting.
    */
   private void publishReply(QueueDelivery delivery, String replyTo, QueueMessage reply, int attempt) {
-    publisher.publishReply(replyTo, reply, delivery::complete, error -> {
+    ReplyPublication publication = new ReplyPublication(delivery, replyTo, reply, attempt);
+    publisher.publishReply(replyTo, reply, publication, publication);
+  }
+
+  /** One publish of a reply: what happens once it is out ({@link #run()}) or failed ({@link #accept}); one object per reply. */
+  private final class ReplyPublication implements Runnable, Consumer<Throwable> {
+    private final QueueDelivery delivery;
+    private final String replyTo;
+    private final QueueMessage reply;
+    private final int attempt;
+
+    ReplyPublication(QueueDelivery delivery, String replyTo, QueueMessage reply, int attempt) {
+      this.delivery = delivery;
+      this.replyTo = replyTo;
+      this.reply = reply;
+      this.attempt = attempt;
+    }
+
+    @Override
+    public void run() {
+      delivery.complete();
+    }
+
+    @Override
+    public void accept(Throwable error) {
       if (expired(delivery.message())) {
         LOG.log(Level.WARNING, "reply for " + delivery.method() + " could not be published in " + attempt
             + " attempts before the caller's deadline; the caller has failed with DEADLINE_EXCEEDED, and the"
@@ -241,7 +265,7 @@ final class WorkerProcessor {
       } catch (RejectedExecutionException stopped) {
         // The worker is stopping: the request stays unacknowledged and is delivered again.
       }
-    });
+    }
   }
 
   /** Dead-letters the message, answers the caller with {@code status} if it waits, then completes. */
@@ -269,9 +293,9 @@ final class WorkerProcessor {
     counters.record(QueueEvent.DEAD_LETTERED, delivery.method());
     LOG.log(Level.WARNING, TraceLog.line("dead-lettered a request to " + delivery.method() + ": " + error));
     QueueMessage reply = status == null ? null : reply(delivery.message(), status, null);
-    CallId requestId = delivery.message().id();
-    if (requestId != null) {
-      dedup.put(requestId, reply);
+    QueueMessage request = delivery.message();
+    if (request.hasId()) {
+      dedup.put(request.idHigh(), request.idLow(), reply);
     }
     finish(delivery, reply);
   }
@@ -292,7 +316,7 @@ final class WorkerProcessor {
    * only the id) and the body. Nothing else of the request: the client routes replies by id alone.
    */
   private static QueueMessage reply(QueueMessage request, Status status, byte[] body) {
-    return QueueMessage.reply(request.id(), status.getCode().value(), status.getDescription(),
+    return QueueMessage.reply(request.idHigh(), request.idLow(), status.getCode().value(), status.getDescription(),
         body == null ? EMPTY : body);
   }
 

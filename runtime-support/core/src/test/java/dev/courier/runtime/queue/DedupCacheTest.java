@@ -22,38 +22,38 @@ class DedupCacheTest {
   void aKnownIdGivesItsReplyAndAnUnknownOneNothing() {
     DedupCache cache = new DedupCache(10);
     QueueMessage reply = reply(1);
-    cache.put(new CallId(7, 1), reply);
-    cache.put(new CallId(7, 2), null);
+    cache.put(7, 1, reply);
+    cache.put(7, 2, null);
 
-    assertThat(cache.get(new CallId(7, 1))).isSameAs(reply);
-    assertThat(cache.get(new CallId(7, 2))).isSameAs(DedupCache.NO_REPLY);
-    assertThat(cache.get(new CallId(7, 3))).isNull();
-    assertThat(cache.get(new CallId(8, 1))).as("same low, other client").isNull();
+    assertThat(cache.get(7, 1)).isSameAs(reply);
+    assertThat(cache.get(7, 2)).isSameAs(DedupCache.NO_REPLY);
+    assertThat(cache.get(7, 3)).isNull();
+    assertThat(cache.get(8, 1)).as("same low, other client").isNull();
   }
 
   @Test
   void onceFullTheOldestIdGoesFirst() {
     DedupCache cache = new DedupCache(3);
     for (long n = 1; n <= 4; n++) {
-      cache.put(new CallId(7, n), reply(n));
+      cache.put(7, n, reply(n));
     }
 
-    assertThat(cache.get(new CallId(7, 1))).isNull();
-    assertThat(cache.get(new CallId(7, 2))).isNotNull();
-    assertThat(cache.get(new CallId(7, 4))).isNotNull();
+    assertThat(cache.get(7, 1)).isNull();
+    assertThat(cache.get(7, 2)).isNotNull();
+    assertThat(cache.get(7, 4)).isNotNull();
     assertThat(cache.size()).isEqualTo(3);
   }
 
   @Test
   void puttingAKnownIdAgainReplacesItsReplyAndEvictsNothing() {
     DedupCache cache = new DedupCache(2);
-    cache.put(new CallId(7, 1), reply(1));
-    cache.put(new CallId(7, 2), reply(2));
+    cache.put(7, 1, reply(1));
+    cache.put(7, 2, reply(2));
     QueueMessage again = reply(1);
-    cache.put(new CallId(7, 1), again);
+    cache.put(7, 1, again);
 
-    assertThat(cache.get(new CallId(7, 1))).isSameAs(again);
-    assertThat(cache.get(new CallId(7, 2))).isNotNull();
+    assertThat(cache.get(7, 1)).isSameAs(again);
+    assertThat(cache.get(7, 2)).isNotNull();
     assertThat(cache.size()).isEqualTo(2);
   }
 
@@ -80,17 +80,18 @@ class DedupCacheTest {
             ? Math.max(1, counters[c] - random.nextInt(2 * capacity + 1)) : ++counters[c];
         CallId id = new CallId(clients[c], low);
         QueueMessage expected = model.get(id);
-        QueueMessage got = cache.get(id);
+        QueueMessage got = cache.get(id.high(), id.low());
         assertThat(got).as("op %s, capacity %s, %s", op, capacity, id).isSameAs(expected);
         if (got == null || random.nextBoolean()) {
           QueueMessage reply = random.nextInt(5) == 0 ? null : reply(low);
-          cache.put(id, reply);
+          cache.put(id.high(), id.low(), reply);
           model.put(id, reply == null ? DedupCache.NO_REPLY : reply);
         }
         assertThat(cache.size()).isEqualTo(model.size());
       }
       for (Map.Entry<CallId, QueueMessage> e : model.entrySet()) {
-        assertThat(cache.get(e.getKey())).as("capacity %s, %s", capacity, e.getKey()).isSameAs(e.getValue());
+        CallId id = e.getKey();
+        assertThat(cache.get(id.high(), id.low())).as("capacity %s, %s", capacity, id).isSameAs(e.getValue());
       }
     }
   }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -51,7 +50,12 @@ final class KafkaSubscription implements QueueSubscription {
    * queue node per record; the order does not matter to {@link PartitionProgress#finished}).
    */
   private final AtomicReference<Delivery> finished = new AtomicReference<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
+  /**
+   * Deliveries handed out and not yet applied as finished: the consumer thread's own (it counts
+   * up when it hands one out and down when it applies one from {@link #finished}), so no atomic
+   * shared with the threads that complete deliveries.
+   */
+  private int inFlight;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final Thread thread;
   private volatile boolean aborted;
@@ -94,7 +98,7 @@ final class KafkaSubscription implements QueueSubscription {
   private void step() {
     applyFinished();
     commit(false);
-    boolean full = inFlight.get() >= maxInFlight;
+    boolean full = inFlight >= maxInFlight;
     if (full != paused) {
       if (full) {
         consumer.pause(consumer.assignment());
@@ -110,7 +114,7 @@ final class KafkaSubscription implements QueueSubscription {
       String method = methodsByTopic.get(tp.topic());
       for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
         p.dispatched(record.offset());
-        inFlight.incrementAndGet();
+        inFlight++;
         Delivery delivery = new Delivery(p, record.offset(), method, reader.toMessage(record));
         try {
           handler.accept(delivery);
@@ -125,7 +129,7 @@ final class KafkaSubscription implements QueueSubscription {
   private void drain() {
     consumer.pause(consumer.assignment());
     paused = true;
-    while (inFlight.get() > 0 && System.nanoTime() < closeDeadlineNanos) {
+    while (inFlight > 0 && System.nanoTime() < closeDeadlineNanos) {
       consumer.poll(POLL);
       applyFinished();
     }
@@ -137,6 +141,7 @@ final class KafkaSubscription implements QueueSubscription {
     Delivery d = finished.get() == null ? null : finished.getAndSet(null);
     while (d != null) {
       d.progress.finished(d.offset);
+      inFlight--;
       d = d.nextFinished;
     }
   }
@@ -282,7 +287,6 @@ final class KafkaSubscription implements QueueSubscription {
           head = finished.get();
           nextFinished = head;
         } while (!finished.compareAndSet(head, this));
-        inFlight.decrementAndGet();
       }
     }
   }
