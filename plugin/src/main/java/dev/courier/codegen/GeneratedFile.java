@@ -1,5 +1,6 @@
 package dev.courier.codegen;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,18 @@ import java.util.Objects;
  * @param content the whole file
  */
 public record GeneratedFile(String relativePath, String content) {
+  /** Orders files by {@link #relativePath}; a class, not a lambda, which a cold JVM would spin at run time. */
+  public static final Comparator<GeneratedFile> BY_PATH = new ByPath();
+
   public GeneratedFile {
     Objects.requireNonNull(relativePath, "relativePath");
     Objects.requireNonNull(content, "content");
+  }
+
+  private static final class ByPath implements Comparator<GeneratedFile> {
+    @Override
+    public int compare(GeneratedFile a, GeneratedFile b) {
+      return a.relativePath().compareTo(b.relativePath());
+    }
   }
 }

@@ -227,13 +227,19 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
   private void checkFolders() throws MojoFailureException {
     List<ParameterChecks.Folder> outputs = new ArrayList<>();
     outputs.add(new ParameterChecks.Folder(outputDirectoryName(), outputDirectory().toPath()));
-    extraOutputFolders().forEach((name, dir) -> outputs.add(new ParameterChecks.Folder(name, dir.toPath())));
+    for (Map.Entry<String, File> extra : extraOutputFolders().entrySet()) {
+      outputs.add(new ParameterChecks.Folder(extra.getKey(), extra.getValue().toPath()));
+    }
     List<ParameterChecks.Folder> inputs = new ArrayList<>();
-    extraInputFolders().forEach((name, dir) -> inputs.add(new ParameterChecks.Folder(name, dir.toPath())));
+    for (Map.Entry<String, File> extra : extraInputFolders().entrySet()) {
+      inputs.add(new ParameterChecks.Folder(extra.getKey(), extra.getValue().toPath()));
+    }
     Map<String, String> userProperties = new HashMap<>();
     java.util.Properties given = session == null ? null : session.getUserProperties();
     if (given != null) {
-      given.forEach((k, v) -> userProperties.put(String.valueOf(k), String.valueOf(v)));
+      for (Map.Entry<Object, Object> property : given.entrySet()) {
+        userProperties.put(String.valueOf(property.getKey()), String.valueOf(property.getValue()));
+      }
     }
     List<String> problems = ParameterChecks.folderProblems(project.getBasedir().toPath(),
         Path.of(project.getBuild().getDirectory()),
@@ -272,8 +278,12 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
       runtime |= a.groupId().equals("dev.courier") && a.artifactId().equals("courier-runtime");
     }
     DependencyManagement managed = project.getDependencyManagement();
-    boolean runtimeManaged = managed != null && managed.getDependencies().stream()
-        .anyMatch(d -> d.getGroupId().equals("dev.courier") && d.getArtifactId().equals("courier-runtime"));
+    boolean runtimeManaged = false;
+    if (managed != null) {
+      for (org.apache.maven.model.Dependency d : managed.getDependencies()) {
+        runtimeManaged |= d.getGroupId().equals("dev.courier") && d.getArtifactId().equals("courier-runtime");
+      }
+    }
     return RuntimeCheck.of(protobuf, runtime, runtimeManaged, info.version());
   }
 
@@ -285,7 +295,11 @@ public abstract class AbstractGenerateMojo extends AbstractMojo {
         paths.add(root.toPath());
       }
     }
-    classpath.stream().map(ProjectClasspath.Jar::file).filter(Objects::nonNull).forEach(paths::add);
+    for (ProjectClasspath.Jar jar : classpath) {
+      if (jar.file() != null) {
+        paths.add(jar.file());
+      }
+    }
     return paths;
   }
 }

@@ -84,14 +84,22 @@ final class IdeFeedback {
   /** Tells the IDE that the output folders changed. */
   void refresh(CodegenRequest request) {
     context.refresh(request.outputDirectory().toFile());
-    request.docs().ifPresent(d -> context.refresh(d.outputDirectory().toFile()));
+    if (request.docs().isPresent()) {
+      context.refresh(request.docs().get().outputDirectory().toFile());
+    }
   }
 
   private static List<Path> inputFolders(CodegenRequest request) {
     List<Path> folders = new ArrayList<>();
     folders.add(request.protoSourceRoot());
-    request.docs().flatMap(DocsRequest::templateDirectory).ifPresent(folders::add);
-    request.dependencyPaths().stream().filter(Files::isDirectory).forEach(folders::add);
+    if (request.docs().isPresent() && request.docs().get().templateDirectory().isPresent()) {
+      folders.add(request.docs().get().templateDirectory().get());
+    }
+    for (Path dependency : request.dependencyPaths()) {
+      if (Files.isDirectory(dependency)) {
+        folders.add(dependency);
+      }
+    }
     return folders;
   }
 

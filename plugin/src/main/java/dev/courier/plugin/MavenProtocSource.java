@@ -49,8 +49,11 @@ final class MavenProtocSource implements ProtocSource {
 
   @Override
   public Path resolve() throws BuildException {
-    String platform = classifier.orElseThrow(() -> new BuildException(ProtocPlatform.unsupportedMessage(
-        System.getProperty("os.name"), System.getProperty("os.arch"))));
+    if (classifier.isEmpty()) {
+      throw new BuildException(ProtocPlatform.unsupportedMessage(
+          System.getProperty("os.name"), System.getProperty("os.arch")));
+    }
+    String platform = classifier.get();
     Path artifact;
     try {
       ArtifactRequest request = new ArtifactRequest(new DefaultArtifact(coordinates(platform)), repositories, null);

@@ -84,7 +84,11 @@ final class ParameterChecks {
       }
       List<Folder> others = new ArrayList<>(inputs);
       others.add(0, sourceRoot);
-      outputs.stream().filter(o -> o != out).forEach(others::add);
+      for (Folder o : outputs) {
+        if (o != out) {
+          others.add(o);
+        }
+      }
       others.removeAll(refused);
       for (Folder other : others) {
         if (other.path().startsWith(out.path()) || out.path().startsWith(other.path())) {

@@ -21,6 +21,7 @@ import org.apache.maven.project.DependencyResolutionResult;
 import org.apache.maven.project.MavenProject;
 import org.apache.maven.project.ProjectDependenciesResolver;
 import org.eclipse.aether.graph.DependencyFilter;
+import org.eclipse.aether.graph.DependencyNode;
 
 /**
  * The project's dependencies, in classpath order, resolved by the goal itself rather than by
@@ -105,11 +106,9 @@ final class ProjectClasspath {
 
   private static List<Jar> resolve(MavenProject project, MavenSession session, ProjectDependenciesResolver resolver,
       Set<String> scopes) throws MojoFailureException {
-    DependencyFilter inScope = (node, parents) ->
-        node.getDependency() == null || scopes.contains(node.getDependency().getScope());
     DefaultDependencyResolutionRequest request =
         new DefaultDependencyResolutionRequest(project, session.getRepositorySession());
-    request.setResolutionFilter(inScope);
+    request.setResolutionFilter(new InScope(scopes));
     DependencyResolutionResult result;
     try {
       result = resolver.resolve(request);
@@ -125,6 +124,14 @@ final class ProjectClasspath {
       }
     }
     return jars;
+  }
+
+  /** Keeps the dependencies of the goal's scopes (a class, not a lambda, which a cold JVM would spin). */
+  private record InScope(Set<String> scopes) implements DependencyFilter {
+    @Override
+    public boolean accept(DependencyNode node, List<DependencyNode> parents) {
+      return node.getDependency() == null || scopes.contains(node.getDependency().getScope());
+    }
   }
 
   private static Optional<List<Jar>> read(Path stateFile, String declaration, boolean offline) {

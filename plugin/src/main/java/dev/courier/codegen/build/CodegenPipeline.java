@@ -7,7 +7,6 @@ import dev.courier.codegen.model.CodegenModel;
 import dev.courier.codegen.model.ModelReader;
 import dev.courier.codegen.model.ProtocDescriptors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * One code generation run: find the protos, skip when nothing changed, lay out the import path,
@@ -64,8 +64,9 @@ public final class CodegenPipeline {
   private CodegenOutcome doRun(CodegenRequest request) throws BuildException, IOException {
     Path work = request.workDirectory();
     OutputWriter writer = new OutputWriter(request.outputDirectory(), work.resolve("outputs.txt"));
-    Optional<OutputWriter> docsWriter = request.docs()
-        .map(d -> new OutputWriter(d.outputDirectory(), work.resolve("docs-outputs.txt")));
+    Optional<OutputWriter> docsWriter = request.docs().isPresent()
+        ? Optional.of(new OutputWriter(request.docs().get().outputDirectory(), work.resolve("docs-outputs.txt")))
+        : Optional.empty();
     IncrementalCache cache = new IncrementalCache(work.resolve("fingerprint.txt"));
     List<String> protos = new ProtoFileScanner(request.includes(), request.excludes()).scan(request.protoSourceRoot());
     if (protos.isEmpty()) {
@@ -91,7 +92,7 @@ public final class CodegenPipeline {
         : Optional.of("no previous generation state in " + work.resolve("fingerprint.txt"));
     if (stale.isEmpty()) {
       log.info("Courier: " + protos.size() + " proto files unchanged, generation skipped");
-      int docFiles = request.docs().map(d -> previous.get(d.outputDirectory()).size()).orElse(0);
+      int docFiles = request.docs().isPresent() ? previous.get(request.docs().get().outputDirectory()).size() : 0;
       return new CodegenOutcome(protos.size(), true, previous.get(request.outputDirectory()).size(), 0, 0, docFiles);
     }
     log.debug("Courier: generating because " + stale.get());
@@ -136,22 +137,22 @@ public final class CodegenPipeline {
    */
   private Generated generate(CodegenRequest request, List<String> protos, DependencyScanCache scans)
       throws BuildException, IOException {
-    ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "courier-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService workers = Executors.newFixedThreadPool(2, new DaemonThreads());
     Optional<Future<List<OutputFile>>> messages = Optional.empty();
     try {
-      Optional<Future<DocsGenerator.Prepared>> templates = request.docs().map(d ->
-          workers.submit(() -> DocsGenerator.prepare(d.templateDirectory().orElse(null))));
+      Optional<Future<DocsGenerator.Prepared>> templates = request.docs().isPresent()
+          ? Optional.of(workers.submit(new PrepareTemplates(request.docs().get().templateDirectory().orElse(null))))
+          : Optional.empty();
       Path work = request.workDirectory();
       ImportPathLayout.ImportPath importPath =
           new ImportPathLayout(work).prepare(request.protoSourceRoot(), request.dependencyPaths(), scans);
       log.debug("Courier: import path " + importPath.directories() + ", " + importPath.dependencyProtoCount()
           + " .proto files from dependencies");
       Fingerprint fingerprint = Fingerprint.of(request, protos, scans);
-      List<Path> inputs = protos.stream().map(p -> request.protoSourceRoot().resolve(p)).toList();
+      List<Path> inputs = new ArrayList<>();
+      for (String proto : protos) {
+        inputs.add(request.protoSourceRoot().resolve(proto));
+      }
       Path protoc = request.protoc().resolve();
       if (request.generateMessages()) {
         Path javaOut = work.resolve("java-out");
@@ -159,11 +160,8 @@ public final class CodegenPipeline {
         Files.createDirectories(javaOut);
         ProtocInvocation java = new ProtocInvocation(importPath.directories(), inputs, Optional.empty(),
             Optional.of(javaOut));
-        // Its warnings are the descriptor run's too: print them once.
-        messages = Optional.of(workers.submit(() -> {
-          new ProtocRunner(protoc, BuildLog.silent()).run(java, work.resolve("protoc-java-args.txt"));
-          return collect(javaOut);
-        }));
+        messages = Optional.of(workers.submit(new MessageClasses(protoc, java, work.resolve("protoc-java-args.txt"),
+            javaOut)));
       }
       Path descriptorSet = work.resolve("descriptor-set.pb");
       Files.deleteIfExists(descriptorSet);
@@ -176,8 +174,9 @@ public final class CodegenPipeline {
       if (missing.isPresent()) {
         throw missing.get();
       }
-      Optional<Future<List<GeneratedFile>>> docs = templates.map(prepared -> workers.submit(() ->
-          prepared.get().generate(model, request.docs().get().generator())));
+      Optional<Future<List<GeneratedFile>>> docs = templates.isPresent()
+          ? Optional.of(workers.submit(new RenderDocs(templates.get(), model, request.docs().get().generator())))
+          : Optional.empty();
       List<OutputFile> sources = new ArrayList<>();
       List<OutputFile> services = new ArrayList<>();
       for (GeneratedFile file : generator.generate(model.services())) {
@@ -191,8 +190,53 @@ public final class CodegenPipeline {
       return new Generated(sources, rendered, fingerprint);
     } finally {
       // When this run fails first, let the --java_out protoc end before the next run clears its folder.
-      messages.ifPresent(CodegenPipeline::awaitQuietly);
+      if (messages.isPresent()) {
+        awaitQuietly(messages.get());
+      }
       workers.shutdownNow();
+    }
+  }
+
+  // The workers' tasks are classes, not lambdas: in the cold JVM of a build every lambda is a class
+  // spun at run time, which costs more than loading one from the plugin jar.
+
+  /** The workers' threads: daemons, so that a protoc that hangs never keeps Maven's JVM alive. */
+  private static final class DaemonThreads implements ThreadFactory {
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread t = new Thread(task, "courier-worker");
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  /** Reads and parses the docs' templates. */
+  private record PrepareTemplates(Path templateDirectory) implements Callable<DocsGenerator.Prepared> {
+    @Override
+    public DocsGenerator.Prepared call() throws CodegenException {
+      return DocsGenerator.prepare(templateDirectory);
+    }
+  }
+
+  /**
+   * protoc's {@code --java_out} run, then the message classes it wrote; silent, since its warnings
+   * are the descriptor run's too.
+   */
+  private record MessageClasses(Path protoc, ProtocInvocation invocation, Path argsFile, Path javaOut)
+      implements Callable<List<OutputFile>> {
+    @Override
+    public List<OutputFile> call() throws BuildException, IOException {
+      new ProtocRunner(protoc, BuildLog.silent()).run(invocation, argsFile);
+      return collect(javaOut);
+    }
+  }
+
+  /** Renders the docs once their templates are parsed. */
+  private record RenderDocs(Future<DocsGenerator.Prepared> templates, CodegenModel model, String generator)
+      implements Callable<List<GeneratedFile>> {
+    @Override
+    public List<GeneratedFile> call() throws Exception {
+      return templates.get().generate(model, generator);
     }
   }
 
@@ -230,7 +274,11 @@ public final class CodegenPipeline {
   /** The rendered docs, or the template problems as a {@link BuildException}. */
   private static List<OutputFile> docsOf(Future<List<GeneratedFile>> docs, DocsRequest request) throws BuildException {
     try {
-      return docs.get().stream().map(OutputFile::of).toList();
+      List<OutputFile> files = new ArrayList<>();
+      for (GeneratedFile file : docs.get()) {
+        files.add(OutputFile.of(file));
+      }
+      return files;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BuildException("Courier: interrupted while rendering the docs", e);
@@ -285,12 +333,8 @@ public final class CodegenPipeline {
       return List.of();
     }
     List<OutputFile> files = new ArrayList<>();
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.filter(Files::isRegularFile).sorted().toList()) {
-        files.add(new OutputFile(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p)));
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+    for (Path p : FileTrees.regularFiles(dir)) {
+      files.add(new OutputFile(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p)));
     }
     return files;
   }

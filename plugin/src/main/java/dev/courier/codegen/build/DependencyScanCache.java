@@ -76,7 +76,10 @@ final class DependencyScanCache {
   /** Writes what this run read, for the next one. */
   void store() throws IOException {
     List<String> lines = new ArrayList<>();
-    current.forEach((path, e) -> lines.add(path + "\t" + e.size() + "\t" + e.modified() + "\t" + e.digest()));
+    for (Map.Entry<String, Entry> known : current.entrySet()) {
+      Entry e = known.getValue();
+      lines.add(known.getKey() + "\t" + e.size() + "\t" + e.modified() + "\t" + e.digest());
+    }
     Files.createDirectories(file.getParent());
     Files.write(file, lines, StandardCharsets.UTF_8);
   }

@@ -22,7 +22,8 @@ public record DocsRequest(Path outputDirectory, Optional<Path> templateDirectory
     Objects.requireNonNull(templateDirectory, "templateDirectory");
     Objects.requireNonNull(generator, "generator");
     outputDirectory = outputDirectory.toAbsolutePath().normalize();
-    templateDirectory = templateDirectory.map(p -> p.toAbsolutePath().normalize());
+    templateDirectory = templateDirectory.isPresent()
+        ? Optional.of(templateDirectory.get().toAbsolutePath().normalize()) : Optional.empty();
   }
 
   /**
@@ -30,7 +31,8 @@ public record DocsRequest(Path outputDirectory, Optional<Path> templateDirectory
    * when that folder exists (a missing folder means the defaults only).
    */
   public static DocsRequest of(Path outputDirectory, Path templateDirectory, String generator) {
-    Optional<Path> templates = Optional.ofNullable(templateDirectory).filter(java.nio.file.Files::isDirectory);
+    Optional<Path> templates = templateDirectory != null && java.nio.file.Files.isDirectory(templateDirectory)
+        ? Optional.of(templateDirectory) : Optional.empty();
     return new DocsRequest(outputDirectory, templates, generator);
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,9 @@ record Fingerprint(Map<String, String> parts) {
     Digest docs = new Digest();
     if (request.docs().isPresent()) {
       docs.add(request.docs().get().outputDirectory().toString()).add(request.docs().get().generator());
-      TemplateInputs.fingerprintLines(request.docs().get()).forEach(docs::add);
+      for (String line : TemplateInputs.fingerprintLines(request.docs().get())) {
+        docs.add(line);
+      }
     } else {
       docs.add("off");
     }
@@ -102,7 +105,11 @@ record Fingerprint(Map<String, String> parts) {
 
   /** Sorted {@code name=digest} lines, the state file's format. */
   public List<String> toLines() {
-    return new TreeMap<>(parts).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, String> part : new TreeMap<>(parts).entrySet()) {
+      lines.add(part.getKey() + "=" + part.getValue());
+    }
+    return List.copyOf(lines);
   }
 
   /** Parses {@link #toLines()}; unknown or broken lines are ignored (the cache then rebuilds). */

@@ -1,6 +1,7 @@
 package dev.courier.codegen.build;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -8,18 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The {@code .proto} entries of one jar, read straight from its zip central directory: a build
  * needs those few entries of jars with thousands of others (grpc-netty-shaded, guava), and
  * {@link java.util.zip.ZipFile} would first index every entry and then make an object of each
  * one listed, which costs tens of milliseconds in the cold JVM of a build. A jar this reader does
- * not take (zip64, or any structure it does not expect) gives {@link Optional#empty()}, and the
- * caller reads it with {@code ZipFile}. Not thread-safe; one per jar, closed after use.
+ * not take (zip64, a prefix, or any structure it does not expect) is read through {@code ZipFile}
+ * instead. Not thread-safe; one per jar, closed after use.
  *
  * @since 0.1.0
  */
@@ -43,32 +47,51 @@ final class JarProtoEntries implements AutoCloseable {
    * @param crc the CRC-32 the jar records
    * @param method how it is stored: 0 stored, 8 deflated
    * @param compressedSize its bytes in the jar
-   * @param localHeader where its local header starts in the jar
+   * @param localHeader where its local header starts in the jar; -1 when read through {@code ZipFile}
    */
   record Entry(String name, long size, long crc, int method, long compressedSize, long localHeader) {}
 
+  /** Open while this reads the jar directly, else null. */
   private final FileChannel channel;
+  /** Open while this reads the jar through {@code ZipFile}, else null. */
+  private final ZipFile zip;
   private final List<Entry> entries;
 
-  private JarProtoEntries(FileChannel channel, List<Entry> entries) {
+  private JarProtoEntries(FileChannel channel, ZipFile zip, List<Entry> entries) {
     this.channel = channel;
+    this.zip = zip;
     this.entries = entries;
   }
 
-  /** The jar's {@code .proto} entries, or empty when its layout is not the plain one read here. */
-  static Optional<JarProtoEntries> open(Path jar) throws IOException {
+  /** The jar's {@code .proto} entries. */
+  static JarProtoEntries open(Path jar) throws IOException {
     FileChannel channel = FileChannel.open(jar, StandardOpenOption.READ);
+    Optional<List<Entry>> entries;
     try {
-      Optional<List<Entry>> entries = read(channel);
-      if (entries.isPresent()) {
-        return Optional.of(new JarProtoEntries(channel, entries.get()));
-      }
+      entries = read(channel);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+    if (entries.isPresent()) {
+      return new JarProtoEntries(channel, null, entries.get());
+    }
     channel.close();
-    return Optional.empty();
+    ZipFile zip = new ZipFile(jar.toFile());
+    List<Entry> listed = new ArrayList<>();
+    Enumeration<? extends ZipEntry> all = zip.entries();
+    while (all.hasMoreElements()) {
+      ZipEntry e = all.nextElement();
+      if (!e.isDirectory() && e.getName().endsWith(".proto") && !e.getName().startsWith("META-INF/")) {
+        listed.add(new Entry(e.getName(), e.getSize(), e.getCrc(), e.getMethod(), e.getCompressedSize(), -1));
+      }
+    }
+    return new JarProtoEntries(null, zip, listed);
+  }
+
+  /** Whether the central directory was read directly (false: through {@code ZipFile}). */
+  boolean readsDirectly() {
+    return channel != null;
   }
 
   /** The entries, in the order of the central directory. */
@@ -78,6 +101,15 @@ final class JarProtoEntries implements AutoCloseable {
 
   /** The uncompressed bytes of {@code entry}; fails when they do not match its size. */
   byte[] read(Entry entry) throws IOException {
+    if (zip != null) {
+      ZipEntry e = zip.getEntry(entry.name());
+      if (e == null) {
+        throw new IOException("zip entry " + entry.name() + " is gone");
+      }
+      try (InputStream in = zip.getInputStream(e)) {
+        return in.readAllBytes();
+      }
+    }
     ByteBuffer header = readFully(entry.localHeader(), LOCAL_SIZE);
     if (header.getInt(0) != LOCAL_SIGNATURE) {
       throw new IOException("zip entry " + entry.name() + " has no local header where the directory says");
@@ -112,7 +144,11 @@ final class JarProtoEntries implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    if (channel != null) {
+      channel.close();
+    } else {
+      zip.close();
+    }
   }
 
   private static Optional<List<Entry>> read(FileChannel channel) throws IOException {

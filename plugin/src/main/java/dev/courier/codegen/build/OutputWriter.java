@@ -86,7 +86,13 @@ final class OutputWriter {
     if (lines.isEmpty() || !lines.get(0).equals(HEADER + outputDirectory)) {
       return List.of();
     }
-    return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+    List<String> files = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      if (!line.isBlank()) {
+        files.add(line);
+      }
+    }
+    return List.copyOf(files);
   }
 
   private static boolean writeIfChanged(Path target, byte[] content) throws IOException {

@@ -1,12 +1,10 @@
 package dev.courier.codegen.build;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Finds the {@code .proto} files below a folder that match Ant-style include and exclude patterns
@@ -22,9 +20,8 @@ final class ProtoFileScanner {
 
   /** A scanner for the given patterns; an empty include list means {@code **}{@code /*.proto}. */
   public ProtoFileScanner(List<String> includes, List<String> excludes) {
-    this.includes = (includes.isEmpty() ? List.of("**/*.proto") : includes).stream()
-        .map(ProtoFileScanner::toRegex).toList();
-    this.excludes = excludes.stream().map(ProtoFileScanner::toRegex).toList();
+    this.includes = regexes(includes.isEmpty() ? List.of("**/*.proto") : includes);
+    this.excludes = regexes(excludes);
   }
 
   /**
@@ -32,25 +29,35 @@ final class ProtoFileScanner {
    * {@code root}, sorted; empty when {@code root} does not exist.
    */
   public List<String> scan(Path root) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return List.of();
+    List<String> matching = new ArrayList<>();
+    for (String file : FileTrees.relativeFiles(root, ".proto")) {
+      if (matches(file)) {
+        matching.add(file);
+      }
     }
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
-          .map(p -> root.relativize(p).toString().replace('\\', '/'))
-          .filter(p -> p.endsWith(".proto"))
-          .filter(this::matches)
-          .sorted()
-          .toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return List.copyOf(matching);
   }
 
   /** Whether a {@code /}-separated relative path is included and not excluded. */
   public boolean matches(String relativePath) {
-    return includes.stream().anyMatch(p -> p.matcher(relativePath).matches())
-        && excludes.stream().noneMatch(p -> p.matcher(relativePath).matches());
+    return anyMatches(includes, relativePath) && !anyMatches(excludes, relativePath);
+  }
+
+  private static boolean anyMatches(List<Pattern> patterns, String relativePath) {
+    for (Pattern p : patterns) {
+      if (p.matcher(relativePath).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Pattern> regexes(List<String> antPatterns) {
+    List<Pattern> regexes = new ArrayList<>();
+    for (String pattern : antPatterns) {
+      regexes.add(toRegex(pattern));
+    }
+    return List.copyOf(regexes);
   }
 
   static Pattern toRegex(String antPattern) {

@@ -31,12 +31,15 @@ record ProtocInvocation(
     for (Path dir : importPath) {
       args.add("--proto_path=" + dir);
     }
-    descriptorSetOut.ifPresent(out -> {
+    if (descriptorSetOut.isPresent()) {
+      Path out = descriptorSetOut.get();
       args.add("--descriptor_set_out=" + out);
       args.add("--include_imports");
       args.add("--include_source_info");
-    });
-    javaOut.ifPresent(dir -> args.add("--java_out=" + dir));
+    }
+    if (javaOut.isPresent()) {
+      args.add("--java_out=" + javaOut.get());
+    }
     for (Path input : inputs) {
       args.add(input.toString());
     }

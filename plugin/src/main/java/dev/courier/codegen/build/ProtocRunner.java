@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,10 +55,28 @@ final class ProtocRunner {
       Thread.currentThread().interrupt();
       throw new BuildException("interrupted while protoc was running", e);
     }
-    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+    List<String> lines = nonBlankLines(output);
     if (exitCode != 0) {
       throw ProtocDiagnostics.failure(lines, invocation.importPath(), exitCode);
     }
-    lines.forEach(l -> log.warn("protoc: " + l));
+    for (String line : lines) {
+      log.warn("protoc: " + line);
+    }
+  }
+
+  /** The lines of protoc's output that are not blank, split at any line break. */
+  static List<String> nonBlankLines(String text) {
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n' || text.charAt(i) == '\r') {
+        String line = text.substring(start, i);
+        if (!line.isBlank()) {
+          lines.add(line);
+        }
+        start = i + 1;
+      }
+    }
+    return lines;
   }
 }

@@ -17,6 +17,14 @@ interface SourceGenerator {
 
   /** Courier's Java generators. */
   static SourceGenerator courier() {
-    return JavaSourceGenerator::generate;
+    return new CourierJava();
+  }
+
+  /** {@link JavaSourceGenerator}, as a class rather than a method reference, which a cold JVM would spin. */
+  final class CourierJava implements SourceGenerator {
+    @Override
+    public List<GeneratedFile> generate(List<ServiceModel> services) {
+      return JavaSourceGenerator.generate(services);
+    }
   }
 }

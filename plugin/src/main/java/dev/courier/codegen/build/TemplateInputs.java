@@ -2,13 +2,11 @@ package dev.courier.codegen.build;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * What the rendered docs depend on besides the protos, as fingerprint lines: every default
@@ -28,8 +26,15 @@ final class TemplateInputs {
     byte[] index = resource(DEFAULTS + "templates.list");
     lines.add("index " + (index == null ? "missing" : DependencyProtos.sha256(index)));
     if (index != null) {
-      for (String name : new String(index, StandardCharsets.UTF_8).lines().map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted().toList()) {
+      List<String> names = new ArrayList<>();
+      for (String line : new String(index, StandardCharsets.UTF_8).split("\n")) {
+        String name = line.strip();
+        if (!name.isEmpty() && !name.startsWith("#")) {
+          names.add(name);
+        }
+      }
+      names.sort(null);
+      for (String name : names) {
         byte[] template = resource(DEFAULTS + name);
         lines.add("default:" + name + " " + (template == null ? "missing" : DependencyProtos.sha256(template)));
       }
@@ -46,14 +51,7 @@ final class TemplateInputs {
   }
 
   private static List<Path> userFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(Files::isRegularFile).sorted().toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return FileTrees.regularFiles(dir);
   }
 
   private static byte[] resource(String name) throws IOException {

@@ -66,13 +66,19 @@ final class DocModelBuilder {
     for (ServiceModel service : services) {
       ServiceDoc doc = service(service);
       all.add(doc);
-      byFile.computeIfAbsent(service.protoFile(), f -> new ArrayList<>()).add(doc);
+      List<ServiceDoc> ofFile = byFile.get(service.protoFile());
+      if (ofFile == null) {
+        ofFile = new ArrayList<>();
+        byFile.put(service.protoFile(), ofFile);
+      }
+      ofFile.add(doc);
     }
     List<FileDoc> fileDocs = new ArrayList<>();
-    byFile.forEach((path, docs) -> {
-      FileDescriptor file = files.get(path);
-      fileDocs.add(new FileDoc(path, file.getPackage(), docs.get(0).javaPackage(), List.copyOf(docs)));
-    });
+    for (Map.Entry<String, List<ServiceDoc>> entry : byFile.entrySet()) {
+      List<ServiceDoc> docs = entry.getValue();
+      FileDescriptor file = files.get(entry.getKey());
+      fileDocs.add(new FileDoc(entry.getKey(), file.getPackage(), docs.get(0).javaPackage(), List.copyOf(docs)));
+    }
     return new BuildDoc(List.copyOf(fileDocs), List.copyOf(all), generator);
   }
 
@@ -142,7 +148,11 @@ final class DocModelBuilder {
   }
 
   private static String comment(SourceLocations info, List<Integer> path) {
-    String text = info.rawComment(path.stream().mapToInt(Integer::intValue).toArray());
+    int[] ints = new int[path.size()];
+    for (int i = 0; i < ints.length; i++) {
+      ints[i] = path.get(i);
+    }
+    String text = info.rawComment(ints);
     return LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
   }
 

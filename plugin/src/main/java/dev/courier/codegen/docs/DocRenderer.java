@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -74,7 +73,7 @@ final class DocRenderer {
         out.add(render(template, output, Map.of("build", build)));
       }
     }
-    out.sort(Comparator.comparing(GeneratedFile::relativePath));
+    out.sort(GeneratedFile.BY_PATH);
     return List.copyOf(out);
   }
 
@@ -109,7 +108,12 @@ final class DocRenderer {
         throw new CodegenException(INDEX + " is missing: courier-templates is not on the plugin's classpath");
       }
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        reader.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          String name = line.strip();
+          if (!name.isEmpty() && !name.startsWith("#")) {
+            names.add(name);
+          }
+        }
       }
     } catch (IOException e) {
       throw new CodegenException(INDEX + " cannot be read: " + e.getMessage());

@@ -9,6 +9,8 @@ import dev.courier.codegen.model.CallKind;
 import dev.courier.codegen.model.GeneratedNames;
 import dev.courier.codegen.model.MethodModel;
 import dev.courier.codegen.model.ServiceModel;
+import java.util.ArrayList;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -45,8 +47,7 @@ final class ClientGenerator {
             + "and override declared policies if needed. It knows every method of the service, so that\n"
             + "overrides and live configuration are checked against each of them.\n")
         .addStatement("return $T.forService($T.SERVICE_NAME, $T::new)\n.methods($L)", Types.CLIENT_BUILDER, methods, self,
-            CodeBlock.join(service.methods().stream()
-                .map(m -> CodeBlock.of("$T.$L", methods, m.constantName())).toList(), ",$W"))
+            CodeBlock.join(methodConstants(service, methods), ",$W"))
         .build());
     type.addMethod(MethodSpec.methodBuilder("withDeadline")
         .addModifiers(Modifier.PUBLIC)
@@ -160,5 +161,14 @@ final class ClientGenerator {
       m.addAnnotation(Deprecated.class);
     }
     return m.build();
+  }
+
+  /** {@code XxxMethods.CONSTANT} of every method, in declaration order. */
+  private static List<CodeBlock> methodConstants(ServiceModel service, ClassName methods) {
+    List<CodeBlock> constants = new ArrayList<>();
+    for (MethodModel m : service.methods()) {
+      constants.add(CodeBlock.of("$T.$L", methods, m.constantName()));
+    }
+    return constants;
   }
 }

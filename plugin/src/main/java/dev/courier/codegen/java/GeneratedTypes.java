@@ -4,6 +4,8 @@ import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.TypeSpec;
 import dev.courier.codegen.model.ServiceModel;
+import java.util.ArrayList;
+import java.util.List;
 
 /** What every generated type shares: {@code @Generated}, the file comment, and safe imports. */
 final class GeneratedTypes {
@@ -22,11 +24,14 @@ final class GeneratedTypes {
       type.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class).addMember("value", "$S", "deprecation").build());
     }
     // A same-package type named like a java.lang type shadows it; name such java.lang types in full.
-    String[] shadowed = Types.JAVA_LANG_USED.stream()
-        .filter(service.packageTypeNames()::contains)
-        .toArray(String[]::new);
-    if (shadowed.length > 0) {
-      type.alwaysQualify(shadowed);
+    List<String> shadowed = new ArrayList<>();
+    for (String name : Types.JAVA_LANG_USED) {
+      if (service.packageTypeNames().contains(name)) {
+        shadowed.add(name);
+      }
+    }
+    if (!shadowed.isEmpty()) {
+      type.alwaysQualify(shadowed.toArray(new String[0]));
     }
     return type;
   }

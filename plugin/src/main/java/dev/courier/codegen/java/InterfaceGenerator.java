@@ -88,7 +88,12 @@ final class InterfaceGenerator {
   }
 
   static boolean hasUnary(ServiceModel service) {
-    return service.methods().stream().anyMatch(m -> m.kind() == CallKind.UNARY);
+    for (MethodModel m : service.methods()) {
+      if (m.kind() == CallKind.UNARY) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The method's signature, with its Javadoc; shared with the client, which overrides it. */

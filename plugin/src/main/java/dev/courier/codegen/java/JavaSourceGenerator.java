@@ -5,7 +5,6 @@ import com.palantir.javapoet.TypeSpec;
 import dev.courier.codegen.GeneratedFile;
 import dev.courier.codegen.model.ServiceModel;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -34,7 +33,7 @@ public final class JavaSourceGenerator {
         files.add(new GeneratedFile(dir + file.typeSpec().name() + ".java", file.toString()));
       }
     }
-    files.sort(Comparator.comparing(GeneratedFile::relativePath));
+    files.sort(GeneratedFile.BY_PATH);
     return List.copyOf(files);
   }
 

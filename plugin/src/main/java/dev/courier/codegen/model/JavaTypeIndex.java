@@ -4,6 +4,7 @@ import com.google.protobuf.DescriptorProtos.FileOptions;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
+import com.google.protobuf.Descriptors.ServiceDescriptor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,7 +26,11 @@ final class JavaTypeIndex {
     for (FileDescriptor file : files) {
       String outer = outerClassName(file);
       outerClassNames.put(file, outer);
-      Map<String, String> names = topLevelByPackage.computeIfAbsent(javaPackage(file), p -> new TreeMap<>());
+      Map<String, String> names = topLevelByPackage.get(javaPackage(file));
+      if (names == null) {
+        names = new TreeMap<>();
+        topLevelByPackage.put(javaPackage(file), names);
+      }
       names.putIfAbsent(outer, "the outer class protoc generates for " + file.getName());
       if (multipleFiles(file)) {
         for (Descriptor message : file.getMessageTypes()) {
@@ -84,8 +89,12 @@ final class JavaTypeIndex {
 
   private static Set<String> declaredNames(FileDescriptor file) {
     Set<String> names = new HashSet<>();
-    file.getServices().forEach(s -> names.add(s.getName()));
-    file.getEnumTypes().forEach(e -> names.add(e.getName()));
+    for (ServiceDescriptor s : file.getServices()) {
+      names.add(s.getName());
+    }
+    for (EnumDescriptor e : file.getEnumTypes()) {
+      names.add(e.getName());
+    }
     for (Descriptor message : file.getMessageTypes()) {
       addNames(message, names);
     }
@@ -94,7 +103,9 @@ final class JavaTypeIndex {
 
   private static void addNames(Descriptor message, Set<String> names) {
     names.add(message.getName());
-    message.getEnumTypes().forEach(e -> names.add(e.getName()));
+    for (EnumDescriptor e : message.getEnumTypes()) {
+      names.add(e.getName());
+    }
     for (Descriptor nested : message.getNestedTypes()) {
       addNames(nested, names);
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Reads protoc's descriptor set into a validated {@link CodegenModel}, once per build. Every
@@ -81,8 +82,11 @@ public final class ModelReader {
     if (!problems.isEmpty()) {
       throw new CodegenException(problems);
     }
-    return new CodegenModel(withPackageTypeNames(services.stream().map(ReadService::model).toList(), index), files,
-        set.sources());
+    List<ServiceModel> models = new ArrayList<>();
+    for (ReadService service : services) {
+      models.add(service.model());
+    }
+    return new CodegenModel(withPackageTypeNames(models, index), files, set.sources());
   }
 
   /** A service as read, and where it is declared ({@code file:line: service name}) for its problems. */
@@ -90,7 +94,13 @@ public final class ModelReader {
 
   /** Every name given by the build must be a service that is generated; a typo would go unnoticed. */
   private static void checkJavaNames(Map<String, String> javaNames, List<ReadService> services, List<String> problems) {
-    List<String> known = services.stream().map(s -> s.model().fullName()).toList();
+    if (javaNames.isEmpty()) {
+      return;
+    }
+    List<String> known = new ArrayList<>();
+    for (ReadService s : services) {
+      known.add(s.model().fullName());
+    }
     for (String service : new TreeSet<>(javaNames.keySet())) {
       if (!known.contains(service)) {
         String nearest = Suggestions.closest(service, known).map(k -> "did you mean " + k + "? ").orElse("");
@@ -133,7 +143,9 @@ public final class ModelReader {
     int serviceIndex = service.getIndex();
     String serviceWhere = file.getName() + ":" + info.line(SERVICE_FIELD, serviceIndex)
         + ": service " + service.getFullName();
-    ServiceOptions serviceOptions = PolicyReader.serviceOptions(serviceProto.getOptions(), serviceWhere, problems::add);
+    // One sink for every check of the service: each method reference is a class a cold JVM spins.
+    Consumer<String> report = problems::add;
+    ServiceOptions serviceOptions = PolicyReader.serviceOptions(serviceProto.getOptions(), serviceWhere, report);
     String given = javaNames.get(service.getFullName());
     String baseName = given != null ? given.trim()
         : serviceOptions.getJavaName().isEmpty() ? service.getName() : serviceOptions.getJavaName();
@@ -147,11 +159,11 @@ public final class ModelReader {
       MethodDescriptorProto methodProto = serviceProto.getMethod(method.getIndex());
       String where = file.getName() + ":" + info.line(SERVICE_FIELD, serviceIndex, METHOD_FIELD, method.getIndex())
           + ": service " + service.getFullName() + ", method " + method.getName();
-      MethodOptions options = PolicyReader.methodOptions(methodProto.getOptions(), where, problems::add);
+      MethodOptions options = PolicyReader.methodOptions(methodProto.getOptions(), where, report);
       CallKind kind = CallKind.of(method.isClientStreaming(), method.isServerStreaming());
-      PolicyModel policy = PolicyReader.merge(serviceOptions, options, kind, where, problems::add);
+      PolicyModel policy = PolicyReader.merge(serviceOptions, options, kind, where, report);
       HashKeyModel hashKey = options.getHashKey().isEmpty() ? null
-          : HashKeyResolver.resolve(options.getHashKey(), method.getInputType(), where, problems::add);
+          : HashKeyResolver.resolve(options.getHashKey(), method.getInputType(), where, report);
       methods.add(new MethodModel(
           method.getName(),
           service.getFullName() + "/" + method.getName(),
@@ -172,7 +184,7 @@ public final class ModelReader {
         baseName,
         index.fileClass(file),
         comment(info, SERVICE_FIELD, serviceIndex),
-        MethodNamer.name(service.getFullName(), methods, serviceWhere, problems::add),
+        MethodNamer.name(service.getFullName(), methods, serviceWhere, report),
         service.getOptions().getDeprecated(),
         Set.of()), serviceWhere);
   }
@@ -186,7 +198,11 @@ public final class ModelReader {
     for (ReadService read : services) {
       ServiceModel service = read.model();
       Map<String, String> taken = index.topLevelNames(service.javaPackage());
-      Map<String, String> mine = ours.computeIfAbsent(service.javaPackage(), p -> new HashMap<>());
+      Map<String, String> mine = ours.get(service.javaPackage());
+      if (mine == null) {
+        mine = new HashMap<>();
+        ours.put(service.javaPackage(), mine);
+      }
       List<String> clashes = new ArrayList<>();
       for (String type : service.generatedTypeNames()) {
         String clash = taken.containsKey(type) ? taken.get(type) : mine.get(type);
@@ -215,8 +231,12 @@ public final class ModelReader {
   private static List<ServiceModel> withPackageTypeNames(List<ServiceModel> services, JavaTypeIndex index) {
     Map<String, Set<String>> byPackage = new HashMap<>();
     for (ServiceModel s : services) {
-      byPackage.computeIfAbsent(s.javaPackage(), p -> new TreeSet<>(index.topLevelNames(p).keySet()))
-          .addAll(s.generatedTypeNames());
+      Set<String> names = byPackage.get(s.javaPackage());
+      if (names == null) {
+        names = new TreeSet<>(index.topLevelNames(s.javaPackage()).keySet());
+        byPackage.put(s.javaPackage(), names);
+      }
+      names.addAll(s.generatedTypeNames());
     }
     List<ServiceModel> result = new ArrayList<>();
     for (ServiceModel s : services) {
@@ -230,7 +250,12 @@ public final class ModelReader {
     if (name.isEmpty() || !Character.isJavaIdentifierStart(name.charAt(0)) || JavaNames.isKeyword(name)) {
       return false;
     }
-    return name.chars().allMatch(Character::isJavaIdentifierPart);
+    for (int i = 1; i < name.length(); i++) {
+      if (!Character.isJavaIdentifierPart(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String comment(SourceLocations locations, int... path) {

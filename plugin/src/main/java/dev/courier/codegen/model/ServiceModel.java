@@ -35,13 +35,26 @@ public record ServiceModel(
 
   /** The methods that have a queue-backed variant. */
   public List<MethodModel> queueMethods() {
-    return methods.stream().filter(m -> m.policy().queue()).toList();
+    List<MethodModel> queued = new java.util.ArrayList<>();
+    for (MethodModel m : methods) {
+      if (m.policy().queue()) {
+        queued.add(m);
+      }
+    }
+    return List.copyOf(queued);
   }
 
   /** Whether generated code refers to anything deprecated. */
   public boolean usesDeprecated() {
-    return deprecated
-        || methods.stream().anyMatch(m -> m.deprecated() || m.request().deprecated() || m.response().deprecated());
+    if (deprecated) {
+      return true;
+    }
+    for (MethodModel m : methods) {
+      if (m.deprecated() || m.request().deprecated() || m.response().deprecated()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The simple names of the Java types generated for this service, made from {@link #baseName()}. */

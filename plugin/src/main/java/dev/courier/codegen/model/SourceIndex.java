@@ -26,7 +26,9 @@ public final class SourceIndex {
    */
   SourceIndex(Map<String, ByteString> unparsed, Map<String, SourceCodeInfo> alreadyParsed) {
     this.unparsed = Map.copyOf(unparsed);
-    alreadyParsed.forEach((file, info) -> parsed.put(file, SourceLocations.of(info)));
+    for (Map.Entry<String, SourceCodeInfo> file : alreadyParsed.entrySet()) {
+      parsed.put(file.getKey(), SourceLocations.of(file.getValue()));
+    }
   }
 
   /** The locations of {@code file}, or none when protoc gave the file no source info. */
@@ -39,7 +41,10 @@ public final class SourceIndex {
     if (bytes == null) {
       return NONE;
     }
-    return parsed.computeIfAbsent(file, f -> parse(f, bytes));
+    // Parsed twice at worst, when both threads ask at once; either result is the same.
+    SourceLocations locations = parse(file, bytes);
+    SourceLocations earlier = parsed.putIfAbsent(file, locations);
+    return earlier != null ? earlier : locations;
   }
 
   private static SourceLocations parse(String file, ByteString bytes) {

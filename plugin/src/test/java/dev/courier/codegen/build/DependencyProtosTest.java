@@ -30,7 +30,8 @@ class DependencyProtosTest {
   void listsAndExtractsStoredAndDeflatedProtosAsZipFileReadsThem() throws Exception {
     Path jar = jar(work.resolve("deps.jar"), null);
 
-    try (JarProtoEntries direct = JarProtoEntries.open(jar).orElseThrow()) {
+    try (JarProtoEntries direct = JarProtoEntries.open(jar)) {
+      assertThat(direct.readsDirectly()).isTrue();
       assertThat(direct.entries()).extracting(JarProtoEntries.Entry::name)
           .containsExactly("google/api/http.proto", "stored/small.proto", "empty.proto");
     }
@@ -47,7 +48,9 @@ class DependencyProtosTest {
   void aJarWithAPrefixIsReadThroughZipFile() throws Exception {
     Path jar = jar(work.resolve("launcher.jar"), "#!/bin/sh\nexec java -jar \"$0\" \"$@\"\n");
 
-    assertThat(JarProtoEntries.open(jar)).isEmpty();
+    try (JarProtoEntries fallback = JarProtoEntries.open(jar)) {
+      assertThat(fallback.readsDirectly()).isFalse();
+    }
     List<String> lines = new ArrayList<>();
     int copied = DependencyProtos.extract(jar, work.resolve("out"), lines);
 
