@@ -20,9 +20,6 @@ public final class DocModel {
    * the model implements it; {@code DocModelTest} checks it against the record's components.
    */
   public interface Node {
-    /** The record's component names, in declaration order. */
-    List<String> componentNames();
-
     /** The value of the component named {@code key}, or {@code null} when the record has none. */
     Object component(String key);
   }
@@ -35,13 +32,6 @@ public final class DocModel {
    * @param generator the generator's name and version, for a footer
    */
   public record BuildDoc(List<FileDoc> files, List<ServiceDoc> services, String generator) implements Node {
-    private static final List<String> NAMES = List.of("files", "services", "generator");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -63,13 +53,6 @@ public final class DocModel {
    */
   public record FileDoc(String path, String protoPackage, String javaPackage, List<ServiceDoc> services)
       implements Node {
-    private static final List<String> NAMES = List.of("path", "protoPackage", "javaPackage", "services");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -105,14 +88,6 @@ public final class DocModel {
       String javaClient,
       List<MethodDoc> methods,
       boolean deprecated) implements Node {
-    private static final List<String> NAMES = List.of("name", "fullName", "protoFile", "comment",
-        "javaPackage", "javaInterface", "javaClient", "methods", "deprecated");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -153,14 +128,6 @@ public final class DocModel {
       MessageDoc response,
       PolicyDoc policy,
       boolean deprecated) implements Node {
-    private static final List<String> NAMES = List.of("name", "fullName", "javaName", "kind", "comment",
-        "request", "response", "policy", "deprecated");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -187,13 +154,6 @@ public final class DocModel {
    * @param fields in declaration order
    */
   public record MessageDoc(String fullName, String javaType, String comment, List<FieldDoc> fields) implements Node {
-    private static final List<String> NAMES = List.of("fullName", "javaType", "comment", "fields");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -216,13 +176,6 @@ public final class DocModel {
    * @param comment the {@code .proto} comment, possibly empty
    */
   public record FieldDoc(String name, int number, String type, String label, String comment) implements Node {
-    private static final List<String> NAMES = List.of("name", "number", "type", "label", "comment");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -262,14 +215,6 @@ public final class DocModel {
       String hedgeAfter,
       int maxHedged,
       int maxConcurrency) implements Node {
-    private static final List<String> NAMES = List.of("balancer", "idempotent", "timeout", "hashKey", "queue",
-        "retried", "retry", "hedgeAfter", "maxHedged", "maxConcurrency");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {
@@ -305,14 +250,6 @@ public final class DocModel {
       double multiplier,
       double jitter,
       List<String> retryableCodes) implements Node {
-    private static final List<String> NAMES = List.of("maxAttempts", "initialBackoff", "maxBackoff",
-        "multiplier", "jitter", "retryableCodes");
-
-    @Override
-    public List<String> componentNames() {
-      return NAMES;
-    }
-
     @Override
     public Object component(String key) {
       return switch (key) {

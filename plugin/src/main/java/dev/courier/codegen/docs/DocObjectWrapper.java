@@ -11,6 +11,7 @@ import freemarker.template.TemplateHashModelEx;
 import freemarker.template.TemplateModel;
 import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateSequenceModel;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,10 @@ final class DocObjectWrapper implements ObjectWrapper {
     throw new TemplateModelException("Courier's docs model has no template form for " + value.getClass().getName());
   }
 
-  /** A record of the model, read by component name. */
+  /**
+   * A record of the model, read by component name. Only {@code ?keys}, {@code ?values} and
+   * {@code ?size} need the names, which come from the record class, read when first asked for.
+   */
   private record NodeHash(DocModel.Node node, ObjectWrapper wrapper) implements TemplateHashModelEx {
     @Override
     public TemplateModel get(String key) throws TemplateModelException {
@@ -63,26 +67,34 @@ final class DocObjectWrapper implements ObjectWrapper {
 
     @Override
     public boolean isEmpty() {
-      return node.componentNames().isEmpty();
+      return names().isEmpty();
     }
 
     @Override
     public int size() {
-      return node.componentNames().size();
+      return names().size();
     }
 
     @Override
     public TemplateCollectionModel keys() {
-      return new SimpleCollection(node.componentNames(), wrapper);
+      return new SimpleCollection(names(), wrapper);
     }
 
     @Override
     public TemplateCollectionModel values() {
       List<Object> values = new ArrayList<>();
-      for (String name : node.componentNames()) {
+      for (String name : names()) {
         values.add(node.component(name));
       }
       return new SimpleCollection(values, wrapper);
+    }
+
+    private List<String> names() {
+      List<String> names = new ArrayList<>();
+      for (RecordComponent component : node.getClass().getRecordComponents()) {
+        names.add(component.getName());
+      }
+      return names;
     }
   }
 

@@ -2,15 +2,20 @@ package dev.courier.codegen.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import freemarker.template.Configuration;
+import freemarker.template.Template;
+import java.io.StringWriter;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every record of the templates' data model answers {@link DocModel.Node} with exactly its own
+ * Every record of the templates' data model answers {@link DocModel.Node} with its own
  * components, so a component added to a record without its line in {@code component} fails here
- * instead of vanishing from the templates.
+ * instead of vanishing from the templates; and templates read the model through
+ * {@link DocObjectWrapper} as they read it through FreeMarker's default wrapper.
  */
 class DocModelTest {
 
@@ -34,14 +39,27 @@ class DocModelTest {
     assertThat(records.stream().<Class<?>>map(Record::getClass).toList()).containsExactlyInAnyOrderElementsOf(recordClasses);
     for (Record record : records) {
       DocModel.Node node = (DocModel.Node) record;
-      RecordComponent[] components = record.getClass().getRecordComponents();
-      assertThat(node.componentNames()).as(record.getClass().getSimpleName())
-          .containsExactly(Arrays.stream(components).map(RecordComponent::getName).toArray(String[]::new));
-      for (RecordComponent component : components) {
+      for (RecordComponent component : record.getClass().getRecordComponents()) {
         assertThat(node.component(component.getName())).as(record.getClass().getSimpleName() + "." + component.getName())
             .isEqualTo(component.getAccessor().invoke(record));
       }
       assertThat(node.component("noSuchComponent")).isNull();
     }
+  }
+
+  @Test
+  void templatesSeeRecordsAsHashesOfTheirComponentsAndListsAsSequences() throws Exception {
+    Configuration freemarker = new Configuration(Configuration.VERSION_2_3_34);
+    freemarker.setObjectWrapper(DocObjectWrapper.INSTANCE);
+    freemarker.setNumberFormat("computer");
+    Template template = new Template("t", "${r?keys?join(\",\")} ${r?size} ${r.multiplier} ${r.maxAttempts + 1}"
+        + " ${r.retryableCodes?size} ${r.retryableCodes[0]} ${p.idempotent?c} ${p.retry.jitter} ${p.missing!\"-\"}",
+        freemarker);
+    StringWriter out = new StringWriter();
+
+    template.process(Map.of("r", RETRY, "p", POLICY), out);
+
+    assertThat(out.toString()).isEqualTo(
+        "maxAttempts,initialBackoff,maxBackoff,multiplier,jitter,retryableCodes 6 2 4 1 UNAVAILABLE true 0.2 -");
   }
 }
