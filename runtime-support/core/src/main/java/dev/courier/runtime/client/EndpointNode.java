@@ -79,14 +79,22 @@ final class EndpointNode implements Node {
     return inFlight.get();
   }
 
+  /**
+   * The estimate now; while unary attempts are in flight, what they are expected to take ({@link
+   * #expectedNanos}), or the time since the last one finished when that is longer (the stall). So
+   * an endpoint whose estimate drifted down while it got no calls takes one call, judged on the
+   * drift, and is judged again on what it last showed until that call answers: a replica that is
+   * still slow costs one call per retry instead of the several that would win their picks before
+   * the stall shows.
+   */
   @Override
   public long latencyNanos() {
     long now = nanoClock.getAsLong();
-    long estimate = latency.at(now, cluster.fastest(this, now));
-    if (estimate == 0) {
-      return 0;
+    if (unaryInFlight.get() == 0) {
+      return latency.at(now, cluster.fastest(this, now));
     }
-    return unaryInFlight.get() > 0 ? Math.max(estimate, now - progressAt) : estimate;
+    long expected = expectedNanos(now);
+    return expected == 0 ? 0 : Math.max(expected, now - progressAt);
   }
 
   /** The estimate as of the last sample, without the stall or forgetting; 0 when unknown. */

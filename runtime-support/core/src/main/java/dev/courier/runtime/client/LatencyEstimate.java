@@ -1,8 +1,12 @@
 package dev.courier.runtime.client;
 
 /**
- * One endpoint's latency estimate: an EWMA of its attempts' durations that moves a quarter of the
- * way to each sample, robust to outliers and forgetting with age. All times are passed in (ns, on
+ * One endpoint's latency estimate: an EWMA of its attempts' durations, robust to outliers and
+ * forgetting with age. A sample moves the estimate a quarter of the way to it, or by the share of
+ * the estimate that its age has forgotten when that is more (half after {@value
+ * #FORGET_HALF_LIFE_NANOS} ns without a sample, as the weights of a time-decayed EWMA such as
+ * Finagle's): an endpoint sampled now and then is judged on its recent answers, not on one old
+ * estimate that each new answer moves by a quarter. All times are passed in (ns, on
  * the client's clock), so the rules below are exact under a manual clock. Thread-safe without
  * locks: a lost update under a race is one sample fewer, which is harmless.
  *
@@ -35,7 +39,9 @@ package dev.courier.runtime.client;
  *       EndpointNode#latencyNanos()}). Towards the fastest and not towards the median, because when
  *       most endpoints are slow the median is slow too, and an endpoint that recovered among them
  *       would never be tried again. An endpoint that keeps its picks keeps getting samples, so this
- *       changes nothing for it.
+ *       changes nothing for it. The drift is a guess made for picking: the next sample moves what
+ *       was measured, not the guess, so a replica that is still slow keeps its slow estimate and is
+ *       tried again less often.
  * </ul>
  */
 final class LatencyEstimate {
@@ -46,6 +52,8 @@ final class LatencyEstimate {
   /** How fast an estimate without samples moves towards the fastest endpoint's: half the distance per 100 ms. */
   static final long FORGET_HALF_LIFE_NANOS = 100_000_000L;
   private static final long MIN_FAILURE_SAMPLE_NANOS = 1_000_000L;
+  /** How far one sample moves a fresh estimate: a quarter of the way. */
+  private static final double MIN_SAMPLE_WEIGHT = 0.25;
   private static final double LN2 = Math.log(2);
 
   private volatile long estimateNanos;
@@ -73,8 +81,7 @@ final class LatencyEstimate {
     if (age <= 0) {
       return estimate;
     }
-    double kept = Math.exp(-LN2 * age / FORGET_HALF_LIFE_NANOS);
-    return Math.max(fastest + (long) ((estimate - fastest) * kept), 1);
+    return Math.max(fastest + (long) ((estimate - fastest) * kept(age)), 1);
   }
 
   /**
@@ -84,9 +91,12 @@ final class LatencyEstimate {
    */
   void observe(long sampleNanos, boolean serverFault, long expected, long now, long typical, long fastest) {
     long sample = Math.max(sampleNanos, 1);
-    long estimate = at(now, fastest);
+    long estimate = estimateNanos; // what was measured: the drift towards the fastest is a guess, read only
+    double weight = MIN_SAMPLE_WEIGHT;
     if (estimate == 0) {
       estimate = Math.max(typical, 0);
+    } else {
+      weight = Math.max(weight, 1 - kept(now - sampledAt));
     }
     if (serverFault) {
       sample = Math.max(sample, Math.max(2 * estimate, MIN_FAILURE_SAMPLE_NANOS));
@@ -101,8 +111,13 @@ final class LatencyEstimate {
         sample = Math.min(sample, OUTLIER_FACTOR * bound);
       }
     }
-    estimateNanos = estimate == 0 ? sample : Math.max(estimate + ((sample - estimate) >> 2), 1);
+    estimateNanos = estimate == 0 ? sample : Math.max(estimate + (long) ((sample - estimate) * weight), 1);
     sampledAt = now;
+  }
+
+  /** The share of an estimate that still counts after {@code age} ns without a sample. */
+  private static double kept(long age) {
+    return age <= 0 ? 1.0 : Math.exp(-LN2 * age / FORGET_HALF_LIFE_NANOS);
   }
 
   /** Forgets everything (an ejection): the next samples start again from the cluster's estimate, with a warm-up. */

@@ -352,7 +352,7 @@ class EndpointNodeHealthTest {
   }
 
   @Test
-  void theCallThatTriesASlowReplicaAgainIsMeasuredAgainstWhatItLastShowedNotAgainstTheDriftedGuess() {
+  void theCallThatTriesASlowReplicaAgainMovesWhatItLastShowedNotTheDriftedGuess() {
     EndpointNode slow = node(HEALTH, fixed(MS, MS));
     for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
       attempt(slow, Status.Code.OK, MS);
@@ -369,7 +369,31 @@ class EndpointNodeHealthTest {
     assertThat(drifted).isLessThan(1 * MS + measured / 4);
 
     attempt(slow, Status.Code.OK, 20 * MS); // tried again: still slow
-    assertThat(slow.latencyNanos()).as("a quarter of the way to the full 20 ms").isEqualTo(drifted + (20 * MS - drifted) / 4);
+    double forgotten = 1 - Math.pow(0.5, (20 * MS + 3 * LatencyEstimate.FORGET_HALF_LIFE_NANOS)
+        / (double) LatencyEstimate.FORGET_HALF_LIFE_NANOS);
+    assertThat(slow.latencyNanos()).as("from what it last showed, by the share its age forgot, to the full 20 ms")
+        .isCloseTo(measured + (long) ((20 * MS - measured) * forgotten), within(1L));
+  }
+
+  @Test
+  void anEndpointTriedAgainAfterItsEstimateDriftedTakesOneCallUntilThatCallAnswers() {
+    EndpointNode slow = node(HEALTH, fixed(MS, MS));
+    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
+      attempt(slow, Status.Code.OK, MS);
+    }
+    for (int i = 0; i < 6; i++) {
+      attempt(slow, Status.Code.OK, 20 * MS);
+    }
+    now.addAndGet(20 * MS);
+    long measured = slow.latencyNanos();
+    now.addAndGet(3 * LatencyEstimate.FORGET_HALF_LIFE_NANOS);
+    assertThat(slow.latencyNanos()).as("drifted").isLessThan(MS + measured / 4);
+
+    slow.onStart(now.get()); // the call that tries it again
+    assertThat(slow.latencyNanos()).as("judged on what it last showed while that call is out").isEqualTo(measured);
+    now.addAndGet(20 * MS);
+    slow.onFinish(now.get() - 20 * MS, slow.expectedNanos(now.get() - 20 * MS), Status.Code.OK, now.get(), false);
+    assertThat(slow.latencyNanos()).as("still slow: it learned so").isGreaterThan(measured);
   }
 
   @Test
