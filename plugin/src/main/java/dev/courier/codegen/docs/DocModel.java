@@ -15,13 +15,14 @@ public final class DocModel {
   private DocModel() {}
 
   /**
-   * How a template reads a record: its components by name, without reflection (a cold JVM would
-   * otherwise introspect every record class and spin an accessor per component). Every record of
-   * the model implements it; {@code DocModelTest} checks it against the record's components.
+   * How a template reads a record: its component values, without reflection (a cold JVM would
+   * otherwise introspect every record class and spin an accessor per component); their names come
+   * from the record class once. Every record of the model implements it; {@code DocModelTest}
+   * checks it against the record's components.
    */
   public interface Node {
-    /** The value of the component named {@code key}, or {@code null} when the record has none. */
-    Object component(String key);
+    /** The values of the record's components, in declaration order (a new array each time). */
+    Object[] components();
   }
 
   /**
@@ -33,13 +34,8 @@ public final class DocModel {
    */
   public record BuildDoc(List<FileDoc> files, List<ServiceDoc> services, String generator) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "files" -> files;
-        case "services" -> services;
-        case "generator" -> generator;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {files, services, generator};
     }
   }
 
@@ -54,14 +50,8 @@ public final class DocModel {
   public record FileDoc(String path, String protoPackage, String javaPackage, List<ServiceDoc> services)
       implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "path" -> path;
-        case "protoPackage" -> protoPackage;
-        case "javaPackage" -> javaPackage;
-        case "services" -> services;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {path, protoPackage, javaPackage, services};
     }
   }
 
@@ -89,19 +79,9 @@ public final class DocModel {
       List<MethodDoc> methods,
       boolean deprecated) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "name" -> name;
-        case "fullName" -> fullName;
-        case "protoFile" -> protoFile;
-        case "comment" -> comment;
-        case "javaPackage" -> javaPackage;
-        case "javaInterface" -> javaInterface;
-        case "javaClient" -> javaClient;
-        case "methods" -> methods;
-        case "deprecated" -> deprecated;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {name, fullName, protoFile, comment, javaPackage, javaInterface, javaClient, methods,
+          deprecated};
     }
   }
 
@@ -129,19 +109,8 @@ public final class DocModel {
       PolicyDoc policy,
       boolean deprecated) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "name" -> name;
-        case "fullName" -> fullName;
-        case "javaName" -> javaName;
-        case "kind" -> kind;
-        case "comment" -> comment;
-        case "request" -> request;
-        case "response" -> response;
-        case "policy" -> policy;
-        case "deprecated" -> deprecated;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {name, fullName, javaName, kind, comment, request, response, policy, deprecated};
     }
   }
 
@@ -155,14 +124,8 @@ public final class DocModel {
    */
   public record MessageDoc(String fullName, String javaType, String comment, List<FieldDoc> fields) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "fullName" -> fullName;
-        case "javaType" -> javaType;
-        case "comment" -> comment;
-        case "fields" -> fields;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {fullName, javaType, comment, fields};
     }
   }
 
@@ -177,15 +140,8 @@ public final class DocModel {
    */
   public record FieldDoc(String name, int number, String type, String label, String comment) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "name" -> name;
-        case "number" -> number;
-        case "type" -> type;
-        case "label" -> label;
-        case "comment" -> comment;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {name, number, type, label, comment};
     }
   }
 
@@ -216,20 +172,9 @@ public final class DocModel {
       int maxHedged,
       int maxConcurrency) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "balancer" -> balancer;
-        case "idempotent" -> idempotent;
-        case "timeout" -> timeout;
-        case "hashKey" -> hashKey;
-        case "queue" -> queue;
-        case "retried" -> retried;
-        case "retry" -> retry;
-        case "hedgeAfter" -> hedgeAfter;
-        case "maxHedged" -> maxHedged;
-        case "maxConcurrency" -> maxConcurrency;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {balancer, idempotent, timeout, hashKey, queue, retried, retry, hedgeAfter, maxHedged,
+          maxConcurrency};
     }
   }
 
@@ -251,16 +196,8 @@ public final class DocModel {
       double jitter,
       List<String> retryableCodes) implements Node {
     @Override
-    public Object component(String key) {
-      return switch (key) {
-        case "maxAttempts" -> maxAttempts;
-        case "initialBackoff" -> initialBackoff;
-        case "maxBackoff" -> maxBackoff;
-        case "multiplier" -> multiplier;
-        case "jitter" -> jitter;
-        case "retryableCodes" -> retryableCodes;
-        default -> null;
-      };
+    public Object[] components() {
+      return new Object[] {maxAttempts, initialBackoff, maxBackoff, multiplier, jitter, retryableCodes};
     }
   }
 }

@@ -13,6 +13,7 @@ import freemarker.template.TemplateModelException;
 import freemarker.template.TemplateSequenceModel;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -55,14 +56,26 @@ final class DocObjectWrapper implements ObjectWrapper {
     throw new TemplateModelException("Courier's docs model has no template form for " + value.getClass().getName());
   }
 
-  /**
-   * A record of the model, read by component name. Only {@code ?keys}, {@code ?values} and
-   * {@code ?size} need the names, which come from the record class, read when first asked for.
-   */
+  /** Each record class's component names, in declaration order, read from the class once. */
+  private static final ClassValue<List<String>> NAMES = new ComponentNames();
+
+  private static final class ComponentNames extends ClassValue<List<String>> {
+    @Override
+    protected List<String> computeValue(Class<?> type) {
+      List<String> names = new ArrayList<>();
+      for (RecordComponent component : type.getRecordComponents()) {
+        names.add(component.getName());
+      }
+      return List.copyOf(names);
+    }
+  }
+
+  /** A record of the model, read by component name. */
   private record NodeHash(DocModel.Node node, ObjectWrapper wrapper) implements TemplateHashModelEx {
     @Override
     public TemplateModel get(String key) throws TemplateModelException {
-      return wrapper.wrap(node.component(key));
+      int index = names().indexOf(key);
+      return index < 0 ? null : wrapper.wrap(node.components()[index]);
     }
 
     @Override
@@ -82,19 +95,11 @@ final class DocObjectWrapper implements ObjectWrapper {
 
     @Override
     public TemplateCollectionModel values() {
-      List<Object> values = new ArrayList<>();
-      for (String name : names()) {
-        values.add(node.component(name));
-      }
-      return new SimpleCollection(values, wrapper);
+      return new SimpleCollection(Arrays.asList(node.components()), wrapper);
     }
 
     private List<String> names() {
-      List<String> names = new ArrayList<>();
-      for (RecordComponent component : node.getClass().getRecordComponents()) {
-        names.add(component.getName());
-      }
-      return names;
+      return NAMES.get(node.getClass());
     }
   }
 
