@@ -30,8 +30,12 @@ final class DedupCache {
   private int size;
   /** Where the next id goes: once the ring is full, the oldest. */
   private int next;
-  /** Ring position + 1 of each indexed id, 0 for an empty slot; a power of two, at least twice the ring. */
-  private int[] index;
+  /**
+   * Per slot, 0 when empty, else the id's 32-bit hash (high half) and its ring position + 1 (low
+   * half): probing compares hashes and a removal finds an entry's home slot without reading the
+   * ring, so most steps touch this one array. A power of two, at least twice the ring.
+   */
+  private long[] index;
   private int mask;
   /**
    * The id {@link #get} last missed, while nothing has changed since: {@link #put} of that id
@@ -58,7 +62,7 @@ final class DedupCache {
       missValid = true;
       return null;
     }
-    return replies[index[position] - 1];
+    return replies[(int) index[position] - 1];
   }
 
   /** Remembers the outcome of the request {@code (high, low)}: its reply, or {@code null} for none. */
@@ -68,7 +72,7 @@ final class DedupCache {
     missValid = false;
     int found = knownMissing ? -1 : find(high, low);
     if (found >= 0) {
-      replies[index[found] - 1] = outcome;
+      replies[(int) index[found] - 1] = outcome;
       return;
     }
     if (size == highs.length && size < capacity) {
@@ -83,11 +87,7 @@ final class DedupCache {
     highs[next] = high;
     lows[next] = low;
     replies[next] = outcome;
-    int slot = slot(high, low);
-    while (index[slot] != 0) {
-      slot = (slot + 1) & mask;
-    }
-    index[slot] = next + 1;
+    insert(hash(high, low), next);
     next = next + 1 == highs.length ? 0 : next + 1;
   }
 
@@ -98,15 +98,28 @@ final class DedupCache {
 
   /** The index slot holding the id, or -1. */
   private int find(long high, long low) {
-    int slot = slot(high, low);
-    int position;
-    while ((position = index[slot]) != 0) {
-      if (lows[position - 1] == low && highs[position - 1] == high) {
-        return slot;
+    int hash = hash(high, low);
+    int slot = hash & mask;
+    long entry;
+    while ((entry = index[slot]) != 0) {
+      if ((int) (entry >>> 32) == hash) {
+        int position = (int) entry - 1;
+        if (lows[position] == low && highs[position] == high) {
+          return slot;
+        }
       }
       slot = (slot + 1) & mask;
     }
     return -1;
+  }
+
+  /** Indexes ring position {@code position}, whose id has {@code hash}, in the first free slot from its home. */
+  private void insert(int hash, int position) {
+    int slot = hash & mask;
+    while (index[slot] != 0) {
+      slot = (slot + 1) & mask;
+    }
+    index[slot] = ((long) hash << 32) | (position + 1L);
   }
 
   /** Frees index slot {@code free}, shifting back the entries after it that would be cut off from their home slot. */
@@ -114,25 +127,25 @@ final class DedupCache {
     int j = free;
     while (true) {
       j = (j + 1) & mask;
-      int position = index[j];
-      if (position == 0) {
+      long entry = index[j];
+      if (entry == 0) {
         break;
       }
-      int home = slot(highs[position - 1], lows[position - 1]);
+      int home = (int) (entry >>> 32) & mask;
       // The entry at j stays unless its home lies cyclically outside (free, j].
       boolean stays = free <= j ? free < home && home <= j : free < home || home <= j;
       if (!stays) {
-        index[free] = position;
+        index[free] = entry;
         free = j;
       }
     }
     index[free] = 0;
   }
 
-  private int slot(long high, long low) {
+  private static int hash(long high, long low) {
     long h = (high * 0x9E3779B97F4A7C15L) ^ low;
     h *= 0xC2B2AE3D27D4EB4FL;
-    return (int) (h >>> 32) & mask;
+    return (int) (h >>> 32);
   }
 
   /** Doubles the ring (up to the capacity), keeping insertion order, and rebuilds the index. */
@@ -146,11 +159,7 @@ final class DedupCache {
     System.arraycopy(oldLows, 0, lows, 0, size);
     System.arraycopy(oldReplies, 0, replies, 0, size);
     for (int p = 0; p < size; p++) {
-      int slot = slot(highs[p], lows[p]);
-      while (index[slot] != 0) {
-        slot = (slot + 1) & mask;
-      }
-      index[slot] = p + 1;
+      insert(hash(highs[p], lows[p]), p);
     }
     next = size;
   }
@@ -160,7 +169,7 @@ final class DedupCache {
     lows = new long[ring];
     replies = new QueueMessage[ring];
     int slots = Integer.highestOneBit(Math.max(2, ring) * 2 - 1) * 2;
-    index = new int[slots];
+    index = new long[slots];
     mask = slots - 1;
   }
 }
