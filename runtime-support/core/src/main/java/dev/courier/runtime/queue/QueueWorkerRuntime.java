@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code DEADLINE_EXCEEDED} without running it; dead-letters a request that cannot be decoded;
  * runs the handler, and again (up to {@code maxDeliveryAttempts} in all, after the {@linkplain
  * Builder#redeliveryBackoff redelivery backoff}) when it throws anything but a status exception,
- * then dead-letters it. A status exception is the handler's answer and is
+ * then dead-letters it (at once, when the next attempt would start after the caller's deadline). A status exception is the handler's answer and is
  * sent to the caller as it is. The request is acknowledged only after its reply (or dead letter)
  * has been published. A reply that cannot be published is published again until the caller's
  * deadline has passed, so a failing publish never holds the queue's commit point or an in-flight
@@ -206,7 +206,8 @@ public final class QueueWorkerRuntime implements AutoCloseable {
      * but a status exception, which is an answer); {@link Backoff#delayNanos} gets 1 before the
      * second attempt. Default {@link #DEFAULT_REDELIVERY_BACKOFF}. The wait is spent on the call's
      * lane, so the calls with its hash key (and others on that lane) wait behind it and keep their
-     * order; a call whose deadline passes meanwhile is still answered, by its last attempt.
+     * order. An attempt that would start after the caller's deadline is neither waited for nor run:
+     * the request is dead-lettered at once and answered {@code DEADLINE_EXCEEDED}.
      */
     public Builder redeliveryBackoff(Backoff redeliveryBackoff) {
       this.redeliveryBackoff = Objects.requireNonNull(redeliveryBackoff, "redeliveryBackoff");

@@ -178,7 +178,19 @@ final class WorkerProcessor {
       Status status = Status.OK;
       try {
         if (attempt > 1) {
-          sleeper.sleep(Duration.ofNanos(redeliveryBackoff.delayNanos(attempt - 1, ThreadLocalRandom.current())));
+          long waitNanos = redeliveryBackoff.delayNanos(attempt - 1, ThreadLocalRandom.current());
+          if (outlivesDeadline(message, waitNanos)) {
+            // No one would read the answer: the caller fails at its deadline. Neither the wait
+            // (which would hold the lane) nor the attempt is worth it.
+            Status late = Status.DEADLINE_EXCEEDED.withDescription(delivery.method() + " failed " + (attempt - 1)
+                + (attempt == 2 ? " time" : " times") + " and its next attempt would start after the caller's deadline;"
+                + " dead-lettered");
+            deadLetter(delivery, describe(lastError) + " (attempt " + attempt + " would start after the caller's"
+                + " deadline)", attempt - 1, late);
+            trace.end(QueueEvent.DEAD_LETTERED, late);
+            return;
+          }
+          sleeper.sleep(Duration.ofNanos(waitNanos));
         }
         RespT response = binding.handler().handle(request);
         if (response == null) {
@@ -298,6 +310,12 @@ final class WorkerProcessor {
       dedup.put(request.idHigh(), request.idLow(), reply);
     }
     finish(delivery, reply);
+  }
+
+  /** Whether {@code message}'s deadline passes within {@code nanos} from now. */
+  private static boolean outlivesDeadline(QueueMessage message, long nanos) {
+    return message.hasDeadline() && System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(nanos)
+        > message.deadlineMillis();
   }
 
   private static boolean expired(QueueMessage message) {

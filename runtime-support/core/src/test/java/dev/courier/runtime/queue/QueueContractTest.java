@@ -240,6 +240,32 @@ public abstract class QueueContractTest {
     assertThat(worker.stats().deadLettered()).isEqualTo(1);
   }
 
+  /**
+   * A failed handler's next attempt would start after the caller's deadline (its backoff is longer
+   * than the time left): the worker neither waits for it nor runs it, but dead-letters the request
+   * at once, answering DEADLINE_EXCEEDED. Before, it waited and ran the handler again for a caller
+   * long gone, holding the lane.
+   */
+  @Test
+  void failedHandlerIsNotRunAgainWhenItsNextAttemptWouldStartAfterTheCallersDeadline() throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    QueueWorkerRuntime worker = track(worker().maxDeliveryAttempts(3)
+        .redeliveryBackoff(Duration.ofSeconds(5), Duration.ofSeconds(5)).handle(ECHO, req -> {
+          runs.incrementAndGet();
+          throw new IllegalStateException("database down");
+        }).start());
+    QueueClientRuntime calls = client.withTimeout(Duration.ofMillis(1500));
+
+    CourierException e = failure(calls.call(ECHO, text("k:late")));
+
+    assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    List<QueueMessage> dead = awaitDeadLetters(ECHO.fullName(), 1);
+    assertThat(dead.get(0).header(QueueHeaders.ERROR)).contains("database down", "after the caller's deadline");
+    assertThat(dead.get(0).header(QueueHeaders.ATTEMPTS)).isEqualTo("1");
+    assertThat(runs).as("run once, not again past the deadline").hasValue(1);
+    assertThat(worker.stats().deadLettered()).isEqualTo(1);
+  }
+
   @Test
   void handlerThatFailsOnceIsRunAgainAndAnswers() throws Exception {
     AtomicInteger runs = new AtomicInteger();
