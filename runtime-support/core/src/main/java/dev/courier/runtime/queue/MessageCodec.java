@@ -1,5 +1,6 @@
 package dev.courier.runtime.queue;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
@@ -24,8 +25,26 @@ final class MessageCodec {
     }
   }
 
-  /** Decodes {@code body}; throws a {@code StatusRuntimeException} when it cannot. */
+  /**
+   * Decodes {@code body}; throws a {@code StatusRuntimeException} when it cannot. A protobuf
+   * message (a marshaller with a protobuf prototype, as generated code has) is parsed from the
+   * array by its own parser, as {@link #encode} writes it with {@code toByteArray()}: through the
+   * marshaller it took a stream object, a thread-local lookup, a copy into that thread's buffer
+   * and a decoder object that escaped, twice per call. (The one difference: grpc's experimental
+   * {@code ProtoLiteUtils.setExtensionRegistry}, which Courier does not use, does not apply.)
+   */
   static <T> T decode(MethodDescriptor.Marshaller<T> marshaller, byte[] body) {
+    if (marshaller instanceof MethodDescriptor.PrototypeMarshaller<T> prototyped
+        && prototyped.getMessagePrototype() instanceof MessageLite prototype) {
+      try {
+        @SuppressWarnings("unchecked") // the prototype is a T, so its parser makes Ts
+        T message = (T) prototype.getParserForType().parseFrom(body);
+        return message;
+      } catch (InvalidProtocolBufferException e) {
+        // As grpc's marshaller reports it.
+        throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e).asRuntimeException();
+      }
+    }
     T message = marshaller.parse(new Body(body));
     if (message == null) {
       throw Status.INTERNAL.withDescription("marshaller returned null").asRuntimeException();
