@@ -22,12 +22,15 @@ import io.micrometer.core.instrument.binder.grpc.ObservationGrpcServerIntercepto
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -62,14 +65,33 @@ class ServerCallTimerTest {
   void theServerTimerHasMicrometersNameTagsAndTimesForUnaryAndStreamingCalls() throws Exception {
     ObservationRegistry observations = ObservationRegistry.create();
     observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(micrometer));
+    // Micrometer's interceptor stops its observation when the server call completes, which can be
+    // after the client has its answer; the next handler's clock step would then land in that call's
+    // time. So each call waits until Micrometer's timer has it (handlers run in order: this one
+    // after the meter handler's record).
+    Semaphore recorded = new Semaphore(0);
+    observations.observationConfig().observationHandler(new ObservationHandler<>() {
+      @Override
+      public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+
+      @Override
+      public void onStop(Observation.Context context) {
+        recorded.release();
+      }
+    });
     CourierServer server = start(new ObservationGrpcServerInterceptor(observations));
     ClientRuntime client = ClientBuilder.forService("test.Echo", c -> c)
         .endpoints(List.of(Endpoint.of("127.0.0.1", server.port()))).build();
     toClose.add(client);
 
     client.blockingUnary(ECHO, Replicas.text("a"));
+    assertThat(recorded.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
     client.blockingUnary(ECHO, Replicas.text("b"));
+    assertThat(recorded.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(() -> client.blockingUnary(ECHO, Replicas.text("missing")));
+    assertThat(recorded.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<Void> streamed = new CompletableFuture<>();
     client.serverStreaming(REPEAT, Replicas.text("s"), Completion.completes(streamed));
     streamed.get(10, TimeUnit.SECONDS);
