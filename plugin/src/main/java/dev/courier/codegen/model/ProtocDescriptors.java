@@ -2,7 +2,6 @@ package dev.courier.codegen.model;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.SourceCodeInfo;
@@ -70,22 +69,29 @@ public record ProtocDescriptors(List<FileDescriptorProto> files, SourceIndex sou
     return new ProtocDescriptors(files, new SourceIndex(sources, Map.of()));
   }
 
-  /** One {@code FileDescriptorProto}: every field but the source info parsed, that one kept as bytes. */
+  /**
+   * One {@code FileDescriptorProto}: every field but the source info parsed, that one kept as bytes.
+   * The other fields are parsed from the file's bytes with the source info's range cut out (a rope
+   * of two slices, no copy).
+   */
   private static void readFile(ByteString bytes, List<FileDescriptorProto> files, Map<String, ByteString> sources)
       throws IOException {
     CodedInputStream in = bytes.newCodedInput();
-    ByteString.Output rest = ByteString.newOutput(bytes.size());
-    CodedOutputStream out = CodedOutputStream.newInstance(rest);
+    ByteString rest = ByteString.EMPTY;
+    int keptFrom = 0;
     ByteString source = null;
-    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+    for (int start = in.getTotalBytesRead(), tag = in.readTag(); tag != 0;
+        start = in.getTotalBytesRead(), tag = in.readTag()) {
       if (tag == SOURCE_CODE_INFO_TAG) {
         source = in.readBytes();
+        rest = rest.concat(bytes.substring(keptFrom, start));
+        keptFrom = in.getTotalBytesRead();
       } else {
-        in.skipField(tag, out);
+        in.skipField(tag);
       }
     }
-    out.flush();
-    FileDescriptorProto file = FileDescriptorProto.parseFrom(rest.toByteString());
+    rest = rest.concat(bytes.substring(keptFrom));
+    FileDescriptorProto file = FileDescriptorProto.parseFrom(rest);
     files.add(file);
     if (source != null) {
       sources.put(file.getName(), source);

@@ -9,7 +9,8 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -71,11 +72,11 @@ public final class FaultReplica implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.eventLoop = new NioEventLoopGroup(1, r -> {
+    this.eventLoop = new MultiThreadIoEventLoopGroup(1, r -> {
       Thread t = new Thread(r, "replica-" + name + "-io");
       t.setDaemon(true);
       return t;
-    });
+    }, NioIoHandler.newFactory());
     this.server = serve(port);
     this.port = server.getPort();
   }
