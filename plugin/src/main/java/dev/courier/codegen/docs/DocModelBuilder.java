@@ -22,6 +22,7 @@ import dev.courier.codegen.model.SourceLocations;
 import dev.courier.codegen.model.TypeRef;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,12 +100,10 @@ final class DocModelBuilder {
     }
     Descriptor descriptor = find(type.protoName());
     SourceLocations info = locations.of(descriptor.getFile().getName());
-    List<Integer> path = path(descriptor);
+    int[] path = path(descriptor);
     List<FieldDoc> fields = new ArrayList<>();
     for (FieldDescriptor field : descriptor.getFields()) {
-      List<Integer> fieldPath = new ArrayList<>(path);
-      fieldPath.add(FIELD_FIELD);
-      fieldPath.add(field.getIndex());
+      int[] fieldPath = child(path, FIELD_FIELD, field.getIndex());
       fields.add(new FieldDoc(field.getName(), field.getNumber(), typeName(field), label(field), comment(info, fieldPath)));
     }
     MessageDoc doc = new MessageDoc(type.protoName(), type.canonicalName(), comment(info, path), List.copyOf(fields));
@@ -137,23 +136,24 @@ final class DocModelBuilder {
     return null;
   }
 
-  private static List<Integer> path(Descriptor d) {
+  /** The message's source-location path, as {@link SourceLocations} takes it. */
+  private static int[] path(Descriptor d) {
     if (d.getContainingType() == null) {
-      return new ArrayList<>(List.of(MESSAGE_FIELD, d.getIndex()));
+      return new int[] {MESSAGE_FIELD, d.getIndex()};
     }
-    List<Integer> path = path(d.getContainingType());
-    path.add(NESTED_FIELD);
-    path.add(d.getIndex());
+    return child(path(d.getContainingType()), NESTED_FIELD, d.getIndex());
+  }
+
+  /** {@code parent}'s path followed by the {@code index}-th element of its field {@code field}. */
+  private static int[] child(int[] parent, int field, int index) {
+    int[] path = Arrays.copyOf(parent, parent.length + 2);
+    path[parent.length] = field;
+    path[parent.length + 1] = index;
     return path;
   }
 
-  private static String comment(SourceLocations info, List<Integer> path) {
-    int[] ints = new int[path.size()];
-    for (int i = 0; i < ints.length; i++) {
-      ints[i] = path.get(i);
-    }
-    String text = info.rawComment(ints);
-    return LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
+  private static String comment(SourceLocations info, int[] path) {
+    return LINE_BREAKS.matcher(info.rawComment(path).strip()).replaceAll(" ");
   }
 
   private static String typeName(FieldDescriptor field) {
