@@ -1,5 +1,7 @@
 package dev.courier.runtime.queue;
 
+import java.util.HexFormat;
+
 /**
  * Identifies one queue call: the request carries it, duplicates of the request share it (the worker
  * runs it once), and its reply carries it back to the waiting caller. {@code high} is a random
@@ -15,11 +17,9 @@ public record CallId(long high, long low) {
   /** 32 hexadecimal digits, {@code high} first: the id as logs and traces show it. */
   @Override
   public String toString() {
-    return hex(high) + hex(low);
+    return HEX.toHexDigits(high) + HEX.toHexDigits(low);
   }
 
-  private static String hex(long value) {
-    String digits = Long.toHexString(value);
-    return "0".repeat(16 - digits.length()) + digits;
-  }
+  /** Lower-case, as {@code FileConfigSource} prints its digests; {@code toHexDigits(long)} pads to 16. */
+  private static final HexFormat HEX = HexFormat.of();
 }
