@@ -183,11 +183,6 @@ public final class QueueClientRuntime implements AutoCloseable {
       fail(call.number(), CourierException.from(unwrap(error)));
     }
 
-    @Override
-    public void timedOut(long number) {
-      onTimeout(number);
-    }
-
     <ReqT> CompletableFuture<Void> send(RpcMethod<ReqT, ?> method, ReqT request, Map<String, String> metadata) {
       if (closed.get()) {
         return CompletableFuture.failedFuture(closedError());
@@ -238,7 +233,8 @@ public final class QueueClientRuntime implements AutoCloseable {
       p.complete(reply);
     }
 
-    private void onTimeout(long number) {
+    @Override
+    public void timedOut(long number) {
       PendingCall p = pending.remove(number);
       if (p != null) {
         counters.record(QueueEvent.TIMED_OUT, p.method().fullName());
