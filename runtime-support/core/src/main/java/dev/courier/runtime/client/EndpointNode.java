@@ -203,8 +203,7 @@ final class EndpointNode implements Node {
     inFlight.decrementAndGet();
     if (!health.ejected()) {
       long typical = latency.cold() ? cluster.typical(this) : 0;
-      latency.observe(now - startedAt, Retryability.isServerFault(code), expectedNanos, now, typical,
-          cluster.fastest(this, now));
+      latency.observe(now - startedAt, Retryability.isServerFault(code), expectedNanos, now, typical);
     }
     return health.afterAttempt(startedAt, code, now, neverReached && code == Status.Code.UNAVAILABLE);
   }

@@ -89,7 +89,7 @@ final class LatencyEstimate {
    *
    * @param expected the estimate when the attempt started ({@link #at}); 0 when none was known
    */
-  void observe(long sampleNanos, boolean serverFault, long expected, long now, long typical, long fastest) {
+  void observe(long sampleNanos, boolean serverFault, long expected, long now, long typical) {
     long sample = Math.max(sampleNanos, 1);
     long estimate = estimateNanos; // what was measured: the drift towards the fastest is a guess, read only
     double weight = MIN_SAMPLE_WEIGHT;
