@@ -3,7 +3,6 @@ package dev.courier.bench.fault;
 import dev.courier.runtime.observe.CourierListener;
 import dev.courier.runtime.retry.StopReason;
 import io.grpc.Status;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -31,7 +30,7 @@ final class FailureClock implements CourierListener {
     if (sorted.length == 0) {
       return "";
     }
-    int p99 = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * 0.99) - 1));
-    return String.format("%.1f (%.1f)", sorted[p99] / 1e6, sorted[sorted.length - 1] / 1e6);
+    return String.format("%.1f (%.1f)", TimedLoad.Result.percentileMillis(sorted, 0.99),
+        sorted[sorted.length - 1] / 1e6);
   }
 }

@@ -48,7 +48,8 @@ final class TimedLoad {
       return failedNanos.length == 0 ? Double.NaN : failedNanos[failedNanos.length - 1] / 1e6;
     }
 
-    private static double percentileMillis(long[] sorted, double q) {
+    /** The {@code q} quantile of ascending {@code sorted}, in ms; NaN when empty. */
+    static double percentileMillis(long[] sorted, double q) {
       if (sorted.length == 0) {
         return Double.NaN;
       }
