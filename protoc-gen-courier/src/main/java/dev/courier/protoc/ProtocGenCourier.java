@@ -1,6 +1,6 @@
 package dev.courier.protoc;
 
-import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
+import dev.courier.codegen.protoc.ProtocPlugin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,9 +23,7 @@ public final class ProtocGenCourier {
 
   /** Reads the request, generates, writes the response; exits non-zero only if the streams fail. */
   public static void main(String[] args) throws IOException {
-    CodeGeneratorRequest request = CodeGeneratorRequest.parseFrom(System.in);
-    new CourierCodeGenerator("Courier " + version()).generate(request).writeTo(System.out);
-    System.out.flush();
+    ProtocPlugin.run(System.in, System.out, "Courier " + version());
   }
 
   static String version() {

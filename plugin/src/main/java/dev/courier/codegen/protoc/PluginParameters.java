@@ -1,4 +1,4 @@
-package dev.courier.protoc;
+package dev.courier.codegen.protoc;
 
 import dev.courier.codegen.model.Suggestions;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.courier.protoc;
+package dev.courier.codegen.protoc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.courier.protoc;
+package dev.courier.codegen.protoc;
 
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
