@@ -1,6 +1,8 @@
 // The plugin jar Maven resolved for this build holds META-INF/m2e/lifecycle-mapping-metadata.xml
 // naming generate and generate-test (run on configuration and on incremental builds), and
-// courier:help -Ddetail documents the new goal and parameters.
+// courier:help -Ddetail documents the new goal and parameters. The jar carries the generator's
+// libraries relocated, and the installed pom names only plexus-build-api besides Maven's own API,
+// so that Maven resolves few poms and jars for the plugin on every build.
 import java.util.zip.ZipFile
 
 def dir = new File(localRepositoryPath, 'dev/courier/courier-maven-plugin')
@@ -16,9 +18,20 @@ try {
   assert goals.toSet() == ['generate', 'generate-test'] as Set : goals
   assert xml.pluginExecutions.pluginExecution.action.execute.runOnIncremental.text() == 'true'
   assert xml.pluginExecutions.pluginExecution.action.execute.runOnConfiguration.text() == 'true'
+  ['dev/courier/shaded/protobuf/Message.class', 'dev/courier/shaded/javapoet/JavaFile.class',
+   'dev/courier/shaded/freemarker/template/Configuration.class', 'dev/courier/options/MethodOptions.class',
+   'courier/templates/templates.list'].each {
+    assert zip.getEntry(it) != null : "${it} missing from the plugin jar"
+  }
+  def unrelocated = Collections.list(zip.entries()).findAll { it.name ==~ /(com\/google\/protobuf|com\/palantir|freemarker)\/.*\.class/ }*.name
+  assert unrelocated.isEmpty() : "classes not relocated in the plugin jar: ${unrelocated.take(5)}"
 } finally {
   zip.close()
 }
+def pom = new groovy.xml.XmlSlurper().parse(new File(jars[0].parentFile, jars[0].name.replace('.jar', '.pom')))
+def needed = pom.dependencies.dependency.findAll { !(it.scope.text() in ['provided', 'test']) }
+    .collect { "${it.groupId.text()}:${it.artifactId.text()}" }
+assert needed == ['org.codehaus.plexus:plexus-build-api'] : "the installed plugin pom names ${needed}"
 def log = new File(basedir, 'build.log').text
 ['courier:generate', 'courier:generate-test', 'resourcesOutputDirectory', 'templateDirectory', 'generateDocs',
  'testProtoSourceRoot', 'testOutputDirectory', 'courier.resourcesOutputDirectory', 'courier.templateDirectory'].each {
