@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +37,10 @@ import java.util.function.LongFunction;
  * (system properties {@code warmupMs}, default 15,000: each side's warm-up under load before the
  * Kafka scenarios, and the InMemoryQueue's per scenario; {@code measureMs}, default 10,000, per
  * scenario; {@code rounds}, default 10: how many rounds the measured time of each Kafka scenario is
- * split into, alternating raw and Courier).
+ * split into, alternating raw and Courier; {@code outstanding}, default {@code 1,256}: the levels of
+ * calls outstanding to measure, for a quicker run of one of them while working on it; {@code
+ * threadCpu}, default false: also print each side's CPU time per call by thread, from {@link
+ * ThreadCpu}; {@code inMemory=false} leaves out the {@code InMemoryQueue} scenarios).
  */
 public final class KafkaQueueBenchmark {
   static final RpcMethod<StringValue, StringValue> ECHO = RpcMethod.of(
@@ -59,6 +64,9 @@ public final class KafkaQueueBenchmark {
     long warmup = Long.getLong("warmupMs", 15_000);
     long measure = Long.getLong("measureMs", 10_000);
     int rounds = Integer.getInteger("rounds", 10);
+    boolean threadCpu = Boolean.getBoolean("threadCpu");
+    int[] levels = Arrays.stream(System.getProperty("outstanding", "1,256").split(","))
+        .mapToInt(level -> Integer.parseInt(level.trim())).toArray();
     List<Row> rows = new ArrayList<>();
     ExecutorService reissue = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "bench-reissue");
@@ -84,7 +92,7 @@ public final class KafkaQueueBenchmark {
         // until it is done it takes much of a small machine's CPU from whichever side runs.
         LoadLoop.run(new Load.Recorder(), 256, warmup, 0, rawCall, reissue);
         LoadLoop.run(new Load.Recorder(), 256, warmup, 0, courierCall, reissue);
-        for (int outstanding : new int[] {1, 256}) {
+        for (int outstanding : levels) {
           // Alternate short rounds, in turn starting with either side, so that the machine's ups
           // and downs fall on both alike.
           LoadLoop.run(new Load.Recorder(), outstanding, LEVEL_WARMUP_MS, 0, rawCall, reissue);
@@ -94,6 +102,8 @@ public final class KafkaQueueBenchmark {
           double[] roundRatios = new double[rounds];
           long[] rawAlloc = new long[2];
           long[] courierAlloc = new long[2];
+          Map<String, Long> rawCpu = new TreeMap<>();
+          Map<String, Long> courierCpu = new TreeMap<>();
           for (int round = 0; round < rounds; round++) {
             boolean rawFirst = round % 2 == 0;
             LoadLoop.Window first = LoadLoop.run(rawFirst ? rawRecorder : courierRecorder, outstanding,
@@ -105,8 +115,13 @@ public final class KafkaQueueBenchmark {
             roundRatios[round] = courierWindow.callsPerSecond() / rawWindow.callsPerSecond();
             add(rawAlloc, rawWindow);
             add(courierAlloc, courierWindow);
+            ThreadCpu.add(rawCpu, rawWindow.cpuNanos());
+            ThreadCpu.add(courierCpu, courierWindow.cpuNanos());
           }
           Result rawResult = rawRecorder.result("raw kafka-clients loop");
+          if (threadCpu) {
+            ThreadCpu.print(outstanding + " outstanding", rawCpu, rawAlloc[0], courierCpu, courierAlloc[0]);
+          }
           double rawBytes = perCall(rawAlloc);
           rows.add(new Row(outstanding, rawResult, null, null, rawBytes, 0));
           rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult, roundRatios,
@@ -116,16 +131,18 @@ public final class KafkaQueueBenchmark {
         print("Courier KafkaQueue worker", worker.stats());
       }
     }
-    try (InMemoryQueue queue = InMemoryQueue.create();
-        QueueWorkerRuntime worker = QueueWorkerRuntime.builder(queue)
-            .handle(ECHO, req -> StringValue.of(req.getValue())).start();
-        QueueClientRuntime client = QueueClientRuntime.create(queue)) {
-      for (int outstanding : new int[] {1, 256}) {
-        Load.Recorder recorder = new Load.Recorder();
-        LoadLoop.run(recorder, outstanding, warmup, measure, i -> client.call(ECHO, request(i)), reissue);
-        rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null, null, Double.NaN, 0));
+    if (!"false".equals(System.getProperty("inMemory"))) {
+      try (InMemoryQueue queue = InMemoryQueue.create();
+          QueueWorkerRuntime worker = QueueWorkerRuntime.builder(queue)
+              .handle(ECHO, req -> StringValue.of(req.getValue())).start();
+          QueueClientRuntime client = QueueClientRuntime.create(queue)) {
+        for (int outstanding : levels) {
+          Load.Recorder recorder = new Load.Recorder();
+          LoadLoop.run(recorder, outstanding, warmup, measure, i -> client.call(ECHO, request(i)), reissue);
+          rows.add(new Row(outstanding, recorder.result("Courier InMemoryQueue"), null, null, Double.NaN, 0));
+        }
+        print("Courier InMemoryQueue worker", worker.stats());
       }
-      print("Courier InMemoryQueue worker", worker.stats());
     }
     reissue.shutdown();
     table(rows, warmup, measure, rounds);

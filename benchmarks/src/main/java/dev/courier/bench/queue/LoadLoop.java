@@ -37,8 +37,9 @@ final class LoadLoop {
    * @param calls calls ended in the window
    * @param allocatedBytes bytes allocated in the whole JVM (every thread, the broker's included) during
    *     the window
+   * @param cpuNanos CPU time spent in the window, by thread group ({@link ThreadCpu#since})
    */
-  record Window(double callsPerSecond, long calls, long allocatedBytes) {}
+  record Window(double callsPerSecond, long calls, long allocatedBytes, java.util.Map<String, Long> cpuNanos) {}
 
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
@@ -57,6 +58,7 @@ final class LoadLoop {
       loop.issue(stopped);
     }
     Thread.sleep(warmupMillis);
+    ThreadCpu cpuBefore = ThreadCpu.now();
     long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
     loop.measuring = true;
     long start = System.nanoTime();
@@ -64,12 +66,13 @@ final class LoadLoop {
     loop.measuring = false;
     long elapsed = System.nanoTime() - start;
     long allocated = THREADS.getTotalThreadAllocatedBytes() - allocatedBefore;
+    java.util.Map<String, Long> cpu = ThreadCpu.now().since(cpuBefore);
     loop.running = false;
     stopped.await(30, TimeUnit.SECONDS);
     recorder.add(loop.samples, Math.min(loop.sampleCount.get(), loop.samples.length), loop.errors.get());
     recorder.addTime(elapsed / 1e9);
     long calls = loop.sampleCount.get() + loop.errors.get();
-    return new Window(calls / (elapsed / 1e9), calls, allocated);
+    return new Window(calls / (elapsed / 1e9), calls, allocated, cpu);
   }
 
   private void issue(CountDownLatch stopped) {

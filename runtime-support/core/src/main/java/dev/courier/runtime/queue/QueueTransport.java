@@ -62,10 +62,22 @@ public interface QueueTransport extends AutoCloseable {
 
   /**
    * Starts taking requests from the queues of {@code methods}, competing with other subscribers of
-   * the same queues. {@code handler} is called from a transport thread and must not block; at most
+   * the same queues. {@code handler} is called from a transport thread and must not block, unless
+   * {@link #survivesBlockingHandler()}; at most
    * {@code maxInFlight} deliveries are handed out and not yet completed at any time.
    */
   QueueSubscription subscribe(Set<String> methods, int maxInFlight, Consumer<QueueDelivery> handler);
+
+  /**
+   * Whether the {@code handler} given to {@link #subscribe} may block: the subscription then keeps
+   * taking messages (on Kafka: keeps polling, and so its place in the consumer group) when the
+   * handler has not returned for a while, by handing its dispatch to a fresh thread. The worker
+   * runtime then runs quick calls in the handler itself, on the transport's thread, rather than
+   * handing each to one of its lanes. Default false: the handler must not block.
+   */
+  default boolean survivesBlockingHandler() {
+    return false;
+  }
 
   /**
    * The messaging system, as OpenTelemetry's messaging conventions name it ({@code "kafka"}); what

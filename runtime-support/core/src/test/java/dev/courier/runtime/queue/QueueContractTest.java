@@ -128,6 +128,103 @@ public abstract class QueueContractTest {
     seen.values().forEach(list -> assertThat(list).hasSize(40).isSorted());
   }
 
+  /**
+   * Quick calls first, one at a time, so that every lane runs calls on the transport's thread where
+   * it can (Kafka); then calls with five keys at once, a few slow enough to send their lane's
+   * next calls to the lane's own thread: each key's calls still run in send order.
+   */
+  @Test
+  void callsWithOneHashKeyRunInSendOrderWhenQuickAndSlowCallsMix() throws Exception {
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    track(worker().concurrency(2).quickCallNanos(QUICK_IN_TESTS).handle(ECHO, req -> {
+      String[] parts = req.getValue().split(":");
+      int n = Integer.parseInt(parts[1]);
+      if (n >= 0) {
+        seen.computeIfAbsent(parts[0], k -> new CopyOnWriteArrayList<>()).add(n);
+      }
+      if (n % 97 == 3) {
+        long until = System.nanoTime() + QUICK_IN_TESTS * WorkerLane.SLOW_FACTOR + 1_000_000;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+      }
+      return req;
+    }).start());
+    for (int i = 0; i < 6 * WorkerLane.QUICK_STREAK; i++) {
+      get(client.call(ECHO, text("warm" + (i % 4) + ":-1")));
+    }
+
+    List<CompletableFuture<StringValue>> calls = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      calls.add(client.call(ECHO, text("key" + (i % 5) + ":" + i)));
+    }
+    CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(20, TimeUnit.SECONDS);
+
+    assertThat(seen).hasSize(5);
+    seen.values().forEach(list -> assertThat(list).hasSize(80).isSorted());
+  }
+
+  /**
+   * A handler that blocks, after quick calls let its lane run calls on the transport's thread (on
+   * Kafka, the consumer's): calls on the other lane are still taken and answered meanwhile, and the
+   * blocked key's next call runs after it, once it is released.
+   */
+  @Test
+  void blockedHandlerHoldsUpOnlyItsOwnKeysCalls() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    List<String> order = new CopyOnWriteArrayList<>();
+    AtomicReference<String> blockerThread = new AtomicReference<>();
+    track(worker().concurrency(2).quickCallNanos(QUICK_IN_TESTS).handle(ECHO, req -> {
+      if (req.getValue().endsWith(":block")) {
+        blockerThread.set(Thread.currentThread().getName());
+        blocked.countDown();
+        if (!release.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+      }
+      order.add(req.getValue());
+      return req;
+    }).start());
+    String held = keyOnLane(0, 2);
+    String free = keyOnLane(1, 2);
+    for (int i = 0; i < 6 * WorkerLane.QUICK_STREAK; i++) {
+      get(client.call(ECHO, text((i % 2 == 0 ? held : free) + ":warm")));
+    }
+
+    CompletableFuture<StringValue> blocker = client.call(ECHO, text(held + ":block"));
+    assertThat(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    if (transport.survivesBlockingHandler()) {
+      // It runs on the transport's thread, not on its lane's: the case this test is about.
+      assertThat(blockerThread.get()).doesNotStartWith("courier-queue-worker-");
+    }
+    CompletableFuture<StringValue> behind = client.call(ECHO, text(held + ":after"));
+    assertThat(get(client.call(ECHO, text(free + ":meanwhile"))).getValue()).isEqualTo(free + ":meanwhile");
+    assertThat(blocker).isNotDone();
+    assertThat(behind).isNotDone();
+    release.countDown();
+
+    assertThat(get(behind).getValue()).isEqualTo(held + ":after");
+    assertThat(get(blocker).getValue()).isEqualTo(held + ":block");
+    assertThat(order).containsSubsequence(free + ":meanwhile", held + ":block", held + ":after");
+  }
+
+  /**
+   * The average call time up to which the tests' lanes run calls on the transport's thread: their
+   * calls run mostly before the JIT has compiled them, so much slower than the default allows.
+   */
+  private static final long QUICK_IN_TESTS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /** A hash key whose calls go to lane {@code lane} of {@code lanes}. */
+  private static String keyOnLane(int lane, int lanes) {
+    for (int i = 0; ; i++) {
+      String key = "key" + i;
+      if (Math.floorMod(key.hashCode(), lanes) == lane) {
+        return key;
+      }
+    }
+  }
+
   @Test
   void sameRequestDeliveredTwiceRunsOnceAndIsAnsweredTwice() throws Exception {
     AtomicInteger runs = new AtomicInteger();

@@ -1,5 +1,6 @@
 package dev.courier.runtime.queue.kafka;
 
+import java.time.Duration;
 import java.util.Properties;
 
 /**
@@ -29,6 +30,17 @@ final class KafkaConsumerSettings {
     p.putAll(config.properties());
     p.putAll(config.consumerProperties());
     return p;
+  }
+
+  /**
+   * How long a worker's handler may hold the consumer thread before another thread takes over
+   * polling: a second, or a third of {@code max.poll.interval.ms} (Kafka's default 300 s) when that is
+   * less, so the consumer polls again well before the group would drop it.
+   */
+  static Duration stallTimeout(Properties workerProps) {
+    Object maxPoll = workerProps.get("max.poll.interval.ms");
+    long maxPollMs = maxPoll == null ? 300_000 : Long.parseLong(maxPoll.toString().trim());
+    return Duration.ofMillis(Math.max(1, Math.min(1000, maxPollMs / 3)));
   }
 
   /** For a client's reply topic: the same, but in no group (the reply queue assigns its partition). */

@@ -269,8 +269,19 @@ public final class KafkaQueue implements QueueTransport {
     for (String method : methods) {
       methodsByTopic.put(requestTopic(method, true), method);
     }
-    return new KafkaSubscription(KafkaConsumerSettings.forWorkers(config), methodsByTopic, maxInFlight,
-        config.commitInterval(), handler);
+    Properties consumerProps = KafkaConsumerSettings.forWorkers(config);
+    return new KafkaSubscription(consumerProps, methodsByTopic, maxInFlight, config.commitInterval(),
+        KafkaConsumerSettings.stallTimeout(consumerProps), handler);
+  }
+
+  /**
+   * True: a worker's subscription hands its polling to a fresh thread when the handler holds the
+   * consumer thread for over a second (a third of {@code max.poll.interval.ms} when that is
+   * shorter), so the worker may run quick calls on that thread.
+   */
+  @Override
+  public boolean survivesBlockingHandler() {
+    return true;
   }
 
   @Override

@@ -9,8 +9,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -31,6 +34,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * reply is not yet produced), at most once per commit interval, and synchronously
  * when partitions are revoked and on close. When {@code maxInFlight} deliveries are unfinished the
  * partitions are paused. Thread-safe.
+ *
+ * <p>The handler may block (the worker runs quick calls in it): when it has not returned for {@code
+ * stallTimeout}, a watchdog hands the loop, with the rest of the records polled, to a fresh
+ * thread, and the stalled one, once its handler returns, ends without touching the consumer. So
+ * polling never waits for a handler, and the worker keeps its place in the consumer group
+ * ({@code max.poll.interval.ms}).
  */
 final class KafkaSubscription implements QueueSubscription {
   private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
@@ -57,45 +66,146 @@ final class KafkaSubscription implements QueueSubscription {
    */
   private int inFlight;
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final Thread thread;
+  /**
+   * When the thread running the loop called the handler ({@link #stamp()}, above 0), 0 while it is
+   * not in the handler, {@link #TAKEN_OVER} once the watchdog gave the loop to another thread. The
+   * one word both the loop's thread and the watchdog change, by compare-and-set, so exactly one of
+   * them decides how a stalled handler call ends.
+   */
+  private final AtomicLong inHandler = new AtomicLong();
+  private static final long TAKEN_OVER = -1;
+  private final long stallNanos;
+  private final long originNanos = System.nanoTime();
+  /** The deliveries of the last poll, and the next one to hand out: the loop's own, passed on with it. */
+  private Delivery[] batch = new Delivery[64];
+  private int batchSize;
+  private int batchNext;
+  private final String threadName;
+  private final Thread watchdog;
+  /** Counted down by the thread that closes the consumer. */
+  private final CountDownLatch ended = new CountDownLatch(1);
   private volatile boolean aborted;
   private volatile long closeDeadlineNanos;
   private long lastCommitMs;
   /** Whether the assigned partitions are paused because {@code maxInFlight} deliveries are unfinished. */
   private boolean paused;
 
+  /**
+   * @param stallTimeout how long the handler may keep the loop's thread before another takes over
+   *     the loop; well under {@code max.poll.interval.ms}
+   */
   KafkaSubscription(Properties consumerProps, Map<String, String> methodsByTopic, int maxInFlight,
-      Duration commitInterval, Consumer<QueueDelivery> handler) {
+      Duration commitInterval, Duration stallTimeout, Consumer<QueueDelivery> handler) {
     this.consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
     this.methodsByTopic = Map.copyOf(methodsByTopic);
     this.maxInFlight = maxInFlight;
     this.commitIntervalMs = commitInterval.toMillis();
+    this.stallNanos = stallTimeout.toNanos();
     this.handler = handler;
-    this.thread = new Thread(this::run, "courier-kafka-worker-" + consumerProps.get("group.id"));
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void run() {
+    this.threadName = "courier-kafka-worker-" + consumerProps.get("group.id");
     try {
       consumer.subscribe(methodsByTopic.keySet(), new Rebalance());
-      while (!stopping.get()) {
-        step();
+    } catch (RuntimeException e) {
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      throw e;
+    }
+    start(threadName);
+    this.watchdog = new Thread(this::watch, threadName + "-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
+  private void start(String name) {
+    Thread t = new Thread(this::run, name);
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * The loop, on the first thread or on one taking over from a stalled one: hands out the rest of
+   * the last poll, polls until stopped, drains, closes the consumer. Ends early, touching nothing,
+   * once another thread has taken over.
+   */
+  private void run() {
+    boolean owner = true;
+    try {
+      owner = dispatch();
+      while (owner && !stopping.get()) {
+        owner = step();
       }
-      if (!aborted) {
+      if (owner && !aborted) {
         drain();
       }
     } catch (WakeupException e) {
       // stopping
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "queue worker consumer stopped; unacknowledged requests are delivered again", e);
+      if (!aborted) {
+        LOG.log(Level.ERROR, "queue worker consumer stopped; unacknowledged requests are delivered again", e);
+      }
     } finally {
-      CloseOptions options = CloseOptions.timeout(Duration.ofSeconds(5));
-      consumer.close(options);
+      if (owner) {
+        // abort() may have interrupted a handler running here; closing must not fail on that.
+        Thread.interrupted();
+        try {
+          consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        } finally {
+          ended.countDown();
+        }
+      }
     }
   }
 
-  private void step() {
+  /** Every quarter of the stall timeout: gives the loop to a fresh thread if the handler has held it too long. */
+  private void watch() {
+    long period = Math.max(1, stallNanos / 4);
+    while (ended.getCount() > 0) {
+      try {
+        if (ended.await(period, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+      long since = inHandler.get();
+      if (since > 0 && stamp() - since > stallNanos && inHandler.compareAndSet(since, TAKEN_OVER)) {
+        LOG.log(Level.WARNING, "a queue worker's handler has held the consumer thread for over "
+            + TimeUnit.NANOSECONDS.toMillis(stallNanos) + " ms; a new thread takes over polling");
+        inHandler.set(0);
+        start(threadName);
+      }
+    }
+  }
+
+  /** Now, as {@link #inHandler} holds it: above 0. */
+  private long stamp() {
+    return System.nanoTime() - originNanos + 1;
+  }
+
+  /**
+   * Hands out the rest of the last poll's deliveries.
+   *
+   * @return false when a stall made another thread take over the loop (this one must stop)
+   */
+  private boolean dispatch() {
+    while (batchNext < batchSize) {
+      Delivery delivery = batch[batchNext];
+      batch[batchNext++] = null;
+      long since = stamp();
+      inHandler.set(since);
+      try {
+        handler.accept(delivery);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "worker refused a request to " + delivery.method + " (offset " + delivery.offset
+            + "); it is delivered again later", e);
+      }
+      if (!inHandler.compareAndSet(since, 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean step() {
     applyFinished();
     commit(false);
     boolean full = inFlight >= maxInFlight;
@@ -108,6 +218,11 @@ final class KafkaSubscription implements QueueSubscription {
       paused = full;
     }
     ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
+    if (records.count() > batch.length) {
+      batch = new Delivery[Math.max(records.count(), batch.length * 2)];
+    }
+    batchSize = 0;
+    batchNext = 0;
     // Partition by partition: one progress lookup per partition and poll, not per record.
     for (TopicPartition tp : records.partitions()) {
       PartitionProgress p = progress.computeIfAbsent(tp, k -> new PartitionProgress());
@@ -115,14 +230,10 @@ final class KafkaSubscription implements QueueSubscription {
       for (ConsumerRecord<String, byte[]> record : records.records(tp)) {
         p.dispatched(record.offset());
         inFlight++;
-        Delivery delivery = new Delivery(p, record.offset(), method, reader.toMessage(record));
-        try {
-          handler.accept(delivery);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "worker refused a request from " + tp + "; it is delivered again later", e);
-        }
+        batch[batchSize++] = new Delivery(p, record.offset(), method, reader.toMessage(record));
       }
     }
+    return dispatch();
   }
 
   /** Stops fetching, waits for the deliveries in flight (to the deadline), commits. */
@@ -204,7 +315,8 @@ final class KafkaSubscription implements QueueSubscription {
       }
     }
     try {
-      thread.join();
+      ended.await();
+      watchdog.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
