@@ -15,15 +15,34 @@ import java.util.random.RandomGenerator;
  * (see {@link Node#latencyNanos()} for how old estimates fade). While the
  * latency of either node is unknown (0), only the in-flight counts are compared; a new endpoint
  * gets a known latency with its first sample, seeded from the others' estimates (see the node's
- * implementation). Each draw passes over a node its slow start does not admit ({@link
- * Node#admission()}), and while either node of the pair is in slow start the two are compared on
- * their calls in flight alone: the ramp sets a recovered or newly joined node's share, and the
- * latency of its first calls (a cold JVM compiling its code) must not starve it of the calls that
- * would warm it up, while a node whose calls pile up still loses. Thread-safe, lock-free.
+ * implementation).
+ *
+ * <p><b>Slow start.</b> While either node of the pair is in slow start ({@link Node#warming()}:
+ * its ramp, and twice as long again at a full share after it), latency does not count: the first node
+ * wins with probability {@code (1 + admission(first) - admission(second)) / 2}, so a node in
+ * slow start takes {@code admission()} of a full share of the picks (a pair of equals is a coin),
+ * whatever its first calls measured. The ramp, not the latency of those calls, sets a recovered or
+ * newly joined node's share: a cold JVM compiles its code while it answers them and is slower
+ * meanwhile, and comparing on latency, or even on calls in flight (a node twice as slow holds
+ * twice the calls), would hold back the calls that warm it up (what Envoy's and gRFC A100's slow
+ * start are for; grpc's {@code weighted_round_robin} likewise ignores an endpoint's own load
+ * reports for a blackout period after it connects). A node in slow start whose calls pile up still
+ * loses: one holding more than {@value #RAMP_IN_FLIGHT_FACTOR} times its partner's calls in flight
+ * plus {@value #RAMP_IN_FLIGHT_SLACK} while its latency (which counts a stall, see {@link
+ * Node#latencyNanos()}) is more than {@value #RAMP_IN_FLIGHT_FACTOR} times its partner's, or
+ * unknown: so a replica somewhat slower than the others (one whose connection shares a network
+ * thread with another's) takes its ramp's share, one far slower or stalled does not. Only against
+ * it: a node that has just come back holds few calls, and that must not win it more than its
+ * ramp's share. The draws themselves ignore admission, since the pair's rule weighs it. Thread-safe,
+ * lock-free.
  */
 final class LeastLoadedBalancer implements Balancer {
   private static final long MIN_LATENCY_NANOS = 1_000;
   private static final double IN_FLIGHT_WEIGHT = 0.25;
+  /** In slow start a node loses once it holds more than this many times its partner's calls in flight (plus {@link #RAMP_IN_FLIGHT_SLACK}) and is more than this many times as slow. */
+  static final int RAMP_IN_FLIGHT_FACTOR = 2;
+  /** With few calls in flight, counts fluctuate by a call or two without any node being slower. */
+  static final int RAMP_IN_FLIGHT_SLACK = 2;
 
   private final RandomGenerator random;
 
@@ -43,16 +62,16 @@ final class LeastLoadedBalancer implements Balancer {
     if (j >= i) {
       j++;
     }
-    N first = Scan.from(nodes, i, eligible, null, random);
+    N first = Scan.eligibleFrom(nodes, i, eligible, null);
     if (first == null) {
       return null;
     }
-    N second = Scan.from(nodes, j, eligible, first, random);
+    N second = Scan.eligibleFrom(nodes, j, eligible, first);
     if (second == null) {
       return first;
     }
-    if (first.admission() < 1.0 || second.admission() < 1.0) {
-      return second.inFlight() < first.inFlight() ? second : first; // a node in slow start: see the class comment
+    if (first.warming() || second.warming()) {
+      return inSlowStart(first, second);
     }
     long firstLatency = first.latencyNanos();
     long secondLatency = second.latencyNanos();
@@ -60,6 +79,28 @@ final class LeastLoadedBalancer implements Balancer {
       return second.inFlight() < first.inFlight() ? second : first;
     }
     return cost(second.inFlight(), secondLatency) < cost(first.inFlight(), firstLatency) ? second : first;
+  }
+
+  /** A pair with a node in slow start: by admission, unless a node in slow start is piling up calls (see the class comment). */
+  private <N extends Node> N inSlowStart(N first, N second) {
+    if (first.warming() && pilingUp(first, second)) {
+      return second;
+    }
+    if (second.warming() && pilingUp(second, first)) {
+      return first;
+    }
+    double firstWins = (1.0 + first.admission() - second.admission()) / 2;
+    return random.nextDouble() < firstWins ? first : second;
+  }
+
+  /** Whether {@code node} holds more than twice the calls of {@code other} (plus the slack) and is more than twice as slow. */
+  private static boolean pilingUp(Node node, Node other) {
+    if (node.inFlight() <= RAMP_IN_FLIGHT_FACTOR * other.inFlight() + RAMP_IN_FLIGHT_SLACK) {
+      return false;
+    }
+    long latency = node.latencyNanos();
+    long otherLatency = other.latencyNanos();
+    return latency == 0 || otherLatency == 0 || latency > RAMP_IN_FLIGHT_FACTOR * otherLatency;
   }
 
   private static double cost(int inFlight, long latencyNanos) {

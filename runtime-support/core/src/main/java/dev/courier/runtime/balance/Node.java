@@ -25,4 +25,14 @@ public interface Node {
   default double admission() {
     return 1.0;
   }
+
+  /**
+   * Whether the endpoint is in slow start: while {@link #admission()} ramps, and for a while after
+   * it at a full share (see {@link dev.courier.runtime.client.PassiveHealth}). Balancers that score on latency do
+   * not score a warming endpoint on its own (a JVM that has just started answers slowly while it
+   * compiles its code); its share is the ramp's. By default, while {@code admission() < 1}. Cheap.
+   */
+  default boolean warming() {
+    return admission() < 1.0;
+  }
 }

@@ -15,13 +15,27 @@ final class Scan {
    */
   static <N extends Node> N from(List<N> nodes, int start, Predicate<? super N> eligible, N skip,
       RandomGenerator random) {
+    return from(nodes, start, eligible, skip, random, true);
+  }
+
+  /**
+   * The first eligible node at or after {@code start}, wrapping around, other than {@code skip},
+   * whatever its {@link Node#admission()} (for a balancer that weighs slow start itself); {@code
+   * null} when none is eligible.
+   */
+  static <N extends Node> N eligibleFrom(List<N> nodes, int start, Predicate<? super N> eligible, N skip) {
+    return from(nodes, start, eligible, skip, null, false);
+  }
+
+  private static <N extends Node> N from(List<N> nodes, int start, Predicate<? super N> eligible, N skip,
+      RandomGenerator random, boolean admit) {
     int size = nodes.size();
     N fallback = null;
     for (int i = 0; i < size; i++) {
       int index = start + i;
       N node = nodes.get(index >= size ? index - size : index);
       if (node != skip && eligible.test(node)) {
-        if (admitted(node, random)) {
+        if (!admit || admitted(node, random)) {
           return node;
         }
         if (fallback == null) {

@@ -131,6 +131,12 @@ final class EndpointNode implements Node {
     return ramp.admission();
   }
 
+  /** In slow start: the ramp, then twice as long again at a full share ({@link SlowStartRamp#warming()}). */
+  @Override
+  public boolean warming() {
+    return ramp.warming();
+  }
+
   /** Whether the node may take calls at {@code now} ({@link EndpointHealth#healthy}). */
   boolean healthy(long now) {
     return health.healthy(now);
@@ -142,7 +148,7 @@ final class EndpointNode implements Node {
     if (ejection != null) {
       return ejection;
     }
-    return ramp.ramping() ? "slow start" : "healthy";
+    return ramp.warming() ? "slow start" : "healthy";
   }
 
   /** Whether the node is ejected now, or a probe is out. */

@@ -2,6 +2,7 @@ package dev.courier.runtime.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -188,26 +189,43 @@ class BalancerTest {
   }
 
   @Test
-  void leastLoadedComparesANodeInSlowStartOnCallsInFlightAlone() {
+  void leastLoadedLetsTheRampNotLatencyNorCallsInFlightSetTheShareOfANodeInSlowStart() {
     List<FakeNode> nodes = FakeNode.nodes(2);
     FakeNode joining = nodes.get(0);
+    FakeNode warm = nodes.get(1);
     joining.latencyNanos = 20_000_000; // a fresh JVM's first, slow answers
-    nodes.get(1).latencyNanos = 500_000;
-    nodes.get(1).inFlight = 4;
+    joining.inFlight = 10; // twice the other's plus two: about what a replica twice as slow holds
+    warm.latencyNanos = 500_000;
+    warm.inFlight = 4;
     Balancer p2c = Balancer.leastLoaded(random);
-    assertThat(p2c.pick(nodes, n -> true, null)).as("out of slow start its latency loses").isSameAs(nodes.get(1));
+    assertThat(p2c.pick(nodes, n -> true, null)).as("out of slow start its latency loses").isSameAs(warm);
 
     joining.admission = 0.5;
-    int picked = 0;
-    for (int i = 0; i < 1_000; i++) {
-      picked += p2c.pick(nodes, n -> true, null) == joining ? 1 : 0;
-    }
-    assertThat(picked).as("in slow start it wins on fewer calls in flight").isGreaterThan(300);
+    assertThat(share(p2c, nodes, joining)).as("half of a full share of two: a quarter").isCloseTo(0.25, within(0.02));
+    joining.admission = 1.0;
+    joining.held = true;
+    assertThat(share(p2c, nodes, joining)).as("a full share, after its ramp").isCloseTo(0.5, within(0.02));
 
-    joining.inFlight = 8;
+    joining.inFlight = 11;
     for (int i = 0; i < 1_000; i++) {
-      assertThat(p2c.pick(nodes, n -> true, null)).as("but not once its calls pile up").isSameAs(nodes.get(1));
+      assertThat(p2c.pick(nodes, n -> true, null)).as("but not once its calls pile up").isSameAs(warm);
     }
+    joining.latencyNanos = 1_000_000; // twice as slow, not more: a connection that shares a network thread
+    assertThat(share(p2c, nodes, joining)).as("many calls in flight on a node not far slower").isCloseTo(0.5, within(0.02));
+
+    joining.inFlight = 0;
+    joining.admission = 0.1;
+    joining.held = false;
+    assertThat(share(p2c, nodes, joining)).as("back with no call in flight, it still takes its ramp's share alone")
+        .isCloseTo(0.05, within(0.01));
+  }
+
+  private static double share(Balancer balancer, List<FakeNode> nodes, FakeNode node) {
+    int picked = 0;
+    for (int i = 0; i < 20_000; i++) {
+      picked += balancer.pick(nodes, n -> true, null) == node ? 1 : 0;
+    }
+    return picked / 20_000.0;
   }
 
   @Test

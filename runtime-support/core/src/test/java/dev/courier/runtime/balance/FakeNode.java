@@ -11,6 +11,8 @@ final class FakeNode implements Node {
   int inFlight;
   long latencyNanos;
   double admission = 1.0;
+  /** In slow start at a full share (the window after the ramp); {@link #warming()} is also true while admission ramps. */
+  boolean held;
 
   FakeNode(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -46,6 +48,11 @@ final class FakeNode implements Node {
   @Override
   public double admission() {
     return admission;
+  }
+
+  @Override
+  public boolean warming() {
+    return held || admission < 1.0;
   }
 
   @Override

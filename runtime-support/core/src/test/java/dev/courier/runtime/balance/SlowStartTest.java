@@ -1,6 +1,7 @@
 package dev.courier.runtime.balance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,31 @@ class SlowStartTest {
         }
       }
       assertThat(ramping / 40_000.0).as("%s: a quarter of a quarter", kind).isBetween(0.05, 0.075);
+    }
+  }
+
+  @Test
+  void leastLoadedGivesARampingNodeItsAdmissionShareOfTwoOrThreeWhileItIsSlowerAndBusier() {
+    for (int count = 2; count <= 3; count++) {
+      List<FakeNode> nodes = FakeNode.nodes(count);
+      nodes.forEach(n -> {
+        n.latencyNanos = 500_000;
+        n.inFlight = 4;
+      });
+      FakeNode ramping = nodes.get(0);
+      ramping.latencyNanos = 2_000_000; // a cold JVM, still compiling
+      ramping.inFlight = 8;
+      Balancer p2c = Balancer.leastLoaded(random);
+      for (double admission : new double[] {0.1, 0.55, 1.0}) {
+        ramping.admission = admission;
+        ramping.held = admission == 1.0;
+        int picked = 0;
+        for (int i = 0; i < 40_000; i++) {
+          picked += p2c.pick(nodes, n -> true, null) == ramping ? 1 : 0;
+        }
+        assertThat(picked / 40_000.0).as("%d nodes, admission %s", count, admission)
+            .isCloseTo(admission / count, within(0.015));
+      }
     }
   }
 

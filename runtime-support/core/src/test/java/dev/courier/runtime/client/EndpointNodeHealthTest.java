@@ -208,10 +208,20 @@ class EndpointNodeHealthTest {
     assertThat(node.admission()).isCloseTo(0.55, within(1e-9));
     now.addAndGet(250 * MS);
     assertThat(node.admission()).isCloseTo(0.775, within(1e-9));
+    assertThat(node.warming()).isTrue();
+    assertThat(node.healthState(now.get())).isEqualTo("slow start");
     now.addAndGet(250 * MS);
     assertThat(node.admission()).isEqualTo(1.0);
-    now.addAndGet(-500 * MS);
-    assertThat(node.admission()).as("the ramp is over for good").isEqualTo(1.0);
+    assertThat(node.warming()).as("a full share, its latency not counted yet").isTrue();
+    assertThat(node.healthState(now.get())).isEqualTo("slow start");
+    now.addAndGet(2 * SECOND - 1);
+    assertThat(node.warming()).as("twice as long again as the ramp").isTrue();
+    now.addAndGet(1);
+    assertThat(node.warming()).isFalse();
+    assertThat(node.healthState(now.get())).isEqualTo("healthy");
+    now.addAndGet(-2_500 * MS);
+    assertThat(node.admission()).as("the slow start is over for good").isEqualTo(1.0);
+    assertThat(node.warming()).isFalse();
   }
 
   @Test
@@ -450,6 +460,9 @@ class EndpointNodeHealthTest {
     assertThat(joined.admission()).isCloseTo(0.55, within(1e-9));
     now.addAndGet(SECOND / 2);
     assertThat(joined.admission()).isEqualTo(1.0);
+    assertThat(joined.warming()).as("its own latency counts only after twice as long again").isTrue();
+    now.addAndGet(2 * SECOND);
+    assertThat(joined.warming()).isFalse();
     assertThat(ejections).as("a join is no ejection").isEmpty();
     set.close();
   }
