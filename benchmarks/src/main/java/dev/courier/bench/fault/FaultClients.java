@@ -71,7 +71,8 @@ final class FaultClients {
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
         MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
       counts.computeIfAbsent(next.authority(), k -> new LongAdder()).increment();
-      return next.newCall(method, options);
+      ClientCall<ReqT, RespT> call = next.newCall(method, options);
+      return Shares.TRACE ? ResponseThreads.watch(next.authority(), call) : call;
     }
 
     Map<String, Long> snapshot() {

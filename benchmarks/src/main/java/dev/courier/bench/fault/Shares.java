@@ -16,9 +16,10 @@ final class Shares implements AutoCloseable {
   /**
    * With {@code -Dfault.trace=true} every sample also prints, for each live Courier client, each
    * endpoint's health, calls in flight and latency estimate as its balancer sees them: what shows
-   * why a replica's share moved.
+   * why a replica's share moved, and the client threads that delivered each endpoint's answers
+   * since the last sample ({@link ResponseThreads}).
    */
-  private static final boolean TRACE = Boolean.getBoolean("fault.trace");
+  static final boolean TRACE = Boolean.getBoolean("fault.trace");
 
   /** Executions of the watched replica and of all replicas, at one moment. */
   private record Sample(long atNanos, int watched, int total) {}
@@ -71,6 +72,7 @@ final class Shares implements AutoCloseable {
             e.latencyNanos() / 1e3));
       }
     }
+    line.append(" | answered on ").append(ResponseThreads.drain());
     return line.toString();
   }
 
