@@ -192,14 +192,24 @@ final class KafkaSubscription implements QueueSubscription {
       batch[batchNext++] = null;
       long since = stamp();
       inHandler.set(since);
+      Error fatal = null;
       try {
         handler.accept(delivery);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "worker refused a request to " + delivery.method + " (offset " + delivery.offset
             + "); it is delivered again later", e);
+      } catch (Error e) {
+        fatal = e;
       }
       if (!inHandler.compareAndSet(since, 0)) {
+        // Another thread runs the loop now: this one must not touch the consumer, not even to close it.
+        if (fatal != null) {
+          LOG.log(Level.ERROR, "a queue worker's handler failed after another thread took over polling", fatal);
+        }
         return false;
+      }
+      if (fatal != null) {
+        throw fatal;
       }
     }
     return true;
