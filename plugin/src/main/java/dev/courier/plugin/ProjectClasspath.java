@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import dev.courier.codegen.build.ContentChecksum;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -46,7 +47,7 @@ final class ProjectClasspath {
    */
   record Jar(Path file, String groupId, String artifactId, String version) {}
 
-  private static final String FORMAT = "courier-classpath 1";
+  private static final String FORMAT = "courier-classpath 2";
 
   private ProjectClasspath() {}
 
@@ -92,7 +93,7 @@ final class ProjectClasspath {
         append(sb.append("|m:"), d);
       }
     }
-    return sha256(sb.toString());
+    return new ContentChecksum().add(sb.toString()).hex();
   }
 
   private static void append(StringBuilder sb, Dependency d) {
@@ -182,15 +183,6 @@ final class ProjectClasspath {
       Files.write(stateFile, lines, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new MojoFailureException("Courier: could not write " + stateFile + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String sha256(String text) {
-    try {
-      return java.util.HexFormat.of().formatHex(
-          java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 }

@@ -3,9 +3,7 @@ package dev.courier.codegen.build;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -24,7 +22,7 @@ final class DependencyProtos {
     List<String> lines = new ArrayList<>();
     if (Files.isDirectory(path)) {
       for (String name : protoNamesInFolder(path)) {
-        lines.add(name + " " + sha256(Files.readAllBytes(path.resolve(name))));
+        lines.add(name + " " + ContentChecksum.of(Files.readAllBytes(path.resolve(name))));
       }
     } else if (Files.isRegularFile(path)) {
       try (JarProtoEntries jar = JarProtoEntries.open(path)) {
@@ -88,13 +86,5 @@ final class DependencyProtos {
       }
     }
     return names;
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

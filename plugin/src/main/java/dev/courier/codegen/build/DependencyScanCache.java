@@ -85,6 +85,6 @@ final class DependencyScanCache {
   }
 
   private static String digestOf(List<String> lines) {
-    return lines.isEmpty() ? "" : DependencyProtos.sha256(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
+    return lines.isEmpty() ? "" : ContentChecksum.of(String.join("\n", lines).getBytes(StandardCharsets.UTF_8));
   }
 }

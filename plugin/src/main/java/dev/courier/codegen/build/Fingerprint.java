@@ -1,20 +1,16 @@
 package dev.courier.codegen.build;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a generation run depends on, as one SHA-256 per part, so the cache can say which part
- * changed: {@code sources} (every proto file's path and content), {@code dependencies} (the
+ * What a generation run depends on, as one {@link ContentChecksum} per part, so the cache can say
+ * which part changed: {@code sources} (every proto file's path and content), {@code dependencies} (the
  * {@code .proto} entries of every dependency jar, in classpath order), {@code tool} (plugin
  * version and jar, protoc identity, the bundled {@code courier/options.proto}) and
  * {@code parameters}, and {@code docs} (whether docs are rendered, where to, and the content of
@@ -27,7 +23,7 @@ import java.util.TreeMap;
 record Fingerprint(Map<String, String> parts) {
 
   /** Bumped whenever what goes into a part changes, so old state files rebuild. */
-  public static final String FORMAT = "3";
+  public static final String FORMAT = "4";
 
   public Fingerprint {
     parts = Map.copyOf(parts);
@@ -44,13 +40,13 @@ record Fingerprint(Map<String, String> parts) {
     Map<String, String> parts = new TreeMap<>();
     parts.put("format", FORMAT);
 
-    Digest sources = new Digest();
+    ContentChecksum sources = new ContentChecksum();
     for (String file : protoFiles) {
-      sources.add(file).add(DependencyProtos.sha256(Files.readAllBytes(request.protoSourceRoot().resolve(file))));
+      sources.add(file).add(ContentChecksum.of(Files.readAllBytes(request.protoSourceRoot().resolve(file))));
     }
     parts.put("sources", sources.hex());
 
-    Digest dependencies = new Digest();
+    ContentChecksum dependencies = new ContentChecksum();
     for (Path dependency : request.dependencyPaths()) {
       String digest = scans.digest(dependency);
       if (!digest.isEmpty()) {
@@ -59,19 +55,19 @@ record Fingerprint(Map<String, String> parts) {
     }
     parts.put("dependencies", dependencies.hex());
 
-    parts.put("tool", new Digest().add(request.pluginVersion()).add(request.protoc().id())
-        .add(DependencyProtos.sha256(ImportPathLayout.courierOptionsProto()))
+    parts.put("tool", new ContentChecksum().add(request.pluginVersion()).add(request.protoc().id())
+        .add(ContentChecksum.of(ImportPathLayout.courierOptionsProto()))
         .add(ImportPathLayout.protobufJavaLocation().getFileName().toString())
         .add(codeIdentity())
         .hex());
 
-    parts.put("parameters", new Digest().add(request.protoSourceRoot().toString())
+    parts.put("parameters", new ContentChecksum().add(request.protoSourceRoot().toString())
         .add(String.join(",", request.includes())).add(String.join(",", request.excludes()))
         .add(request.outputDirectory().toString()).add(Boolean.toString(request.generateMessages()))
         .add(request.javaNames().toString()).add(request.runtimeCheck().fingerprint())
         .hex());
 
-    Digest docs = new Digest();
+    ContentChecksum docs = new ContentChecksum();
     if (request.docs().isPresent()) {
       docs.add(request.docs().get().outputDirectory().toString()).add(request.docs().get().generator());
       for (String line : TemplateInputs.fingerprintLines(request.docs().get())) {
@@ -122,27 +118,5 @@ record Fingerprint(Map<String, String> parts) {
       }
     }
     return new Fingerprint(parts);
-  }
-
-  private static final class Digest {
-    private final MessageDigest md;
-
-    Digest() {
-      try {
-        md = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-      }
-    }
-
-    Digest add(String value) {
-      md.update(value.getBytes(StandardCharsets.UTF_8));
-      md.update((byte) 0);
-      return this;
-    }
-
-    String hex() {
-      return HexFormat.of().formatHex(md.digest());
-    }
   }
 }

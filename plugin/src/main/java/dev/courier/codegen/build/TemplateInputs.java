@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * What the rendered docs depend on besides the protos, as fingerprint lines: every default
  * template of {@code courier-templates} (read through {@code courier/templates/templates.list}) and
- * every file of the user's template directory, each with the SHA-256 of its content. Stateless.
+ * every file of the user's template directory, each with the {@link ContentChecksum} of its content. Stateless.
  *
  * @since 0.1.0
  */
@@ -20,11 +20,11 @@ final class TemplateInputs {
 
   private TemplateInputs() {}
 
-  /** {@code default:NAME sha} lines, then {@code user:PATH sha} lines, each sorted. */
+  /** {@code default:NAME checksum} lines, then {@code user:PATH checksum} lines, each sorted. */
   static List<String> fingerprintLines(DocsRequest docs) throws IOException {
     List<String> lines = new ArrayList<>();
     byte[] index = resource(DEFAULTS + "templates.list");
-    lines.add("index " + (index == null ? "missing" : DependencyProtos.sha256(index)));
+    lines.add("index " + (index == null ? "missing" : ContentChecksum.of(index)));
     if (index != null) {
       List<String> names = new ArrayList<>();
       for (String line : new String(index, StandardCharsets.UTF_8).split("\n")) {
@@ -36,7 +36,7 @@ final class TemplateInputs {
       names.sort(null);
       for (String name : names) {
         byte[] template = resource(DEFAULTS + name);
-        lines.add("default:" + name + " " + (template == null ? "missing" : DependencyProtos.sha256(template)));
+        lines.add("default:" + name + " " + (template == null ? "missing" : ContentChecksum.of(template)));
       }
     }
     if (docs.templateDirectory().isPresent()) {
@@ -44,7 +44,7 @@ final class TemplateInputs {
       lines.add("user-folder " + dir);
       for (Path file : userFiles(dir)) {
         lines.add("user:" + dir.relativize(file).toString().replace('\\', '/') + " "
-            + DependencyProtos.sha256(Files.readAllBytes(file)));
+            + ContentChecksum.of(Files.readAllBytes(file)));
       }
     }
     return lines;
