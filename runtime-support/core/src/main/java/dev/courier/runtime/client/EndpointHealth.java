@@ -110,8 +110,7 @@ final class EndpointHealth {
       if (connectingFor != ejectedUntil) {
         connectingFor = ejectedUntil;
         connectingSince = now;
-        reset = probedAfter != ejectedUntil;
-        probedAfter = ejectedUntil;
+        reset = firstResetOfThisEjection();
       } else {
         reset = false;
         if (now - connectingSince >= CONNECT_WAIT_NANOS) {
@@ -124,6 +123,19 @@ final class EndpointHealth {
       channel.resetConnectBackoff();
     }
     return false;
+  }
+
+  /**
+   * Whether grpc's connect backoff is still to be reset for the ejection that ended ({@link
+   * #ejectedUntil}): once per ejection, by the connect wait or the probe, whichever comes first.
+   * Called with the lock held; the caller resets outside it.
+   */
+  private boolean firstResetOfThisEjection() {
+    if (probedAfter == ejectedUntil) {
+      return false;
+    }
+    probedAfter = ejectedUntil;
+    return true;
   }
 
   private ConnectivityState channelState() {
@@ -175,8 +187,7 @@ final class EndpointHealth {
       probeOut = true;
       probeAt = now;
       probeStarted = false;
-      resetBackoff = probedAfter != ejectedUntil;
-      probedAfter = ejectedUntil;
+      resetBackoff = firstResetOfThisEjection();
     }
     if (resetBackoff) {
       channel.resetConnectBackoff();
