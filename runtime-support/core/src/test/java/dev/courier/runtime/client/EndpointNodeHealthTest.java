@@ -361,15 +361,21 @@ class EndpointNodeHealthTest {
     assertThat(slow.latencyNanos()).isBetween(MS, MS + 10_000);
   }
 
-  @Test
-  void theCallThatTriesASlowReplicaAgainMovesWhatItLastShowedNotTheDriftedGuess() {
+  /** A node that answered its warm-up calls in 1 ms, then six in a row in 20 ms. */
+  private EndpointNode warmedUpThenTurnedSlow() {
     EndpointNode slow = node(HEALTH, fixed(MS, MS));
     for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
       attempt(slow, Status.Code.OK, MS);
     }
     for (int i = 0; i < 6; i++) {
-      attempt(slow, Status.Code.OK, 20 * MS); // it turned 20 ms slow
+      attempt(slow, Status.Code.OK, 20 * MS);
     }
+    return slow;
+  }
+
+  @Test
+  void theCallThatTriesASlowReplicaAgainMovesWhatItLastShowedNotTheDriftedGuess() {
+    EndpointNode slow = warmedUpThenTurnedSlow();
     long measured = slow.latencyNanos();
     assertThat(measured).isGreaterThan(10 * MS);
     now.addAndGet(20 * MS + 3 * LatencyEstimate.FORGET_HALF_LIFE_NANOS); // no calls: it drifts towards 1 ms
@@ -387,13 +393,7 @@ class EndpointNodeHealthTest {
 
   @Test
   void anEndpointTriedAgainAfterItsEstimateDriftedTakesOneCallUntilThatCallAnswers() {
-    EndpointNode slow = node(HEALTH, fixed(MS, MS));
-    for (int i = 0; i < LatencyEstimate.WARM_UP_SAMPLES; i++) {
-      attempt(slow, Status.Code.OK, MS);
-    }
-    for (int i = 0; i < 6; i++) {
-      attempt(slow, Status.Code.OK, 20 * MS);
-    }
+    EndpointNode slow = warmedUpThenTurnedSlow();
     now.addAndGet(20 * MS);
     long measured = slow.latencyNanos();
     now.addAndGet(3 * LatencyEstimate.FORGET_HALF_LIFE_NANOS);
