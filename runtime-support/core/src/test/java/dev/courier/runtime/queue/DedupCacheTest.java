@@ -2,9 +2,11 @@ package dev.courier.runtime.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,38 +63,74 @@ class DedupCacheTest {
   @Test
   void behavesAsABoundedInsertionOrderedMap() {
     for (int capacity : new int[] {1, 2, 7, 1000, 1500, 5000}) {
-      Random random = new Random(capacity);
-      DedupCache cache = new DedupCache(capacity);
-      Map<CallId, QueueMessage> model = new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
+      behavesAsTheModel(capacity, 4);
+    }
+  }
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<CallId, QueueMessage> eldest) {
-          return size() > capacity;
-        }
-      };
-      long[] clients = {random.nextLong(), random.nextLong(), 0, -1};
-      long[] counters = new long[clients.length];
-      for (int op = 0; op < 60_000; op++) {
-        int c = random.nextInt(clients.length);
-        // Mostly new ids, in order per client, as clients number their calls; some repeats.
-        long low = random.nextInt(10) == 0 && counters[c] > 0
-            ? Math.max(1, counters[c] - random.nextInt(2 * capacity + 1)) : ++counters[c];
-        CallId id = new CallId(clients[c], low);
-        QueueMessage expected = model.get(id);
-        QueueMessage got = cache.get(id.high(), id.low());
-        assertThat(got).as("op %s, capacity %s, %s", op, capacity, id).isSameAs(expected);
-        if (got == null || random.nextBoolean()) {
-          QueueMessage reply = random.nextInt(5) == 0 ? null : reply(low);
-          cache.put(id.high(), id.low(), reply);
-          model.put(id, reply == null ? DedupCache.NO_REPLY : reply);
-        }
-        assertThat(cache.size()).isEqualTo(model.size());
+  /**
+   * Many clients whose consecutive ids each fill runs of neighbouring slots ({@link
+   * DedupCache#hash}), so that runs of different clients overlap and push into each other.
+   */
+  @Test
+  void behavesAsABoundedInsertionOrderedMapWithManyClientsRunsOverlapping() {
+    for (int capacity : new int[] {300, 5000}) {
+      behavesAsTheModel(capacity, 40);
+    }
+  }
+
+  @Test
+  void consecutiveIdsOfAClientHashToNeighbouringSlotsAndNeverCollide() {
+    long client = 0x5DEECE66DL;
+    int runLength = 1 << DedupCache.RUN_BITS;
+    long runStart = 37L * runLength;
+    for (int i = 0; i < runLength; i++) {
+      assertThat(DedupCache.hash(client, runStart + i)).isEqualTo(DedupCache.hash(client, runStart) + i);
+    }
+    // The next run starts elsewhere; so does the same run of another client.
+    assertThat(DedupCache.hash(client, runStart + runLength)).isNotEqualTo(DedupCache.hash(client, runStart) + runLength);
+    assertThat(DedupCache.hash(client + 1, runStart)).isNotEqualTo(DedupCache.hash(client, runStart));
+    Set<Integer> hashes = new HashSet<>();
+    for (long n = 0; n < 100_000; n++) {
+      hashes.add(DedupCache.hash(client, n));
+    }
+    assertThat(hashes).hasSizeGreaterThan(99_990); // a 32-bit hash: a collision or two by chance at most
+  }
+
+  private static void behavesAsTheModel(int capacity, int clientCount) {
+    Random random = new Random(capacity * 31L + clientCount);
+    DedupCache cache = new DedupCache(capacity);
+    Map<CallId, QueueMessage> model = new LinkedHashMap<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<CallId, QueueMessage> eldest) {
+        return size() > capacity;
       }
-      for (Map.Entry<CallId, QueueMessage> e : model.entrySet()) {
-        CallId id = e.getKey();
-        assertThat(cache.get(id.high(), id.low())).as("capacity %s, %s", capacity, id).isSameAs(e.getValue());
+    };
+    long[] clients = new long[clientCount];
+    for (int c = 0; c < clientCount; c++) {
+      clients[c] = c == 0 ? 0 : c == 1 ? -1 : random.nextLong();
+    }
+    long[] counters = new long[clients.length];
+    for (int op = 0; op < 60_000; op++) {
+      int c = random.nextInt(clients.length);
+      // Mostly new ids, in order per client, as clients number their calls; some repeats.
+      long low = random.nextInt(10) == 0 && counters[c] > 0
+          ? Math.max(1, counters[c] - random.nextInt(2 * capacity + 1)) : ++counters[c];
+      CallId id = new CallId(clients[c], low);
+      QueueMessage expected = model.get(id);
+      QueueMessage got = cache.get(id.high(), id.low());
+      assertThat(got).as("op %s, capacity %s, %s", op, capacity, id).isSameAs(expected);
+      if (got == null || random.nextBoolean()) {
+        QueueMessage reply = random.nextInt(5) == 0 ? null : reply(low);
+        cache.put(id.high(), id.low(), reply);
+        model.put(id, reply == null ? DedupCache.NO_REPLY : reply);
       }
+      assertThat(cache.size()).isEqualTo(model.size());
+    }
+    for (Map.Entry<CallId, QueueMessage> e : model.entrySet()) {
+      CallId id = e.getKey();
+      assertThat(cache.get(id.high(), id.low())).as("capacity %s, %s", capacity, id).isSameAs(e.getValue());
     }
   }
 }
