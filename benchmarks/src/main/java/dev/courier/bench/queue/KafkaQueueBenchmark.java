@@ -127,6 +127,9 @@ public final class KafkaQueueBenchmark {
           rows.add(new Row(outstanding, courierRecorder.result("Courier KafkaQueue"), rawResult, roundRatios,
               perCall(courierAlloc), rawBytes));
         }
+        if (threadCpu) {
+          KafkaClientMetrics.print();
+        }
         print("Courier KafkaQueue client", client.stats());
         print("Courier KafkaQueue worker", worker.stats());
       }
