@@ -43,6 +43,11 @@ final class QueueCounters {
     this.listener = CourierListener.safe(listener);
   }
 
+  /** Whether there is a listener to tell of events; without one, {@link #record} only counts. */
+  boolean listens() {
+    return listener != CourierListener.NONE;
+  }
+
   /** The listener, made safe; the runtimes ask it for traces. */
   CourierListener listener() {
     return listener;
@@ -61,7 +66,7 @@ final class QueueCounters {
       case DEAD_LETTERED -> deadLettered;
     }).increment();
     // Without a listener, no call at all (three per queue call, on the calls' hottest threads).
-    if (listener != CourierListener.NONE) {
+    if (listens()) {
       listener.onQueueEvent(method, event);
     }
   }

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * Carries what a caller sends with a queue call to the worker's {@link CallContext}: each metadata
@@ -39,10 +38,10 @@ final class QueueMetadata {
 
   /**
    * The context a worker runs {@code method}'s handler in: the metadata and the remaining deadline
-   * the request carries (by {@code wallClockMillis}, since the deadline is a wall-clock time: the
-   * caller's clock and the worker's are assumed close).
+   * the request carries (from {@code nowMillis}, the worker's wall-clock time, since the deadline
+   * is one: the caller's clock and the worker's are assumed close).
    */
-  static CallContext context(String method, QueueMessage request, LongSupplier wallClockMillis) {
+  static CallContext context(String method, QueueMessage request, long nowMillis) {
     CallContext.Builder context = CallContext.builder(method).queue();
     if (!request.headers().isEmpty()) {
       Metadata metadata = new Metadata();
@@ -56,7 +55,7 @@ final class QueueMetadata {
       context.metadata(metadata);
     }
     if (request.hasDeadline()) {
-      long remaining = request.deadlineMillis() - wallClockMillis.getAsLong();
+      long remaining = request.deadlineMillis() - nowMillis;
       context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));
     }
     return context.build();

@@ -113,6 +113,11 @@ final class TimeoutWheel implements AutoCloseable {
     }
   }
 
+  /** How long until {@code entry}, scheduled on this wheel, is due, by the wheel's clock; negative once past. */
+  long nanosUntil(Entry entry) {
+    return entry.dueNanos - (ticker.getAsLong() - startNanos);
+  }
+
   /** Stops the wheel thread; timeouts not yet run never run. Idempotent. */
   @Override
   public void close() {

@@ -26,7 +26,7 @@ final class WheelScheduler extends AbstractExecutorService implements ScheduledE
 
   @Override
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-    Scheduled scheduled = new Scheduled(unit.toNanos(delay) + System.nanoTime());
+    Scheduled scheduled = new Scheduled(wheel);
     wheel.schedule(scheduled, command, delay, unit);
     return scheduled;
   }
@@ -36,12 +36,16 @@ final class WheelScheduler extends AbstractExecutorService implements ScheduledE
    * nothing waits for it or reads a result.
    */
   private static final class Scheduled extends TimeoutWheel.Entry implements ScheduledFuture<Object> {
-    /** When it is due, by {@link System#nanoTime()}. */
-    private final long dueAtNanos;
+    /**
+     * The wheel, whose clock gives the delay left: read only by {@link #getDelay}, which gRPC never
+     * calls, rather than a clock read per deadline (each costs about as much as the rest of
+     * scheduling it).
+     */
+    private final TimeoutWheel wheel;
     private volatile boolean cancelled;
 
-    Scheduled(long dueAtNanos) {
-      this.dueAtNanos = dueAtNanos;
+    Scheduled(TimeoutWheel wheel) {
+      this.wheel = wheel;
     }
 
     @Override
@@ -63,7 +67,7 @@ final class WheelScheduler extends AbstractExecutorService implements ScheduledE
 
     @Override
     public long getDelay(TimeUnit unit) {
-      return unit.convert(dueAtNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+      return unit.convert(wheel.nanosUntil(this), TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -129,7 +129,10 @@ final class WorkerProcessor {
       trace.end(QueueEvent.DEDUPLICATED, Status.OK);
       return;
     }
-    if (expired(message)) {
+    // One clock read for the expiry check and the handler's deadline (each costs as much as a
+    // dedupe lookup).
+    long nowMillis = message.hasDeadline() ? System.currentTimeMillis() : 0;
+    if (message.hasDeadline() && nowMillis > message.deadlineMillis()) {
       counters.record(QueueEvent.EXPIRED, delivery.method());
       QueueMessage reply = reply(message, Status.DEADLINE_EXCEEDED.withDescription(
           "deadline passed before a worker took the call to " + delivery.method()), null);
@@ -138,10 +141,12 @@ final class WorkerProcessor {
       trace.end(QueueEvent.EXPIRED, Status.DEADLINE_EXCEEDED);
       return;
     }
-    run(delivery, binding, trace);
+    run(delivery, binding, trace, nowMillis);
   }
 
-  private <ReqT, RespT> void run(QueueDelivery delivery, Binding<ReqT, RespT> binding, QueueWorkTrace trace) {
+  /** @param nowMillis the wall-clock time the request's deadline is measured from */
+  private <ReqT, RespT> void run(QueueDelivery delivery, Binding<ReqT, RespT> binding, QueueWorkTrace trace,
+      long nowMillis) {
     QueueMessage message = delivery.message();
     ReqT request;
     try {
@@ -157,7 +162,7 @@ final class WorkerProcessor {
     // The caller's metadata and remaining deadline, as a gRPC server method would see them: one
     // gRPC context for the whole delivery (every attempt), its deadline timed on the worker's
     // timing wheel rather than a ScheduledThreadPoolExecutor.
-    CallContext context = QueueMetadata.context(delivery.method(), message, System::currentTimeMillis);
+    CallContext context = QueueMetadata.context(delivery.method(), message, nowMillis);
     Context.CancellableContext attached = context.attachable(Context.current(), deadlines);
     Context previous = attached.attach();
     try {

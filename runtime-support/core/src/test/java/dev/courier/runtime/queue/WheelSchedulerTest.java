@@ -42,6 +42,17 @@ class WheelSchedulerTest {
     assertThat(runs).hasValue(0);
   }
 
+  @Test
+  void delayLeftFollowsTheWheelsClock() {
+    java.util.concurrent.ScheduledFuture<?> timer = scheduler.schedule(() -> { }, 50, TimeUnit.MILLISECONDS);
+    assertThat(timer.getDelay(TimeUnit.MILLISECONDS)).isEqualTo(50);
+
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(30));
+    assertThat(timer.getDelay(TimeUnit.MILLISECONDS)).isEqualTo(20);
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(30));
+    assertThat(timer.getDelay(TimeUnit.MILLISECONDS)).isEqualTo(-10);
+  }
+
   private Deadline.Ticker ticker() {
     return new Deadline.Ticker() {
       @Override

@@ -72,6 +72,11 @@ public final class KafkaQueue implements QueueTransport {
   /** A reply address as it came, and parsed. */
   private record ParsedReplyAddress(String address, ReplyAddress parsed) {}
 
+  /** The last method published to and its request topic, which exists ({@link #requestTopic}). */
+  private volatile EnsuredRequestTopic lastRequestTopic;
+
+  private record EnsuredRequestTopic(String method, String topic) {}
+
   private KafkaQueue(KafkaQueueConfig config) {
     this.config = config;
     this.names = new TopicNames(config.topicPrefix(), config.deadLetterSuffix(), config.clientId());
@@ -195,9 +200,16 @@ public final class KafkaQueue implements QueueTransport {
 
   /** The request topic of {@code method}, created first when {@code ensure} and it is new. */
   private String requestTopic(String method, boolean ensure) {
+    // A client mostly calls one method after another: the last one's topic, known to exist, saves
+    // the two map lookups below per request (request topics are never deleted).
+    EnsuredRequestTopic last = lastRequestTopic;
+    if (ensure && last != null && last.method() == method) {
+      return last.topic();
+    }
     String topic = names.request(method);
     if (ensure) {
       topics.ensure(topic, config.partitions(), "the request topic of ", method);
+      lastRequestTopic = new EnsuredRequestTopic(method, topic);
     }
     return topic;
   }
