@@ -127,6 +127,11 @@ public final class ModelReader {
         }
         deps.add(dep);
       }
+      FileDescriptor builtIn = BuiltInDescriptors.linked(proto);
+      if (builtIn != null) {
+        built.put(proto.getName(), builtIn);
+        continue;
+      }
       try {
         built.put(proto.getName(), FileDescriptor.buildFrom(proto, deps.toArray(new FileDescriptor[0])));
       } catch (DescriptorValidationException e) {

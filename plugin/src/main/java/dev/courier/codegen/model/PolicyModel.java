@@ -27,9 +27,15 @@ public record PolicyModel(
   /** Nothing declared. */
   public static final PolicyModel DEFAULT = new PolicyModel(false, null, null, null, null, 0, false);
 
-  /** Whether anything differs from the runtime's defaults. */
+  /**
+   * Whether anything differs from the runtime's defaults. Field by field rather than
+   * {@code equals(DEFAULT)}: a record's {@code equals} is linked at its first call through
+   * {@code ObjectMethods}, which spins method handles that cost more than the comparison in the cold
+   * JVM of a build.
+   */
   public boolean isDefault() {
-    return equals(DEFAULT);
+    return !idempotent && timeout == null && retry == null && hedge == null && balancer == null
+        && maxConcurrency == 0 && !queue;
   }
 
   /**

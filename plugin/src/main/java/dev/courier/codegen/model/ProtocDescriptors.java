@@ -72,7 +72,8 @@ public record ProtocDescriptors(List<FileDescriptorProto> files, SourceIndex sou
   /**
    * One {@code FileDescriptorProto}: every field but the source info parsed, that one kept as bytes.
    * The other fields are parsed from the file's bytes with the source info's range cut out (a rope
-   * of two slices, no copy).
+   * of two slices, no copy), unless they are protobuf-java's own {@code descriptor.proto}
+   * ({@link BuiltInDescriptors}).
    */
   private static void readFile(ByteString bytes, List<FileDescriptorProto> files, Map<String, ByteString> sources)
       throws IOException {
@@ -91,7 +92,8 @@ public record ProtocDescriptors(List<FileDescriptorProto> files, SourceIndex sou
       }
     }
     rest = rest.concat(bytes.substring(keptFrom));
-    FileDescriptorProto file = FileDescriptorProto.parseFrom(rest);
+    FileDescriptorProto builtIn = BuiltInDescriptors.sameAs(rest);
+    FileDescriptorProto file = builtIn != null ? builtIn : FileDescriptorProto.parseFrom(rest);
     files.add(file);
     if (source != null) {
       sources.put(file.getName(), source);

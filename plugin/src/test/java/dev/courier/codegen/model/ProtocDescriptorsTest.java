@@ -2,6 +2,8 @@ package dev.courier.codegen.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.DescriptorProtos;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.DescriptorProtos.FileDescriptorSet;
 import com.google.protobuf.DescriptorProtos.SourceCodeInfo.Location;
@@ -9,6 +11,8 @@ import dev.courier.codegen.testing.TestProtoc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +54,37 @@ class ProtocDescriptorsTest {
         .filter(f -> f.getName().equals("shop/inventory.proto")).findFirst().orElseThrow();
     assertThat(read.sources().of("shop/inventory.proto").line(6, 0))
         .isEqualTo(SourceLocations.of(inventory.getSourceCodeInfo()).line(6, 0)).isPositive();
+  }
+
+  @Test
+  void protocsDescriptorProtoIsProtobufsOwnWhenTheSameAndIsLinkedFromIt() throws Exception {
+    FileDescriptorSet whole = TestProtoc.run(Paths.get("src/test/resources/protos/golden"), work, "shop/inventory.proto")
+        .descriptorSet();
+    FileDescriptorProto protocs = whole.getFileList().stream()
+        .filter(f -> f.getName().equals("google/protobuf/descriptor.proto")).findFirst().orElseThrow();
+
+    ProtocDescriptors split = ProtocDescriptors.parse(Files.readAllBytes(work.resolve("set.pb")));
+
+    FileDescriptorProto read = split.files().stream()
+        .filter(f -> f.getName().equals("google/protobuf/descriptor.proto")).findFirst().orElseThrow();
+    assertThat(read).isSameAs(DescriptorProtos.getDescriptor().toProto())
+        .isEqualTo(protocs.toBuilder().clearSourceCodeInfo().build());
+    assertThat(split.sources().of("google/protobuf/descriptor.proto").line(4, 0)).isPositive();
+    CodegenModel model = ModelReader.read(split, List.of("shop/inventory.proto"), Map.of());
+    assertThat(model.files().get("google/protobuf/descriptor.proto")).isSameAs(DescriptorProtos.getDescriptor());
+    assertThat(model.services()).isNotEmpty();
+  }
+
+  @Test
+  void aDescriptorProtoOfAnotherVersionIsParsedAndLinkedItself() throws Exception {
+    FileDescriptorProto other = DescriptorProtos.getDescriptor().toProto().toBuilder()
+        .addMessageType(DescriptorProto.newBuilder().setName("FromANewerProtoc")).build();
+
+    ProtocDescriptors split = ProtocDescriptors.parse(FileDescriptorSet.newBuilder().addFile(other).build().toByteArray());
+
+    assertThat(split.files().get(0)).isNotSameAs(DescriptorProtos.getDescriptor().toProto()).isEqualTo(other);
+    CodegenModel model = ModelReader.read(split, List.of(), Map.of());
+    assertThat(model.files().get("google/protobuf/descriptor.proto").findMessageTypeByName("FromANewerProtoc"))
+        .isNotNull();
   }
 }
