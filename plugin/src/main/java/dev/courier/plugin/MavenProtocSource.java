@@ -18,8 +18,10 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
 
 /**
  * protoc as the Maven artifact {@code com.google.protobuf:protoc:<version>:exe:<os>-<arch>},
- * resolved through the project's remote repositories and copied, executable, into
- * {@code target/courier/protoc/}. Immutable.
+ * resolved through the project's remote repositories and run where the local repository keeps it,
+ * made executable there (as ascopes' protobuf-maven-plugin does); copied, executable, into
+ * {@code target/courier/protoc/} only when the repository's file cannot be made executable (a
+ * read-only repository, or another user's). Immutable.
  *
  * @since 0.1.0
  */
@@ -63,7 +65,7 @@ final class MavenProtocSource implements ProtocSource {
           + " (check <protocVersion>, or set <protocExecutable> to a local protoc)", e);
     }
     try {
-      return copyExecutable(artifact, targetDirectory.resolve("protoc-" + version + "-" + platform + ".exe"));
+      return executable(artifact, targetDirectory.resolve("protoc-" + version + "-" + platform + ".exe"));
     } catch (IOException e) {
       throw new BuildException("Courier: could not copy protoc to " + targetDirectory + ": " + e.getMessage(), e);
     }
@@ -71,6 +73,19 @@ final class MavenProtocSource implements ProtocSource {
 
   private String coordinates(String platform) {
     return "com.google.protobuf:protoc:exe:" + platform + ":" + version;
+  }
+
+  /**
+   * {@code artifact} itself once it is executable, or, when it cannot be made so, {@link
+   * #copyExecutable its copy} at {@code copy}. Running it in place spares a clean build copying
+   * 10 MB of protoc (and a temporary file's {@code SecureRandom}, which a cold JVM sets up at a
+   * cost) every time.
+   */
+  static Path executable(Path artifact, Path copy) throws IOException {
+    if (Files.isExecutable(artifact) || artifact.toFile().setExecutable(true)) {
+      return artifact;
+    }
+    return copyExecutable(artifact, copy);
   }
 
   /** Copies {@code source} to {@code target} unless an equal-sized copy is there, then marks it executable. */

@@ -334,7 +334,7 @@ public final class CodegenPipeline {
     }
     List<OutputFile> files = new ArrayList<>();
     for (Path p : FileTrees.regularFiles(dir)) {
-      files.add(new OutputFile(dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p)));
+      files.add(OutputFile.movedFrom(dir.relativize(p).toString().replace('\\', '/'), p));
     }
     return files;
   }

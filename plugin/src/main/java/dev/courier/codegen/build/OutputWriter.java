@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,7 +60,7 @@ final class OutputWriter {
     }
     int written = 0;
     for (int i = 0; i < files.size(); i++) {
-      if (writeIfChanged(targets.get(i), files.get(i).content())) {
+      if (files.get(i).writeTo(targets.get(i))) {
         written++;
       }
     }
@@ -93,16 +92,6 @@ final class OutputWriter {
       }
     }
     return List.copyOf(files);
-  }
-
-  private static boolean writeIfChanged(Path target, byte[] content) throws IOException {
-    if (Files.isRegularFile(target) && Files.size(target) == content.length
-        && Arrays.equals(Files.readAllBytes(target), content)) {
-      return false;
-    }
-    Files.createDirectories(target.getParent());
-    Files.write(target, content);
-    return true;
   }
 
   private int deleteStale(Set<String> current) throws IOException {

@@ -86,4 +86,30 @@ class OutputWriterTest {
 
     assertThat(victim).exists();
   }
+
+  @Test
+  void aFileProtocWroteIsMovedIntoPlaceOrLeftWhenTheOutputIsTheSame() throws Exception {
+    Path work = Files.createDirectories(temp.resolve("work/java-out/a"));
+    Path fresh = Files.writeString(work.resolve("A.java"), "class A {}");
+
+    OutputWriter.Result first = writer().write(List.of(OutputFile.movedFrom("a/A.java", fresh)));
+
+    assertThat(first).isEqualTo(new OutputWriter.Result(1, 0, 0));
+    assertThat(temp.resolve("out/a/A.java")).hasContent("class A {}");
+    assertThat(fresh).as("moved, not copied").doesNotExist();
+
+    FileTime old = FileTime.fromMillis(1_000_000L);
+    Files.setLastModifiedTime(temp.resolve("out/a/A.java"), old);
+    Path same = Files.writeString(work.resolve("A.java"), "class A {}");
+    OutputWriter.Result second = writer().write(List.of(OutputFile.movedFrom("a/A.java", same)));
+
+    assertThat(second).isEqualTo(new OutputWriter.Result(0, 1, 0));
+    assertThat(Files.getLastModifiedTime(temp.resolve("out/a/A.java"))).isEqualTo(old);
+
+    Path changed = Files.writeString(work.resolve("A.java"), "class A { int x; }");
+    OutputWriter.Result third = writer().write(List.of(OutputFile.movedFrom("a/A.java", changed)));
+
+    assertThat(third).isEqualTo(new OutputWriter.Result(1, 0, 0));
+    assertThat(temp.resolve("out/a/A.java")).hasContent("class A { int x; }");
+  }
 }
