@@ -49,7 +49,7 @@ public final class SourceIndex {
 
   private static SourceLocations parse(String file, ByteString bytes) {
     try {
-      return SourceLocations.of(SourceCodeInfo.parseFrom(bytes));
+      return SourceLocations.parse(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(file + ": protoc's source info cannot be read: " + e.getMessage(), e);
     }
