@@ -130,9 +130,9 @@ public final class CodegenPipeline {
 
   /**
    * Runs protoc, reads the model once, and generates the sources and the docs from it, using both
-   * cores: protoc runs twice at once, one process for the descriptor set the model is read from and
-   * one for the message classes ({@code --java_out}, most of protoc's work), so the service classes
-   * are generated while protoc still writes the messages; the docs' templates are parsed on a third
+   * cores: protoc runs twice, first for the descriptor set the model is read from, then, while the
+   * model is read and the service classes generated, for the message classes ({@code --java_out},
+   * most of protoc's work); the docs' templates are parsed on a third
    * thread while protoc runs, and rendered there while this one writes the service classes.
    */
   private Generated generate(CodegenRequest request, List<String> protos, DependencyScanCache scans)
@@ -154,6 +154,12 @@ public final class CodegenPipeline {
         inputs.add(request.protoSourceRoot().resolve(proto));
       }
       Path protoc = request.protoc().resolve();
+      Path descriptorSet = work.resolve("descriptor-set.pb");
+      Files.deleteIfExists(descriptorSet);
+      new ProtocRunner(protoc, log).run(new ProtocInvocation(importPath.directories(), inputs,
+          Optional.of(descriptorSet), Optional.empty()), work.resolve("protoc-args.txt"));
+      // The message classes' run only now: started with the descriptor run, it slowed that one,
+      // which everything else waits for, and finished long before its classes were wanted.
       if (request.generateMessages()) {
         Path javaOut = work.resolve("java-out");
         FileTrees.deleteRecursively(javaOut);
@@ -163,10 +169,6 @@ public final class CodegenPipeline {
         messages = Optional.of(workers.submit(new MessageClasses(protoc, java, work.resolve("protoc-java-args.txt"),
             javaOut)));
       }
-      Path descriptorSet = work.resolve("descriptor-set.pb");
-      Files.deleteIfExists(descriptorSet);
-      new ProtocRunner(protoc, log).run(new ProtocInvocation(importPath.directories(), inputs,
-          Optional.of(descriptorSet), Optional.empty()), work.resolve("protoc-args.txt"));
       ProtocDescriptors set = ProtocDescriptors.parse(Files.readAllBytes(descriptorSet));
       CodegenModel model = readModel(set, protos, request.javaNames());
       Optional<BuildException> missing = request.runtimeCheck()
