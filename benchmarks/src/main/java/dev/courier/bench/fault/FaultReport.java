@@ -14,9 +14,10 @@ final class FaultReport {
   /** A measured run's row; {@code attemptsPerCall} NaN when it is not known. */
   void row(String scenario, String client, TimedLoad.Result r, double attemptsPerCall, String note) {
     String failedEnd = r.failed() == 0 ? "" : String.format("%.1f (%.1f)", r.failedP99Millis(), r.failedMaxMillis());
-    String row = String.format("| %s | %s | %.0f | %d | %d | %s | %.2f | %s | %s |", scenario, client,
+    String others = Double.isNaN(r.othersCpuShare()) ? "" : String.format("%.0f%%", 100 * r.othersCpuShare());
+    String row = String.format("| %s | %s | %.0f | %d | %d | %s | %.2f | %s | %s | %s |", scenario, client,
         r.callsPerSecond(), r.calls(), r.failed(), Double.isNaN(attemptsPerCall) ? "" : String.format("%.3f", attemptsPerCall),
-        r.p99Millis(), failedEnd, note);
+        r.p99Millis(), failedEnd, others, note);
     System.out.println(row + (r.failures().isEmpty() ? "" : "  failures: " + r.failures()));
     rows.add(row);
   }
@@ -36,9 +37,12 @@ final class FaultReport {
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
         Runtime.getRuntime().maxMemory() >> 20, settings.run().toSeconds(), settings.warmUp().toSeconds(),
         settings.jvmWarmUp().toSeconds(), settings.threads());
+    System.out.println("Others' CPU: the share of the machine's CPU time, during the measured run, that went to processes"
+        + " other than this benchmark and its replica JVMs, or was stolen by the hypervisor; a busy machine lowers"
+        + " calls/s and raises p99 on both sides.");
     System.out.println("| scenario | client | calls/s | calls | failed | attempts/call | p99 ms"
-        + " | failed calls end, p99 (max) ms | notes |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---|");
+        + " | failed calls end, p99 (max) ms | others' CPU | notes |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
     System.out.println();
     checks.forEach(System.out::println);

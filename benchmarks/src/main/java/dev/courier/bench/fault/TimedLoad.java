@@ -26,7 +26,8 @@ final class TimedLoad {
   }
 
   /** What one run measured. */
-  record Result(long calls, double seconds, long[] latencyNanos, long[] failedNanos, Map<String, Long> failures) {
+  record Result(long calls, double seconds, long[] latencyNanos, long[] failedNanos, Map<String, Long> failures,
+      double othersCpuShare) {
     long failed() {
       return failedNanos.length;
     }
@@ -72,6 +73,7 @@ final class TimedLoad {
     List<long[]> failed = new ArrayList<>();
     int[] counts = new int[threads];
     int[] failedCounts = new int[threads];
+    OtherLoad loadBefore = OtherLoad.sample();
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     List<Thread> workers = new ArrayList<>();
@@ -138,8 +140,10 @@ final class TimedLoad {
       triggerThread.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double othersShare = OtherLoad.othersShare(loadBefore, OtherLoad.sample());
     synchronized (latencies) {
-      return new Result(next.get(), seconds, merge(latencies, counts), merge(failed, failedCounts), new TreeMap<>(failures));
+      return new Result(next.get(), seconds, merge(latencies, counts), merge(failed, failedCounts), new TreeMap<>(failures),
+          othersShare);
     }
   }
 
