@@ -1,6 +1,7 @@
 package dev.courier.runtime.client;
 
 import dev.courier.runtime.observe.AttemptTrace;
+import dev.courier.runtime.retry.Retryability;
 import io.grpc.ClientCall;
 import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
@@ -192,7 +193,9 @@ final class AttemptListener<ReqT, RespT> extends ClientCall.Listener<RespT> {
     }
     boolean neverReached = !headersSent && !headersReceived;
     finished(status.getCode(), now, neverReached);
-    owner.onClosed(node, this, status, trailers, neverReached);
+    // A stream the server refused unprocessed is as safe to retry as one never sent; it still
+    // counts against the endpoint as the failure of a call that reached it.
+    owner.onClosed(node, this, status, trailers, neverReached || Retryability.refusedUnprocessed(status));
   }
 
   /** The node's load and health, then the attempt's trace (which ends before its call's). */

@@ -19,6 +19,17 @@ import java.util.function.UnaryOperator;
  * Courier's own callbacks never block, so it is safe for them. The consequence for users is on
  * {@link ClientBuilder#callbackExecutor}. TLS: pass {@link #netty} a configurer, e.g. {@code
  * ChannelFactory.netty(b -> b.sslContext(context))}.
+ *
+ * <p>Every channel made here also has gRPC's own retries switched off ({@code disableRetry()}).
+ * Courier decides every retry itself, above the channel: it counts each attempt against the
+ * method's limits and the retry budget, and it retries a request that surely never reached a
+ * server on <em>another</em> endpoint, idempotent or not ({@link
+ * dev.courier.runtime.retry.Retryability}). gRPC's layer below would only add its transparent
+ * retries, which go to the same endpoint and which Courier cannot count, and it costs every call:
+ * it wraps each call's stream in one that records the call's messages for a replay. Switched off,
+ * the fault benchmark's client and in-JVM replicas use about a third less CPU per call ({@code
+ * docs/benchmarks.md}). A {@link #netty} configurer may switch them on again ({@code
+ * enableRetry()}).
  */
 @FunctionalInterface
 public interface ChannelFactory {
@@ -50,8 +61,8 @@ public interface ChannelFactory {
   }
 
   /**
-   * Netty channels with the credentials of {@code tls} (and its authority override, if any) and a
-   * direct executor, like {@link #plaintext()} otherwise.
+   * Netty channels with the credentials of {@code tls} (and its authority override, if any), a
+   * direct executor and gRPC's retries off, like {@link #plaintext()} otherwise.
    */
   static ChannelFactory tls(ClientTls tls) {
     Objects.requireNonNull(tls, "tls");
@@ -60,7 +71,8 @@ public interface ChannelFactory {
     return endpoint -> {
       NettyChannelBuilder builder = NettyChannelBuilder
           .forAddress(endpoint.host(), endpoint.port(), credentials)
-          .directExecutor();
+          .directExecutor()
+          .disableRetry();
       if (authority != null) {
         builder.overrideAuthority(authority);
       }
@@ -69,13 +81,14 @@ public interface ChannelFactory {
   }
 
   /**
-   * Netty with direct executor, then {@code configure} (which may turn on TLS, set keep-alive, or
-   * set an executor to undo the direct one). Without {@code usePlaintext()} Netty negotiates TLS.
+   * Netty with direct executor and gRPC's retries off, then {@code configure} (which may turn on
+   * TLS, set keep-alive, set an executor to undo the direct one, or {@code enableRetry()}). Without
+   * {@code usePlaintext()} Netty negotiates TLS.
    */
   static ChannelFactory netty(UnaryOperator<NettyChannelBuilder> configure) {
     Objects.requireNonNull(configure, "configure");
     return endpoint -> configure
-        .apply(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port()).directExecutor())
+        .apply(NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port()).directExecutor().disableRetry())
         .build();
   }
 }

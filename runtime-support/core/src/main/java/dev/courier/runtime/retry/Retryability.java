@@ -15,7 +15,11 @@ import java.util.Set;
  *       method, idempotent or not. "Surely never" means: status {@code UNAVAILABLE}, and gRPC
  *       never reported the request headers as written to a connection (its
  *       {@code ClientStreamTracer.outboundHeaders()} was not called) and no response headers
- *       arrived: the connection was refused, could not be made, or no endpoint was there.
+ *       arrived: the connection was refused, could not be made, or no endpoint was there. Or
+ *       the server reset the stream with HTTP/2's {@code REFUSED_STREAM}, which says that it did
+ *       no processing of it (RFC 9113, section 8.7; {@link #refusedUnprocessed}). Courier's
+ *       channels have gRPC's own retries off, so this rule, not gRPC's transparent retry, takes
+ *       such a call elsewhere.
  *   <li>Otherwise a non-idempotent method is never retried: the server may have run it.
  *   <li>An idempotent method is retried when the code is in {@link RetryPolicy#retryableCodes()},
  *       or, when that set is empty (the default), on {@code UNAVAILABLE}, {@code
@@ -28,6 +32,9 @@ import java.util.Set;
 public final class Retryability {
   private static final Set<Status.Code> IDEMPOTENT_DEFAULTS = EnumSet.of(
       Status.Code.UNAVAILABLE, Status.Code.RESOURCE_EXHAUSTED, Status.Code.DEADLINE_EXCEEDED);
+
+  /** How grpc-java names the HTTP/2 error in the description of a stream reset with it. */
+  private static final String REFUSED_STREAM = "HTTP/2 error code: REFUSED_STREAM";
 
   private Retryability() {}
 
@@ -54,6 +61,19 @@ public final class Retryability {
     }
     Set<Status.Code> codes = policy.retryableCodes().isEmpty() ? IDEMPOTENT_DEFAULTS : policy.retryableCodes();
     return codes.contains(code);
+  }
+
+  /**
+   * Whether the server refused the attempt's stream before any processing of it: {@code
+   * UNAVAILABLE} from an HTTP/2 {@code RST_STREAM} with {@code REFUSED_STREAM}, which grpc-java
+   * reports with that error code's name in the description ("HTTP/2 error code:
+   * REFUSED_STREAM"). Any other reset, and a {@code GOAWAY} (which grpc-java itself does not
+   * trust to tell sent streams from processed ones), is not.
+   */
+  public static boolean refusedUnprocessed(Status status) {
+    String description = status.getDescription();
+    return status.getCode() == Status.Code.UNAVAILABLE && description != null
+        && description.contains(REFUSED_STREAM);
   }
 
   /**

@@ -52,7 +52,7 @@ public final class InProcess<C> implements AutoCloseable {
     Objects.requireNonNull(client, "client");
     String name = "courier-in-process-" + NAMES.incrementAndGet();
     CourierServer started = server.inProcess(name).gracePeriod(java.time.Duration.ZERO).start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().disableRetry().build();
     try {
       return new InProcess<>(started, channel, client.channel(channel).build());
     } catch (RuntimeException e) {

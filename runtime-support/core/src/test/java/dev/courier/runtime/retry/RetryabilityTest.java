@@ -2,6 +2,7 @@ package dev.courier.runtime.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.grpc.Status.Code;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,19 @@ class RetryabilityTest {
     assertThat(java.util.Arrays.stream(Code.values()).filter(Retryability::isServerFault))
         .containsExactlyInAnyOrder(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED, Code.INTERNAL, Code.UNKNOWN,
             Code.DATA_LOSS);
+  }
+
+  @Test
+  void onlyAnUnavailableResetWithRefusedStreamCountsAsRefusedUnprocessed() {
+    // The descriptions grpc-java's Netty transport gives a reset stream and a GOAWAY'd one.
+    assertThat(Retryability.refusedUnprocessed(Status.UNAVAILABLE.withDescription(
+        "RST_STREAM closed stream. HTTP/2 error code: REFUSED_STREAM"))).isTrue();
+    assertThat(Retryability.refusedUnprocessed(Status.INTERNAL.withDescription(
+        "RST_STREAM closed stream. HTTP/2 error code: REFUSED_STREAM"))).isFalse();
+    assertThat(Retryability.refusedUnprocessed(Status.CANCELLED.withDescription(
+        "RST_STREAM closed stream. HTTP/2 error code: CANCEL"))).isFalse();
+    assertThat(Retryability.refusedUnprocessed(Status.UNAVAILABLE.withDescription(
+        "Abrupt GOAWAY closed sent stream. HTTP/2 error code: NO_ERROR"))).isFalse();
+    assertThat(Retryability.refusedUnprocessed(Status.UNAVAILABLE)).isFalse();
   }
 }
