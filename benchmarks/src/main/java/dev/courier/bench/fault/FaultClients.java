@@ -4,6 +4,7 @@ import com.google.protobuf.StringValue;
 import dev.courier.bench.StaticResolverProvider;
 import dev.courier.runtime.MethodPolicy;
 import dev.courier.runtime.RpcMethod;
+import dev.courier.runtime.client.ChannelFactory;
 import dev.courier.runtime.client.ClientBuilder;
 import dev.courier.runtime.client.ClientRuntime;
 import dev.courier.runtime.discovery.Endpoint;
@@ -94,12 +95,29 @@ final class FaultClients {
 
   static Client courier(EndpointSource source, RpcMethod<StringValue, StringValue> idempotent,
       CourierListener listener) {
+    return courier(source, idempotent, listener, null);
+  }
+
+  /**
+   * Courier's defaults, but with gRPC's own retry layer switched on again under Courier's (as
+   * every Courier channel had it before {@code 8171811}): what that layer costs a call.
+   */
+  static Client courierWithGrpcRetries(List<Integer> ports) {
+    return courier(EndpointSource.of(ports.stream().map(p -> Endpoint.of("127.0.0.1", p)).toList()), IDEMPOTENT,
+        CourierListener.NONE, ChannelFactory.netty(b -> b.usePlaintext().enableRetry()));
+  }
+
+  private static Client courier(EndpointSource source, RpcMethod<StringValue, StringValue> idempotent,
+      CourierListener listener, ChannelFactory channels) {
     AttemptCounter counter = new AttemptCounter();
-    ClientRuntime runtime = ClientBuilder.forService("fault.Echo", r -> r)
+    ClientBuilder<ClientRuntime> builder = ClientBuilder.forService("fault.Echo", r -> r)
         .endpointSource(source)
         .interceptors(counter)
-        .listener(listener)
-        .build();
+        .listener(listener);
+    if (channels != null) {
+      builder.channelFactory(channels);
+    }
+    ClientRuntime runtime = builder.build();
     ClientRuntime withDeadline = runtime.withDeadline(DEADLINE);
     return new Client() {
       @Override

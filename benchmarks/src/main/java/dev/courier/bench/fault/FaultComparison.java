@@ -19,8 +19,8 @@ import java.util.List;
  * or not.
  *
  * <p>Arguments: {@code [seconds per measured run, default 5] [threads, default 16] [scenario
- * names: slow hung kill kill-once failing back fresh; default all]}. With the defaults a run takes
- * about three minutes.
+ * names: slow hung kill kill-once failing back fresh; default all; and {@code healthy}, run only
+ * when named ({@link HealthyReplicas})]}. With the defaults a run takes about three minutes.
  *
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
@@ -30,6 +30,8 @@ import java.util.List;
 public final class FaultComparison {
   private static final List<Scenario> ALL = List.of(new SlowReplica(), new HungReplica(), new KilledReplica(false),
       new KilledReplica(true), new FailingReplicas(), new ReplicaBack(), new FreshReplica());
+  /** Run only when named. */
+  private static final List<Scenario> OPTIONAL = List.of(new HealthyReplicas());
 
   private FaultComparison() {}
 
@@ -42,9 +44,20 @@ public final class FaultComparison {
         scenarios.add(s);
       }
     }
-    if (scenarios.isEmpty()) {
-      throw new IllegalArgumentException("scenarios: " + chosen + " (expected: some of "
-          + ALL.stream().map(Scenario::name).toList() + ")");
+    for (Scenario s : OPTIONAL) {
+      if (chosen.contains(s.name())) {
+        scenarios.add(s);
+      }
+    }
+    if (scenarios.size() < chosen.size()) {
+      List<String> known = new ArrayList<>();
+      for (Scenario s : ALL) {
+        known.add(s.name());
+      }
+      for (Scenario s : OPTIONAL) {
+        known.add(s.name());
+      }
+      throw new IllegalArgumentException("scenarios: " + chosen + " (expected: some of " + known + ")");
     }
     NameResolverRegistry.getDefaultRegistry().register(new StaticResolverProvider());
     JvmWarmUp.run(settings);

@@ -15,9 +15,10 @@ final class FaultReport {
   void row(String scenario, String client, TimedLoad.Result r, double attemptsPerCall, String note) {
     String failedEnd = r.failed() == 0 ? "" : String.format("%.1f (%.1f)", r.failedP99Millis(), r.failedMaxMillis());
     String others = Double.isNaN(r.othersCpuShare()) ? "" : String.format("%.0f%%", 100 * r.othersCpuShare());
-    String row = String.format("| %s | %s | %.0f | %d | %d | %s | %.2f | %s | %s | %s |", scenario, client,
+    String cpu = Double.isNaN(r.cpuMicrosPerCall()) ? "" : String.format("%.1f", r.cpuMicrosPerCall());
+    String row = String.format("| %s | %s | %.0f | %d | %d | %s | %.2f | %s | %s | %s | %s |", scenario, client,
         r.callsPerSecond(), r.calls(), r.failed(), Double.isNaN(attemptsPerCall) ? "" : String.format("%.3f", attemptsPerCall),
-        r.p99Millis(), failedEnd, others, note);
+        r.p99Millis(), failedEnd, cpu, others, note);
     System.out.println(row + (r.failures().isEmpty() ? "" : "  failures: " + r.failures()));
     rows.add(row);
   }
@@ -39,10 +40,11 @@ final class FaultReport {
         settings.jvmWarmUp().toSeconds(), settings.threads());
     System.out.println("Others' CPU: the share of the machine's CPU time, during the measured run, that went to processes"
         + " other than this benchmark and its replica JVMs, or was stolen by the hypervisor; a busy machine lowers"
-        + " calls/s and raises p99 on both sides.");
+        + " calls/s and raises p99 on both sides. CPU µs/call: the CPU time of this JVM and its replica JVMs"
+        + " (both ends of every call, GC and JIT included) over the calls of the run.");
     System.out.println("| scenario | client | calls/s | calls | failed | attempts/call | p99 ms"
-        + " | failed calls end, p99 (max) ms | others' CPU | notes |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        + " | failed calls end, p99 (max) ms | CPU µs/call | others' CPU | notes |");
+    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     rows.forEach(System.out::println);
     System.out.println();
     checks.forEach(System.out::println);

@@ -53,6 +53,14 @@ final class OtherLoad {
     return Math.max(0, Math.min(1, share));
   }
 
+  /**
+   * The CPU time this JVM and the processes it started used between {@code before} and {@code
+   * after}, in ns; NaN when either sample is missing.
+   */
+  static double ownCpuNanos(OtherLoad before, OtherLoad after) {
+    return before == null || after == null ? Double.NaN : after.ownNanos - before.ownNanos;
+  }
+
   /** This JVM's CPU time and that of every process it started (the replica JVMs). */
   private static long ownCpuNanos() {
     long total = cpuNanos(ProcessHandle.current());

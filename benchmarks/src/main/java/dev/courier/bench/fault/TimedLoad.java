@@ -27,7 +27,12 @@ final class TimedLoad {
 
   /** What one run measured. */
   record Result(long calls, double seconds, long[] latencyNanos, long[] failedNanos, Map<String, Long> failures,
-      double othersCpuShare) {
+      double othersCpuShare, double cpuNanos) {
+    /** CPU time per call of this JVM and its replica JVMs (clients, servers, GC, JIT), in µs; NaN when unknown. */
+    double cpuMicrosPerCall() {
+      return calls == 0 ? Double.NaN : cpuNanos / 1e3 / calls;
+    }
+
     long failed() {
       return failedNanos.length;
     }
@@ -140,10 +145,11 @@ final class TimedLoad {
       triggerThread.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double othersShare = OtherLoad.othersShare(loadBefore, OtherLoad.sample());
+    OtherLoad loadAfter = OtherLoad.sample();
+    double othersShare = OtherLoad.othersShare(loadBefore, loadAfter);
     synchronized (latencies) {
       return new Result(next.get(), seconds, merge(latencies, counts), merge(failed, failedCounts), new TreeMap<>(failures),
-          othersShare);
+          othersShare, OtherLoad.ownCpuNanos(loadBefore, loadAfter));
     }
   }
 
