@@ -27,8 +27,8 @@ import java.util.function.UnaryOperator;
  * dev.courier.runtime.retry.Retryability}). gRPC's layer below would only add its transparent
  * retries, which go to the same endpoint and which Courier cannot count, and it costs every call:
  * it wraps each call's stream in one that records the call's messages for a replay. Switched off,
- * the fault benchmark's client and in-JVM replicas use about a tenth less CPU per call ({@code
- * FaultComparison}'s {@code healthy} scenario, {@code docs/benchmarks.md}). A {@link #netty} configurer may switch them on again ({@code
+ * the fault benchmark's client serves 7-11% more calls a second over three healthy in-JVM
+ * replicas ({@code FaultComparison}'s {@code healthy} scenario, {@code docs/benchmarks.md}). A {@link #netty} configurer may switch them on again ({@code
  * enableRetry()}).
  */
 @FunctionalInterface
