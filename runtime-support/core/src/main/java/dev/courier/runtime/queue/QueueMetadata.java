@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Carries what a caller sends with a queue call to the worker's {@link CallContext}: each metadata
@@ -37,11 +36,10 @@ final class QueueMetadata {
   }
 
   /**
-   * The context a worker runs {@code method}'s handler in: the metadata and the remaining deadline
-   * the request carries (from {@code nowMillis}, the worker's wall-clock time, since the deadline
-   * is one: the caller's clock and the worker's are assumed close).
+   * The context a worker runs {@code method}'s handler in: the metadata the request carries and
+   * {@code deadline}, the one it carries as the worker's clock reads it ({@code null} for none).
    */
-  static CallContext context(String method, QueueMessage request, long nowMillis) {
+  static CallContext context(String method, QueueMessage request, Deadline deadline) {
     CallContext.Builder context = CallContext.builder(method).queue();
     if (!request.headers().isEmpty()) {
       Metadata metadata = new Metadata();
@@ -54,9 +52,8 @@ final class QueueMetadata {
       }
       context.metadata(metadata);
     }
-    if (request.hasDeadline()) {
-      long remaining = request.deadlineMillis() - nowMillis;
-      context.deadline(Deadline.after(remaining, TimeUnit.MILLISECONDS));
+    if (deadline != null) {
+      context.deadline(deadline);
     }
     return context.build();
   }

@@ -9,6 +9,7 @@ import dev.courier.runtime.observe.TraceLog;
 import dev.courier.runtime.retry.Backoff;
 import dev.courier.runtime.server.ServiceBindings;
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -62,6 +63,7 @@ final class WorkerProcessor {
   private final Sleeper sleeper;
   private final ScheduledExecutorService retries;
   private final ScheduledExecutorService deadlines;
+  private final DeadlineContexts deadlineContexts;
 
   /**
    * @param redeliveryBackoff the wait before each attempt of a handler after its first
@@ -82,6 +84,7 @@ final class WorkerProcessor {
     this.sleeper = sleeper;
     this.retries = retries;
     this.deadlines = deadlines;
+    this.deadlineContexts = new DeadlineContexts(deadlines);
   }
 
   /**
@@ -160,10 +163,18 @@ final class WorkerProcessor {
       return;
     }
     // The caller's metadata and remaining deadline, as a gRPC server method would see them: one
-    // gRPC context for the whole delivery (every attempt), its deadline timed on the worker's
-    // timing wheel rather than a ScheduledThreadPoolExecutor.
-    CallContext context = QueueMetadata.context(delivery.method(), message, nowMillis);
-    Context.CancellableContext attached = context.attachable(Context.current(), deadlines);
+    // gRPC context for the whole delivery (every attempt), under one that carries the deadline
+    // (shared with the requests before it on this thread that had the same; its timer on the
+    // worker's timing wheel rather than a ScheduledThreadPoolExecutor).
+    Context parent = Context.current();
+    Deadline deadline = null;
+    if (message.hasDeadline()) {
+      DeadlineContexts.Shared shared = deadlineContexts.context(parent, message.deadlineMillis(), nowMillis);
+      parent = shared.context();
+      deadline = shared.deadline();
+    }
+    CallContext context = QueueMetadata.context(delivery.method(), message, deadline);
+    Context.CancellableContext attached = context.attachable(parent, deadlines);
     Context previous = attached.attach();
     try {
       runAttempts(delivery, binding, request, trace);

@@ -582,6 +582,40 @@ public abstract class QueueContractTest {
     assertThat(grpcDeadline.get().timeRemaining(TimeUnit.SECONDS)).isBetween(0L, 20L);
   }
 
+  /**
+   * The handler's gRPC context is cancelled at the caller's deadline (so a call it makes stops
+   * then), with gRPC's cause; the next call's context, with a later deadline, is not.
+   */
+  @Test
+  void workersContextIsCancelledAtTheCallersDeadline() throws Exception {
+    AtomicReference<Throwable> cause = new AtomicReference<>();
+    CountDownLatch sawCancellation = new CountDownLatch(1);
+    AtomicReference<Boolean> nextCancelled = new AtomicReference<>();
+    track(worker().handle(ECHO, req -> {
+      io.grpc.Context context = io.grpc.Context.current();
+      if (req.getValue().endsWith(":wait")) {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        context.addListener(c -> cancelled.countDown(), Runnable::run);
+        if (cancelled.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          cause.set(context.cancellationCause());
+          sawCancellation.countDown();
+        }
+      } else {
+        nextCancelled.set(context.isCancelled());
+      }
+      return req;
+    }).start());
+
+    CompletableFuture<StringValue> waiting = client.withTimeout(Duration.ofMillis(300)).call(ECHO, text("k:wait"));
+
+    assertThat(sawCancellation.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("cancelled at the deadline").isTrue();
+    assertThat(cause.get()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+    // Its answer comes when the client's own timer has failed it, or just before: either way, it ends.
+    waiting.handle((reply, error) -> null).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    get(client.withTimeout(Duration.ofSeconds(20)).call(ECHO, text("k:next")));
+    assertThat(nextCancelled.get()).isFalse();
+  }
+
   @Test
   void workerSeesNoMetadataWhenTheCallerSentNone() throws Exception {
     AtomicReference<CallContext> seen = new AtomicReference<>();
