@@ -28,15 +28,15 @@ import java.util.function.UnaryOperator;
  * retries, which go to the same endpoint and which Courier cannot count, and it costs every call:
  * it wraps each call's stream in one that records the call's messages for a replay. Switched off,
  * the fault benchmark's client serves 7-11% more calls a second over three healthy in-JVM
- * replicas ({@code FaultComparison}'s {@code healthy} scenario, {@code docs/benchmarks.md}). A {@link #netty} configurer may switch them on again ({@code
- * enableRetry()}).
+ * replicas ({@code FaultComparison}'s {@code healthy} scenario, {@code docs/benchmarks.md}). A
+ * {@link #netty} configurer may switch them on again ({@code enableRetry()}).
  */
 @FunctionalInterface
 public interface ChannelFactory {
   /** A new channel to {@code endpoint}; called once per endpoint while it stays in the set. */
   ManagedChannel create(Endpoint endpoint);
 
-  /** Netty, plaintext, direct executor. */
+  /** Netty, plaintext, direct executor, gRPC's retries off. */
   static ChannelFactory plaintext() {
     return netty(NettyChannelBuilder::usePlaintext);
   }
