@@ -4,6 +4,7 @@ import dev.courier.bench.StaticResolverProvider;
 import io.grpc.NameResolverRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -38,26 +39,17 @@ public final class FaultComparison {
   public static void main(String[] args) throws Exception {
     FaultSettings settings = FaultSettings.fromArgs(args);
     List<String> chosen = args.length > 2 ? Arrays.asList(args).subList(2, args.length) : List.of();
+    List<Scenario> known = new ArrayList<>(ALL);
+    known.addAll(OPTIONAL);
     List<Scenario> scenarios = new ArrayList<>();
-    for (Scenario s : ALL) {
-      if (chosen.isEmpty() || chosen.contains(s.name())) {
+    for (Scenario s : known) {
+      if (chosen.isEmpty() ? ALL.contains(s) : chosen.contains(s.name())) {
         scenarios.add(s);
       }
     }
-    for (Scenario s : OPTIONAL) {
-      if (chosen.contains(s.name())) {
-        scenarios.add(s);
-      }
-    }
-    if (scenarios.size() < chosen.size()) {
-      List<String> known = new ArrayList<>();
-      for (Scenario s : ALL) {
-        known.add(s.name());
-      }
-      for (Scenario s : OPTIONAL) {
-        known.add(s.name());
-      }
-      throw new IllegalArgumentException("scenarios: " + chosen + " (expected: some of " + known + ")");
+    if (scenarios.size() < new HashSet<>(chosen).size()) {
+      throw new IllegalArgumentException("scenarios: " + chosen + " (expected: some of "
+          + known.stream().map(Scenario::name).toList() + ")");
     }
     NameResolverRegistry.getDefaultRegistry().register(new StaticResolverProvider());
     JvmWarmUp.run(settings);

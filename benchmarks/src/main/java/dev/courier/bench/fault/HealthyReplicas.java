@@ -3,6 +3,7 @@ package dev.courier.bench.fault;
 import dev.courier.bench.fault.FaultClients.Client;
 import dev.courier.runtime.fault.FaultReplica;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Three healthy replicas, no fault: what a call costs each client when nothing goes wrong. Beside
@@ -14,6 +15,14 @@ import java.util.List;
 final class HealthyReplicas implements Scenario {
   private static final int ROUNDS = 2;
 
+  /** A client of the comparison: its row's name, and how it is made over the replicas' ports. */
+  private record Side(String name, Function<List<Integer>, Client> make) {}
+
+  private static final List<Side> SIDES = List.of(
+      new Side("Courier (defaults)", ports -> FaultClients.either(true, ports)),
+      new Side("Courier, gRPC's retries on", FaultClients::courierWithGrpcRetries),
+      new Side("grpc-java round_robin", ports -> FaultClients.either(false, ports)));
+
   @Override
   public String name() {
     return "healthy";
@@ -22,23 +31,15 @@ final class HealthyReplicas implements Scenario {
   @Override
   public void run(FaultSettings settings, FaultReport report) throws Exception {
     for (int round = 1; round <= ROUNDS; round++) {
-      for (String side : List.of("Courier (defaults)", "Courier, gRPC's retries on", "grpc-java round_robin")) {
-        try (Replicas replicas = Replicas.start(); Client client = client(side, replicas.ports())) {
+      for (Side side : SIDES) {
+        try (Replicas replicas = Replicas.start(); Client client = side.make().apply(replicas.ports())) {
           TimedLoad.Call call = id -> client.call(FaultReplica.IDEMPOTENT, id, false);
           settings.warmUp(call);
           replicas.reset();
           TimedLoad.Result r = settings.measure("id-", call);
-          report.row("3 healthy replicas, round " + round, side, r, (double) replicas.executions() / r.calls(), "");
+          report.row("3 healthy replicas, round " + round, side.name(), r, (double) replicas.executions() / r.calls(), "");
         }
       }
     }
-  }
-
-  private static Client client(String side, List<Integer> ports) {
-    return switch (side) {
-      case "Courier (defaults)" -> FaultClients.either(true, ports);
-      case "Courier, gRPC's retries on" -> FaultClients.courierWithGrpcRetries(ports);
-      default -> FaultClients.either(false, ports);
-    };
   }
 }

@@ -33,12 +33,13 @@ class RefusedStreamTest {
   private FaultReplica healthy;
   private ClientRuntime client;
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+  private ClientInterceptor countAttempts;
 
   @BeforeEach
   void start() throws InterruptedException {
     refusing = new RefusingHttp2Server();
     healthy = FaultReplica.start("healthy");
-    ClientInterceptor countAttempts = new ClientInterceptor() {
+    countAttempts = new ClientInterceptor() {
       @Override
       public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
           MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
@@ -46,9 +47,14 @@ class RefusedStreamTest {
         return next.newCall(method, options);
       }
     };
-    client = ClientBuilder.forService("fault.Echo", r -> r)
+    client = client(ChannelFactory.plaintext());
+  }
+
+  private ClientRuntime client(ChannelFactory channels) {
+    return ClientBuilder.forService("fault.Echo", r -> r)
         .endpoints(List.of(refusing.endpoint(), Endpoint.of("127.0.0.1", healthy.port())))
         .balancer(BalancerKind.ROUND_ROBIN)
+        .channelFactory(channels)
         .interceptors(countAttempts)
         .methods(NOT_IDEMPOTENT)
         .build();
@@ -70,5 +76,21 @@ class RefusedStreamTest {
     assertThat(toRefuser).as("Courier's attempts to the refusing server").isPositive();
     assertThat(refusing.streams()).as("streams the refusing server was sent").isEqualTo(toRefuser);
     assertThat(healthy.executions()).isEqualTo(10);
+  }
+
+  /**
+   * Why Courier's channels switch gRPC's retries off: with them on, gRPC retries each refused
+   * stream once more, transparently, on the same endpoint, below every attempt Courier counts.
+   */
+  @Test
+  void withGrpcsRetriesOnAgainEachRefusedAttemptIsSentToTheRefuserTwice() {
+    client.close();
+    client = client(ChannelFactory.netty(b -> b.usePlaintext().enableRetry()));
+    for (int i = 0; i < 10; i++) {
+      assertThat(client.blockingUnary(NOT_IDEMPOTENT, StringValue.of("call-" + i)).getValue()).isEqualTo("healthy");
+    }
+    int toRefuser = attempts.getOrDefault(refusing.endpoint().authority(), new AtomicInteger()).get();
+    assertThat(toRefuser).as("Courier's attempts to the refusing server").isPositive();
+    assertThat(refusing.streams()).as("streams the refusing server was sent").isEqualTo(2 * toRefuser);
   }
 }
