@@ -102,6 +102,16 @@ public final class ClientVsRawGrpc {
     bench.notes.forEach(System.out::println);
   }
 
+  /**
+   * A raw grpc-java channel as every raw row has it: plaintext, and grpc-java's retry layer off, as
+   * Courier's channels have it ({@code ChannelFactory}), so that no ratio credits Courier with
+   * leaving that layer out. No row uses grpc's retries. Its executor stays grpc-java's default: the
+   * direct executor is a Courier default the rows compare.
+   */
+  private static NettyChannelBuilder rawChannel(NettyChannelBuilder builder) {
+    return builder.usePlaintext().disableRetry();
+  }
+
   private static BytesValue payload() {
     byte[] bytes = new byte[64];
     ThreadLocalRandom.current().nextBytes(bytes);
@@ -111,7 +121,7 @@ public final class ClientVsRawGrpc {
   /** One server; raw blocking vs Courier blocking (16 threads), raw future vs Courier async (256). */
   private void overhead() throws Exception {
     Server server = EchoServers.start(0);
-    ManagedChannel raw = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    ManagedChannel raw = rawChannel(NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())).build();
     ClientRuntime courier = courier(List.of(endpoint(server)), BalancerKind.ROUND_ROBIN).build();
     try {
       // Warm both up, then alternate short rounds so that noise from other processes on the
@@ -237,8 +247,8 @@ public final class ClientVsRawGrpc {
       before = EchoServers.calls(slow);
       List<InetSocketAddress> addresses = servers.stream()
           .map(s -> new InetSocketAddress("127.0.0.1", s.getPort())).toList();
-      ManagedChannel grpcRoundRobin = NettyChannelBuilder.forTarget(StaticResolverProvider.target(addresses))
-          .defaultLoadBalancingPolicy("round_robin").usePlaintext().build();
+      ManagedChannel grpcRoundRobin = rawChannel(NettyChannelBuilder.forTarget(StaticResolverProvider.target(addresses)))
+          .defaultLoadBalancingPolicy("round_robin").build();
       Result grpc;
       try {
         grpc = Load.blocking("grpc-java round_robin, 1 of 3 slowed 20 ms, 16 thr", 16, warmup, seconds,
